@@ -1,0 +1,33 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Evaluator-side targets that never share objects across threads may later opt into
+// non-atomic reference counting; the syntax layer is plain Swift.
+let package = Package(
+    name: "swix",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "swix", targets: ["swix"]),
+        .library(name: "SwixSyntax", targets: ["SwixSyntax"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CGMP", path: "Sources/CGMP", pkgConfig: "gmp",
+                       providers: [.apt(["libgmp-dev"])]),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "CSwixSupport"),
+        .target(name: "SwixSyntax", dependencies: ["CSwixSupport"]),
+        .executableTarget(
+            name: "swix",
+            dependencies: [
+                "SwixSyntax",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "SwixSyntaxTests", dependencies: ["SwixSyntax"]),
+        .testTarget(name: "SwixCLITests", dependencies: ["swix"]),
+    ]
+)

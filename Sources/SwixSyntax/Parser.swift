@@ -1,0 +1,128 @@
+/// A hand-written recursive-descent parser for the Nix language, with precedence
+/// climbing for operators (see `Grammar/nix.ebnf` and `Grammar/README.md` for the
+/// productions each function implements).
+///
+/// Syntax errors carry the message CppNix's Bison parser would produce: the
+/// unexpected token and, when there are at most four, the tokens Bison's state
+/// machine would accept at that point. Each `expect…` call names that set.
+public final class Parser {
+    let source: Source
+    let symbols: SymbolTable
+    let lexer: Lexer
+    let base: UInt32
+    let homeDirectory: String
+    let stack = StackGuard()
+
+    var tokens: [Token] = []
+    var cursor = 0
+
+    // Names the desugarings refer to.
+    let sSub, sMul, sDiv, sLessThan, sFindFile, sNixPath, sBody, sOr: Symbol
+
+    public init(source: Source, symbols: SymbolTable, homeDirectory: String = "/homeless-shelter") {
+        self.source = source
+        self.symbols = symbols
+        self.lexer = Lexer(bytes: source.bytes)
+        self.base = source.base
+        self.homeDirectory = homeDirectory
+        sSub = symbols.intern("__sub")
+        sMul = symbols.intern("__mul")
+        sDiv = symbols.intern("__div")
+        sLessThan = symbols.intern("__lessThan")
+        sFindFile = symbols.intern("__findFile")
+        sNixPath = symbols.intern("__nixPath")
+        sBody = symbols.intern("body")
+        sOr = symbols.intern("or")
+        tokens.reserveCapacity(min(1 << 20, source.bytes.count / 3 + 16))
+    }
+
+    /// Parses the whole source as one expression.
+    public func parse() throws -> Expr {
+        let e = try parseExpr()
+        let t = peek()
+        if t.kind != .eof { throw syntaxError(t, expecting: [.eof]) }
+        return e
+    }
+
+    /// Convenience: registers `source` in `positions` and parses it.
+    public static func parse(_ source: Source, symbols: SymbolTable, positions: PositionTable,
+                             homeDirectory: String = "/homeless-shelter") throws -> Expr {
+        if source.base == 0 { positions.add(source) }
+        return try Parser(source: source, symbols: symbols, homeDirectory: homeDirectory).parse()
+    }
+
+    // MARK: Token stream
+
+    @inline(__always)
+    func peek(_ k: Int = 0) -> Token {
+        while tokens.count <= cursor + k { tokens.append(lexer.next()) }
+        return tokens[cursor + k]
+    }
+
+    @inline(__always)
+    @discardableResult
+    func advance() -> Token {
+        let t = peek()
+        cursor += 1
+        // Drop consumed tokens now and then so that huge inputs do not keep them all.
+        if cursor >= 4096 && cursor * 2 >= tokens.count {
+            tokens.removeFirst(cursor)
+            cursor = 0
+        }
+        return t
+    }
+
+    /// Consumes a token of `kind` or fails with Bison's message for the set `expecting`.
+    @inline(__always)
+    @discardableResult
+    func expect(_ kind: TokenKind, _ expecting: [TokenKind]) throws -> Token {
+        let t = peek()
+        guard t.kind == kind else { throw syntaxError(t, expecting: expecting) }
+        return advance()
+    }
+
+    @inline(__always) func pos(_ offset: UInt32) -> Pos { Pos(raw: base &+ offset) }
+    @inline(__always) func pos(_ t: Token) -> Pos { pos(t.start) }
+
+    @inline(__always)
+    func bytes(_ t: Token) -> ArraySlice<UInt8> {
+        source.bytes[Int(t.start)..<Int(t.end)]
+    }
+
+    func intern(_ t: Token) -> Symbol {
+        source.bytes.withUnsafeBufferPointer { p in
+            symbols.intern(UnsafeBufferPointer(rebasing: p[Int(t.start)..<Int(t.end)]))
+        }
+    }
+
+    // MARK: Errors
+
+    func syntaxError(_ t: Token, expecting: [TokenKind]) -> ParseError {
+        if t.kind == .lexError {
+            return ParseError(lexer.errorMessages[t.start] ?? "syntax error", at: pos(t.start))
+        }
+        var message = "syntax error, unexpected " + t.kind.displayName
+        var kinds: [TokenKind] = []
+        for k in expecting where !kinds.contains(k) { kinds.append(k) }
+        kinds.sort { $0.rawValue < $1.rawValue }
+        if !kinds.isEmpty && kinds.count <= 4 {
+            message += ", expecting " + kinds.map(\.displayName).joined(separator: " or ")
+        }
+        var offset = t.start
+        if t.kind == .eof {
+            // Nix reports "unexpected end of file" at the end of the input, after any
+            // dangling `$` or `\\` that ended a string.
+            offset = UInt32(source.bytes.count)
+        }
+        return ParseError(message, at: pos(offset))
+    }
+
+    func tooDeep(_ t: Token) -> ParseError {
+        ParseError("stack overflow; expression nested too deeply", at: pos(t.start))
+    }
+
+    /// Prints an identifier the way Nix quotes attribute names in messages.
+    func show(_ s: Symbol) -> String {
+        ASTPrinter.identifier(symbols.bytes(s))
+    }
+}

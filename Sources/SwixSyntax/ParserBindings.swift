@@ -1,0 +1,185 @@
+/// Attribute sets and `let` bindings: `binds`, `inherit`, attribute paths, and the
+/// merging of nested paths (`a.b = 1; a.c = 2;`) with Nix's duplicate checks
+/// (Grammar/nix.ebnf §Bindings).
+extension Parser {
+    /// Tokens that can begin an attribute name.
+    static let attrStart: [TokenKind] = [.id, .kwOr, .dollarCurly, .quote]
+
+    /// Parses bindings up to (not including) `terminator`. `expecting` is what Bison
+    /// reports when neither a binding nor the terminator follows.
+    func parseBindings(into attrs: AttrSet, until terminator: TokenKind, expecting: [TokenKind]) throws {
+        while true {
+            let t = peek()
+            switch t.kind {
+            case terminator:
+                return
+            case .kwInherit:
+                advance()
+                try parseInherit(into: attrs)
+            case .id, .kwOr, .dollarCurly, .quote:
+                let path = try parseAttrPath(continuation: [.dot, .assign])
+                try expect(.assign, [.dot, .assign])
+                let value = try parseExpr()
+                try expect(.semicolon, [.semicolon])
+                try addAttr(attrs, path: path, pathPos: pos(t), value: value)
+            default:
+                throw syntaxError(t, expecting: expecting)
+            }
+        }
+    }
+
+    /// `inherit a b;` or `inherit (e) a b;` (after the keyword).
+    func parseInherit(into attrs: AttrSet) throws {
+        var fromIndex: Int?
+        var fromPos = Pos.none
+        if peek().kind == .lparen {
+            advance()
+            fromPos = pos(peek())
+            let from = try parseExpr()
+            try expect(.rparen, [.rparen])
+            attrs.inheritFromExprs.append(from)
+            fromIndex = attrs.inheritFromExprs.count - 1
+        }
+        while true {
+            let t = peek()
+            let name: Symbol
+            switch t.kind {
+            case .semicolon:
+                advance()
+                return
+            case .id, .kwOr:
+                advance()
+                name = intern(t)
+            case .quote, .dollarCurly:
+                guard case .symbol(let s) = try parseAttrName() else {
+                    throw ParseError("dynamic attributes not allowed in inherit", at: pos(t))
+                }
+                name = s
+            default:
+                throw syntaxError(t, expecting: [.semicolon] + Parser.attrStart)
+            }
+            let namePos = pos(t)
+            if let j = attrs.find(name) {
+                throw ParseError("attribute '\(show(name))' already defined at \(describe(attrs.attrs[j].pos))", at: namePos)
+            }
+            if let index = fromIndex {
+                let value = Expr.select(.inheritFrom(index, fromPos), [.symbol(name)], orDefault: nil, namePos)
+                attrs.append(AttrDef(name: name, value: value, pos: namePos, kind: .inheritedFrom))
+            } else {
+                attrs.append(AttrDef(name: name, value: .variable(name, namePos), pos: namePos, kind: .inherited))
+            }
+        }
+    }
+
+    /// `attrpath`: one or more attribute names separated by dots. `continuation` is
+    /// what may follow a complete path, used only for Bison-style messages.
+    func parseAttrPath(continuation: [TokenKind] = []) throws -> [AttrName] {
+        var path = [try parseAttrName()]
+        while peek().kind == .dot {
+            advance()
+            path.append(try parseAttrName())
+        }
+        return path
+    }
+
+    /// `attr | string_attr`: an identifier, `or`, `"…"`, or `${…}`.
+    func parseAttrName() throws -> AttrName {
+        let t = peek()
+        switch t.kind {
+        case .id, .kwOr:
+            advance()
+            return .symbol(intern(t))
+        case .quote:
+            advance()
+            let body = try parseStringBody(open: t)
+            if case .plain(let bytes) = body { return .symbol(symbols.intern(bytes)) }
+            return .dynamic(body.toExpr())
+        case .dollarCurly:
+            advance()
+            let e = try parseExpr()
+            try expect(.rbrace, [.rbrace])
+            // `${"name"}` is a static name (NixOS/nix#14642).
+            if case .string(let bytes) = e { return .symbol(symbols.intern(bytes)) }
+            return .dynamic(e)
+        default:
+            throw syntaxError(t, expecting: Parser.attrStart)
+        }
+    }
+
+    func describe(_ p: Pos) -> String {
+        // Positions inside the current source only: resolve directly.
+        guard !p.isNone, p.raw >= base else { return "«none»" }
+        let (line, column) = source.lineColumn(ofOffset: Int(p.raw - base))
+        return "\(source.origin.description):\(line):\(column)"
+    }
+
+    func showPath(_ path: ArraySlice<AttrName>) -> String {
+        path.map { name -> String in
+            switch name {
+            case .symbol(let s): return show(s)
+            case .dynamic(let e): return "\"${" + ASTPrinter(symbols: symbols).print(e) + "}\""
+            }
+        }.joined(separator: ".")
+    }
+
+    /// Adds `path = value` to `attrs`, creating or descending into nested sets.
+    func addAttr(_ attrs: AttrSet, path: [AttrName], pathPos: Pos, value: Expr) throws {
+        var current = attrs
+        for k in 0..<(path.count - 1) {
+            switch path[k] {
+            case .symbol(let s):
+                if let j = current.find(s) {
+                    guard case .attrs(let nested) = current.attrs[j].value else {
+                        throw ParseError("attribute '\(showPath(path[...k]))' already defined at \(describe(current.attrs[j].pos))",
+                                         at: pathPos)
+                    }
+                    current = nested
+                } else {
+                    let nested = AttrSet()
+                    current.append(AttrDef(name: s, value: .attrs(nested), pos: pathPos, kind: .plain))
+                    current = nested
+                }
+            case .dynamic(let e):
+                let nested = AttrSet()
+                current.dynamicAttrs.append(DynamicAttrDef(name: e, value: .attrs(nested), pos: pathPos))
+                current = nested
+            }
+        }
+        switch path[path.count - 1] {
+        case .symbol(let s):
+            var fullPath = path
+            try addAttr(current, path: &fullPath, symbol: s,
+                        def: AttrDef(name: s, value: value, pos: pathPos, kind: .plain))
+        case .dynamic(let e):
+            current.dynamicAttrs.append(DynamicAttrDef(name: e, value: value, pos: pathPos))
+        }
+    }
+
+    /// Defines `symbol` in `attrs`; two attribute-set literals for one name merge.
+    /// `path` ends with `symbol` and is only used in the error message.
+    func addAttr(_ attrs: AttrSet, path: inout [AttrName], symbol: Symbol, def: AttrDef) throws {
+        guard let j = attrs.find(symbol) else {
+            attrs.append(def)
+            def.value.setName(symbol)
+            return
+        }
+        guard case .attrs(let incoming) = def.value, case .attrs(let existing) = attrs.attrs[j].value else {
+            throw ParseError("attribute '\(showPath(path[...]))' already defined at \(describe(attrs.attrs[j].pos))",
+                             at: def.pos)
+        }
+        // Merge `incoming` into `existing` (CppNix ignores `rec` on the incoming set).
+        let offset = existing.inheritFromExprs.count
+        for var ad in incoming.attrsInSymbolOrder {
+            if ad.kind == .inheritedFrom,
+               case .select(.inheritFrom(let index, let fromPos), let p, let d, let selPos) = ad.value {
+                ad.value = .select(.inheritFrom(index + offset, fromPos), p, orDefault: d, selPos)
+            }
+            path.append(.symbol(ad.name))
+            try addAttr(existing, path: &path, symbol: ad.name, def: ad)
+            path.removeLast()
+        }
+        existing.dynamicAttrs.append(contentsOf: incoming.dynamicAttrs)
+        existing.inheritFromExprs.append(contentsOf: incoming.inheritFromExprs)
+        incoming.removeAll()
+    }
+}

@@ -1,0 +1,145 @@
+/// Where a piece of source text came from. Printed the way Nix prints origins in
+/// positions: a file path, `«stdin»` or `«string»`.
+public enum SourceOrigin: Hashable, Sendable {
+    case file(String)
+    case stdin
+    case string
+    case none
+
+    public var description: String {
+        switch self {
+        case .file(let path): return path
+        case .stdin: return "«stdin»"
+        case .string: return "«string»"
+        case .none: return "«none»"
+        }
+    }
+}
+
+/// One unit of source text: its origin, its bytes, and the directory that relative
+/// path literals inside it are resolved against.
+public final class Source: @unchecked Sendable {
+    public let origin: SourceOrigin
+    public let bytes: [UInt8]
+    public let baseDirectory: String
+    /// First position index of this source in the shared `PositionTable`.
+    public internal(set) var base: UInt32 = 0
+
+    private var lineStartsCache: [Int]?
+
+    public init(origin: SourceOrigin, bytes: [UInt8], baseDirectory: String) {
+        self.origin = origin
+        self.bytes = bytes
+        self.baseDirectory = baseDirectory
+    }
+
+    public convenience init(origin: SourceOrigin, text: String, baseDirectory: String) {
+        self.init(origin: origin, bytes: Array(text.utf8), baseDirectory: baseDirectory)
+    }
+
+    /// Offsets at which lines start. Nix treats `\n`, `\r\n` and a lone `\r` as line ends,
+    /// both for line numbers and for the excerpt shown under an error.
+    var lineStarts: [Int] {
+        if let cached = lineStartsCache { return cached }
+        var starts = [0]
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let c = bytes[i]
+            if c == UInt8(ascii: "\r") {
+                if i + 1 < n && bytes[i + 1] == UInt8(ascii: "\n") { i += 1 }
+                starts.append(i + 1)
+            } else if c == UInt8(ascii: "\n") {
+                starts.append(i + 1)
+            }
+            i += 1
+        }
+        lineStartsCache = starts
+        return starts
+    }
+
+    /// 1-based line and column (in bytes) of an offset into this source.
+    public func lineColumn(ofOffset offset: Int) -> (line: Int, column: Int) {
+        let starts = lineStarts
+        var lo = 0, hi = starts.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if starts[mid] <= offset { lo = mid } else { hi = mid - 1 }
+        }
+        return (lo + 1, offset - starts[lo] + 1)
+    }
+
+    /// The text of a 1-based line without its line terminator, if the line exists.
+    public func lineText(_ line: Int) -> [UInt8]? {
+        let starts = lineStarts
+        guard line >= 1 && line <= starts.count else { return nil }
+        let start = starts[line - 1]
+        var end = start
+        while end < bytes.count && bytes[end] != UInt8(ascii: "\n") && bytes[end] != UInt8(ascii: "\r") {
+            end += 1
+        }
+        // A final empty line only exists when the text ends with a line terminator;
+        // Nix shows it as an empty excerpt line.
+        return Array(bytes[start..<end])
+    }
+}
+
+/// A position: an index into the global `PositionTable` (source base + byte offset).
+/// Four bytes per position keep AST nodes small, like CppNix's `PosIdx`.
+public struct Pos: Hashable, Sendable, Comparable {
+    public let raw: UInt32
+    public init(raw: UInt32) { self.raw = raw }
+    /// The absence of a position (`raw == 0`; every source starts at base 1 or later).
+    public static let none = Pos(raw: 0)
+    public var isNone: Bool { raw == 0 }
+    public static func < (a: Pos, b: Pos) -> Bool { a.raw < b.raw }
+}
+
+/// A resolved position, ready to print as `origin:line:column`.
+public struct ResolvedPos: Sendable, Equatable {
+    public let source: Source?
+    public let line: Int
+    public let column: Int
+
+    public static func == (a: ResolvedPos, b: ResolvedPos) -> Bool {
+        a.source === b.source && a.line == b.line && a.column == b.column
+    }
+
+    public var description: String {
+        guard let source else { return "«none»" }
+        return "\(source.origin.description):\(line):\(column)"
+    }
+}
+
+/// Maps `Pos` indices back to sources. Sources are appended; each one occupies the
+/// index range `[base, base + count + 2)` so that "one past the end" stays inside it.
+public final class PositionTable: @unchecked Sendable {
+    public private(set) var sources: [Source] = []
+    private var nextBase: UInt32 = 1
+
+    public init() {}
+
+    @discardableResult
+    public func add(_ source: Source) -> Source {
+        source.base = nextBase
+        sources.append(source)
+        nextBase &+= UInt32(source.bytes.count + 2)
+        return source
+    }
+
+    public func source(of pos: Pos) -> Source? {
+        guard !pos.isNone, !sources.isEmpty else { return nil }
+        var lo = 0, hi = sources.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if sources[mid].base <= pos.raw { lo = mid } else { hi = mid - 1 }
+        }
+        return sources[lo].base <= pos.raw ? sources[lo] : nil
+    }
+
+    public func resolve(_ pos: Pos) -> ResolvedPos {
+        guard let source = source(of: pos) else { return ResolvedPos(source: nil, line: 0, column: 0) }
+        let (line, column) = source.lineColumn(ofOffset: Int(pos.raw - source.base))
+        return ResolvedPos(source: source, line: line, column: column)
+    }
+}

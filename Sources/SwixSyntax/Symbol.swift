@@ -1,0 +1,121 @@
+/// An interned identifier. Symbols compare and hash by id; the bytes live once in
+/// the `SymbolTable`. Ids are handed out in order of first interning, which is also
+/// the order CppNix uses when it walks attribute definitions.
+public struct Symbol: Hashable, Sendable, Comparable {
+    public let id: UInt32
+    @inline(__always) public init(id: UInt32) { self.id = id }
+    public static func < (a: Symbol, b: Symbol) -> Bool { a.id < b.id }
+}
+
+/// Interns byte strings without allocating on lookup: all names are stored in one
+/// byte arena and found through an open-addressing hash table of ids.
+public final class SymbolTable: @unchecked Sendable {
+    private var arena: [UInt8] = []
+    private var starts: [Int] = []
+    private var lengths: [Int] = []
+    private var hashes: [UInt32] = []
+    /// Slots hold `id + 1`; 0 marks an empty slot.
+    private var slots: [UInt32]
+    private var mask: Int
+
+    public init() {
+        slots = [UInt32](repeating: 0, count: 1024)
+        mask = 1023
+        arena.reserveCapacity(16 * 1024)
+    }
+
+    public var count: Int { starts.count }
+
+    @inline(__always)
+    private static func hash(_ p: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        var h: UInt32 = 2166136261
+        for b in p { h = (h ^ UInt32(b)) &* 16777619 }
+        return h
+    }
+
+    /// Interns the bytes in `p`.
+    public func intern(_ p: UnsafeBufferPointer<UInt8>) -> Symbol {
+        let h = SymbolTable.hash(p)
+        var i = Int(h) & mask
+        while true {
+            let slot = slots[i]
+            if slot == 0 { break }
+            let id = Int(slot - 1)
+            if hashes[id] == h && lengths[id] == p.count && equalsStored(id, p) {
+                return Symbol(id: UInt32(id))
+            }
+            i = (i + 1) & mask
+        }
+        let id = starts.count
+        starts.append(arena.count)
+        lengths.append(p.count)
+        hashes.append(h)
+        arena.append(contentsOf: p)
+        slots[i] = UInt32(id + 1)
+        if starts.count * 2 > slots.count { grow() }
+        return Symbol(id: UInt32(id))
+    }
+
+    public func intern(_ bytes: [UInt8]) -> Symbol {
+        bytes.withUnsafeBufferPointer { intern($0) }
+    }
+
+    public func intern(_ s: String) -> Symbol {
+        var s = s
+        return s.withUTF8 { intern($0) }
+    }
+
+    /// Looks a name up without interning it.
+    public func lookup(_ s: String) -> Symbol? {
+        var s = s
+        return s.withUTF8 { p -> Symbol? in
+            let h = SymbolTable.hash(p)
+            var i = Int(h) & mask
+            while slots[i] != 0 {
+                let id = Int(slots[i] - 1)
+                if hashes[id] == h && lengths[id] == p.count && equalsStored(id, p) {
+                    return Symbol(id: UInt32(id))
+                }
+                i = (i + 1) & mask
+            }
+            return nil
+        }
+    }
+
+    @inline(__always)
+    private func equalsStored(_ id: Int, _ p: UnsafeBufferPointer<UInt8>) -> Bool {
+        let start = starts[id]
+        return arena.withUnsafeBufferPointer { a in
+            for k in 0..<p.count where a[start + k] != p[k] { return false }
+            return true
+        }
+    }
+
+    private func grow() {
+        let newCount = slots.count * 2
+        slots = [UInt32](repeating: 0, count: newCount)
+        mask = newCount - 1
+        for id in 0..<starts.count {
+            var i = Int(hashes[id]) & mask
+            while slots[i] != 0 { i = (i + 1) & mask }
+            slots[i] = UInt32(id + 1)
+        }
+    }
+
+    public func bytes(_ s: Symbol) -> ArraySlice<UInt8> {
+        let id = Int(s.id)
+        return arena[starts[id]..<(starts[id] + lengths[id])]
+    }
+
+    public func string(_ s: Symbol) -> String {
+        String(decoding: bytes(s), as: UTF8.self)
+    }
+
+    public subscript(_ s: Symbol) -> String { string(s) }
+
+    /// Lexicographic (byte-wise) order of two symbols' names, as Nix sorts attribute names.
+    public func lexicographicallyPrecedes(_ a: Symbol, _ b: Symbol) -> Bool {
+        if a == b { return false }
+        return bytes(a).lexicographicallyPrecedes(bytes(b))
+    }
+}

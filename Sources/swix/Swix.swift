@@ -1,0 +1,50 @@
+import ArgumentParser
+import SwixSyntax
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `swix`: the command-line entry point. Subcommands speak the flag language of the
+/// Nix tools they stand in for; invoked through a link named `nix-instantiate`, the
+/// binary behaves as `swix instantiate`.
+@main
+struct Swix: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "swix",
+        abstract: "An interpreter for the Nix expression language.",
+        subcommands: [Instantiate.self]
+    )
+
+    static func main() {
+        let invokedAs = CommandLine.arguments.first.map { String($0.split(separator: "/").last ?? "") } ?? ""
+        if invokedAs == "nix-instantiate" {
+            Glibc.exit(Instantiate.execute(Array(CommandLine.arguments.dropFirst()), console: .standard))
+        }
+        Self.main(nil)
+    }
+}
+
+/// `swix instantiate`: `nix-instantiate`'s command line. Nix's flags do not fit a
+/// declarative parser (`--arg NAME EXPR` takes two values, flags may repeat in any
+/// order), so they are taken verbatim and read by `InstantiateOptions`.
+struct Instantiate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "instantiate",
+        abstract: "Parse or evaluate Nix expressions (nix-instantiate compatible).",
+        discussion: InstantiateOptions.usage
+    )
+
+    @Argument(parsing: .captureForPassthrough, help: "nix-instantiate flags and files")
+    var arguments: [String] = []
+
+    func run() throws {
+        let code = Instantiate.execute(arguments, console: .standard)
+        if code != 0 { throw ExitCode(code) }
+    }
+
+    static func execute(_ arguments: [String], console: Console) -> Int32 {
+        runWithLargeStack {
+            InstantiateCommand(console: console).run(arguments)
+        }
+    }
+}
