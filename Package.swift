@@ -19,7 +19,13 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "CSwixSupport"),
-        .target(name: "SwixSyntax", dependencies: ["CSwixSupport"]),
+        .target(
+            name: "SwixSyntax",
+            dependencies: ["CSwixSupport"],
+            // Dynamic exclusivity checks on class properties cost ~14% of parse time
+            // (measured with perf on parse_big); the parser never aliases its state.
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked", "-Xfrontend", "-assume-single-threaded"])]
+        ),
         .executableTarget(
             name: "swix",
             dependencies: [

@@ -38,7 +38,9 @@ public struct StringPart {
     public var expr: Expr
 }
 
-public indirect enum Expr {
+/// Only the cases that contain an `Expr` directly are `indirect` (boxed): leaves such
+/// as numbers and variables live inline, which saves an allocation per leaf.
+public enum Expr {
     case int(Int64)
     /// An integer literal beyond 64 bits, kept as its decimal digits (swix evaluates
     /// it exactly; CppNix rejects it).
@@ -50,19 +52,19 @@ public indirect enum Expr {
     case variable(Symbol, Pos)
     /// `__curPos`
     case curPos(Pos)
-    case select(Expr, [AttrName], orDefault: Expr?, Pos)
-    case hasAttr(Expr, [AttrName], Pos)
+    indirect case select(Expr, [AttrName], orDefault: Expr?, Pos)
+    indirect case hasAttr(Expr, [AttrName], Pos)
     case attrs(AttrSet)
     case list([Expr])
     case lambda(Lambda)
     /// A function applied to one or more arguments (`f a b` is one call node).
-    case call(Expr, [Expr], Pos)
-    case letIn(AttrSet, Expr, Pos)
-    case with(Expr, Expr, Pos)
-    case ifThenElse(Expr, Expr, Expr, Pos)
-    case assert(Expr, Expr, Pos)
-    case not(Expr, Pos)
-    case binary(BinaryOp, Expr, Expr, Pos)
+    indirect case call(Expr, [Expr], Pos)
+    indirect case letIn(AttrSet, Expr, Pos)
+    indirect case with(Expr, Expr, Pos)
+    indirect case ifThenElse(Expr, Expr, Expr, Pos)
+    indirect case assert(Expr, Expr, Pos)
+    indirect case not(Expr, Pos)
+    indirect case binary(BinaryOp, Expr, Expr, Pos)
     /// `+` (`forceString == false`) and string/path interpolation (`true`).
     case concatStrings([StringPart], forceString: Bool, Pos)
     /// The `index`-th `inherit (e)` source of the enclosing attribute set or `let`.
@@ -108,26 +110,58 @@ public final class AttrSet {
     public var dynamicAttrs: [DynamicAttrDef] = []
     /// Sources of `inherit (e) …`, referenced by `Expr.inheritFrom(index)`.
     public var inheritFromExprs: [Expr] = []
-    private var index: [Symbol: Int] = [:]
+    /// Open-addressing index from symbol to position in `attrs` (slots hold
+    /// position + 1), built once a set grows past a few definitions.
+    private var table: [Int32] = []
 
     public init(isRecursive: Bool = false, pos: Pos = .none) {
         self.isRecursive = isRecursive
         self.pos = pos
     }
 
+    @inline(__always)
+    private static func slot(_ s: Symbol, _ mask: Int) -> Int {
+        Int(truncatingIfNeeded: (UInt32(s.id) &* 2654435761) >> 8) & mask
+    }
+
     public func find(_ name: Symbol) -> Int? {
-        if attrs.count <= 8 {
+        if table.isEmpty {
             for k in 0..<attrs.count where attrs[k].name == name { return k }
             return nil
         }
-        if index.count != attrs.count {
-            for k in index.count..<attrs.count { index[attrs[k].name] = k }
+        let mask = table.count - 1
+        var i = AttrSet.slot(name, mask)
+        while true {
+            let v = Int(table[i])
+            if v == 0 { return nil }
+            if attrs[v - 1].name == name { return v - 1 }
+            i = (i + 1) & mask
         }
-        return index[name]
+    }
+
+    private func insertIntoTable(_ k: Int) {
+        let mask = table.count - 1
+        var i = AttrSet.slot(attrs[k].name, mask)
+        while table[i] != 0 { i = (i + 1) & mask }
+        table[i] = Int32(k + 1)
+    }
+
+    private func rebuildTable() {
+        var size = 32
+        while size < attrs.count * 2 { size *= 2 }
+        table = [Int32](repeating: 0, count: size)
+        for k in 0..<attrs.count { insertIntoTable(k) }
     }
 
     public func append(_ def: AttrDef) {
         attrs.append(def)
+        if table.isEmpty {
+            if attrs.count > 8 { rebuildTable() }
+        } else if attrs.count * 2 > table.count {
+            rebuildTable()
+        } else {
+            insertIntoTable(attrs.count - 1)
+        }
     }
 
     public func replaceValue(at k: Int, with value: Expr) {
@@ -136,7 +170,7 @@ public final class AttrSet {
 
     public func removeAll() {
         attrs.removeAll()
-        index.removeAll()
+        table.removeAll()
         dynamicAttrs.removeAll()
         inheritFromExprs.removeAll()
     }

@@ -211,6 +211,13 @@ public final class Lexer {
             var j = s + 1
             while j < count && Lexer.isIdChar(buf[j]) { j += 1 }
             let idLen = j - s
+            // A path or URI can only be longer than the identifier if the identifier
+            // is followed by one of these (see Grammar/README.md, "Longest match").
+            let after = at(j)
+            if after != 47 && after != 58 && after != 46 && after != 43 {
+                i = j
+                return Token(keyword(s, idLen), s, j)
+            }
             let pathLen = matchPath(s)
             let segLen = matchPathSegmentBeforeInterpolation(s)
             let uriLen = matchURI(s)
@@ -226,6 +233,12 @@ public final class Lexer {
             var j = s + 1
             while j < count && Lexer.isDigit(buf[j]) { j += 1 }
             let intLen = j - s
+            let after = at(j)
+            if after != 47 && after != 46 && after != 43 && after != 101 && after != 69
+                && !Lexer.isPathChar(after) {
+                i = j
+                return Token(.int, s, j)
+            }
             let floatLen = matchFloat(s)
             let best = max(intLen, floatLen)
             if let tok = pathCandidate(s, pathLen: matchPath(s), segLen: matchPathSegmentBeforeInterpolation(s), beat: best) {
@@ -432,8 +445,6 @@ public final class Lexer {
             if s + 2 < count && n == 39 { i = s + 3; return Token(.indStr, s, i, flavor: IndStrFlavor.quotes.rawValue) }
             if s + 2 < count && n == 92 && s + 3 < count {
                 i = s + 4
-                // CR LF after `''\` is one escaped line end.
-                if buf[s + 3] == 13 && at(s + 4) == 10 && s + 4 < count { i = s + 5 }
                 return Token(.indStr, s, i, flavor: IndStrFlavor.escape.rawValue)
             }
             i = s + 2

@@ -84,15 +84,16 @@ public final class Parser {
     @inline(__always) func pos(_ offset: UInt32) -> Pos { Pos(raw: base &+ offset) }
     @inline(__always) func pos(_ t: Token) -> Pos { pos(t.start) }
 
+    /// The token's text. It points into the lexer's copy of the source, which lives
+    /// as long as the parser.
     @inline(__always)
-    func bytes(_ t: Token) -> ArraySlice<UInt8> {
-        source.bytes[Int(t.start)..<Int(t.end)]
+    func bytes(_ t: Token) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: lexer.buf + Int(t.start), count: Int(t.end &- t.start))
     }
 
+    @inline(__always)
     func intern(_ t: Token) -> Symbol {
-        source.bytes.withUnsafeBufferPointer { p in
-            symbols.intern(UnsafeBufferPointer(rebasing: p[Int(t.start)..<Int(t.end)]))
-        }
+        symbols.intern(bytes(t))
     }
 
     // MARK: Errors

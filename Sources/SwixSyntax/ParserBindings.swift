@@ -16,7 +16,24 @@ extension Parser {
             case .kwInherit:
                 advance()
                 try parseInherit(into: attrs)
-            case .id, .kwOr, .dollarCurly, .quote:
+            case .id, .kwOr:
+                // Fast path for the common `name = value;`.
+                if peek(1).kind == .assign {
+                    advance()
+                    advance()
+                    let name = intern(t)
+                    let value = try parseExpr()
+                    try expect(.semicolon, [.semicolon])
+                    if attrs.find(name) == nil {
+                        attrs.append(AttrDef(name: name, value: value, pos: pos(t), kind: .plain))
+                        value.setName(name)
+                    } else {
+                        try addAttr(attrs, path: [.symbol(name)], pathPos: pos(t), value: value)
+                    }
+                    continue
+                }
+                fallthrough
+            case .dollarCurly, .quote:
                 let path = try parseAttrPath(continuation: [.dot, .assign])
                 try expect(.assign, [.dot, .assign])
                 let value = try parseExpr()
@@ -124,6 +141,12 @@ extension Parser {
 
     /// Adds `path = value` to `attrs`, creating or descending into nested sets.
     func addAttr(_ attrs: AttrSet, path: [AttrName], pathPos: Pos, value: Expr) throws {
+        // The common case: `name = value;` with a new name.
+        if path.count == 1, case .symbol(let s) = path[0], attrs.find(s) == nil {
+            attrs.append(AttrDef(name: s, value: value, pos: pathPos, kind: .plain))
+            value.setName(s)
+            return
+        }
         var current = attrs
         for k in 0..<(path.count - 1) {
             switch path[k] {

@@ -164,7 +164,9 @@ extension Parser {
             if op.kind == .question {
                 let path = try parseAttrPath()
                 lhs = .hasAttr(lhs, path, opPos)
-                lastNonAssoc = prec
+                // `?` is %nonassoc in Bison, but its right side is an attribute path,
+                // so the rule never conflicts: `a ? b ? c` is `(a ? b) ? c`.
+                lastNonAssoc = 0
                 lhsStart = first.start
                 continue
             }

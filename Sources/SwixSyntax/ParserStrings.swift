@@ -49,11 +49,15 @@ extension Parser {
     }
 
     /// Escapes of double-quoted strings: `\n \r \t`, `\c` is `c`; a raw CR or CR LF is LF.
-    func unescape(_ raw: ArraySlice<UInt8>) -> [UInt8] {
+    func unescape(_ raw: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        // Most strings have no escapes and no carriage returns: copy them whole.
+        var plain = true
+        for c in raw where c == 92 || c == 13 { plain = false; break }
+        if plain { return Array(raw) }
         var out: [UInt8] = []
         out.reserveCapacity(raw.count)
-        var k = raw.startIndex
-        let end = raw.endIndex
+        var k = 0
+        let end = raw.count
         while k < end {
             let c = raw[k]
             k += 1
@@ -99,7 +103,7 @@ extension Parser {
                 case .dollar: parts.append((pos(t), .text([36], hasIndentation: false)))
                 case .quotes: parts.append((pos(t), .text([39, 39], hasIndentation: false)))
                 case .quote: parts.append((pos(t), .text([39], hasIndentation: false)))
-                case .escape: parts.append((pos(t), .text(unescape(bytes(t).dropFirst(2)), hasIndentation: false)))
+                case .escape: parts.append((pos(t), .text(unescape(UnsafeBufferPointer(rebasing: bytes(t).dropFirst(2))), hasIndentation: false)))
                 }
             case .dollarCurly:
                 advance()
@@ -193,7 +197,7 @@ extension Parser {
     /// `path_start PATH_END` or `path_start string_parts_interpolated PATH_END`.
     func parsePath() throws -> Expr {
         let t = advance()
-        let literal = bytes(t)
+        let literal = Array(bytes(t))[...]
         let start: Expr
         if t.kind == .hpath {
             start = .path(Array(homeDirectory.utf8) + literal.dropFirst())

@@ -26,7 +26,7 @@ public struct StackGuard {
         limit = low &+ StackGuard.margin
     }
 
-    @inline(never)
+    @inline(__always)
     public static func currentAddress() -> UInt {
         var marker: UInt8 = 0
         return withUnsafeMutablePointer(to: &marker) { UInt(bitPattern: $0) }

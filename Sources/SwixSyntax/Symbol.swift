@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// An interned identifier. Symbols compare and hash by id; the bytes live once in
 /// the `SymbolTable`. Ids are handed out in order of first interning, which is also
 /// the order CppNix uses when it walks attribute definitions.
@@ -116,6 +122,35 @@ public final class SymbolTable: @unchecked Sendable {
     /// Lexicographic (byte-wise) order of two symbols' names, as Nix sorts attribute names.
     public func lexicographicallyPrecedes(_ a: Symbol, _ b: Symbol) -> Bool {
         if a == b { return false }
-        return bytes(a).lexicographicallyPrecedes(bytes(b))
+        let ia = Int(a.id), ib = Int(b.id)
+        let la = lengths[ia], lb = lengths[ib]
+        let c = arena.withUnsafeBufferPointer { p in
+            memcmp(p.baseAddress! + starts[ia], p.baseAddress! + starts[ib], min(la, lb))
+        }
+        return c != 0 ? c < 0 : la < lb
+    }
+
+    /// Calls `body` with the symbol's bytes (valid only during the call).
+    @inline(__always)
+    public func withBytes<R>(_ s: Symbol, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        let id = Int(s.id)
+        return try arena.withUnsafeBufferPointer { p in
+            try body(UnsafeBufferPointer(start: p.baseAddress! + starts[id], count: lengths[id]))
+        }
+    }
+
+    /// How `printIdentifier` shows each symbol: 1 bare, 2 quoted; 0 not yet known.
+    private var identifierStyle: [UInt8] = []
+
+    /// True if the name prints bare (a valid identifier that is not a keyword).
+    public func isPlainIdentifier(_ s: Symbol) -> Bool {
+        let id = Int(s.id)
+        if id < identifierStyle.count, identifierStyle[id] != 0 { return identifierStyle[id] == 1 }
+        if identifierStyle.count < starts.count {
+            identifierStyle.append(contentsOf: repeatElement(0, count: starts.count - identifierStyle.count))
+        }
+        let plain = withBytes(s) { ASTPrinter.isPlainIdentifier($0) }
+        identifierStyle[id] = plain ? 1 : 2
+        return plain
     }
 }

@@ -15,6 +15,8 @@ final class Console: @unchecked Sendable {
         self.input = input
     }
 
+    var isStandard: Bool { !buffered }
+
     static var standard: Console { Console(buffered: false, input: nil) }
 
     static func capturing(stdin: [UInt8] = []) -> Console { Console(buffered: true, input: stdin) }
@@ -24,6 +26,10 @@ final class Console: @unchecked Sendable {
     }
 
     func write(_ s: String) { write(Array(s.utf8)) }
+
+    func write(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if buffered { out.append(contentsOf: bytes) } else { Console.writeAll(1, bytes) }
+    }
 
     func error(_ s: String) {
         let bytes = Array(s.utf8)
@@ -40,16 +46,19 @@ final class Console: @unchecked Sendable {
     }
 
     static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return
-                }
-                offset += n
+        bytes.withUnsafeBufferPointer { writeAll(fd, $0) }
+    }
+
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let base = bytes.baseAddress else { return }
+        var offset = 0
+        while offset < bytes.count {
+            let n = Glibc.write(fd, base + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return
             }
+            offset += n
         }
     }
 

@@ -44,7 +44,13 @@ struct Instantiate: ParsableCommand {
 
     static func execute(_ arguments: [String], console: Console) -> Int32 {
         runWithLargeStack {
-            InstantiateCommand(console: console).run(arguments)
+            let command = InstantiateCommand(console: console)
+            let code = command.run(arguments)
+            if console.isStandard {
+                // Output is written unbuffered; skip tearing down the command's data.
+                Glibc.exit(code)
+            }
+            return code
         }
     }
 }
