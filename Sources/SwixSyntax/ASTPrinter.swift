@@ -34,6 +34,11 @@ public struct ASTPrinter {
         try write(e, out)
     }
 
+    /// Prints one node of a tree.
+    public func print(_ tree: SyntaxTree, _ r: NodeRef) -> String {
+        print(Expr(tree: tree, root: r))
+    }
+
     // MARK: Literals shared with value printing
 
     /// `printLiteralString`: double quotes with `\" \\ \n \r \t` and `\${` escaped.
@@ -115,195 +120,242 @@ public struct ASTPrinter {
 
     func sym(_ s: Symbol, _ out: ByteBuffer) {
         if symbols.isPlainIdentifier(s) {
-            symbols.withBytes(s) { out.append(contentsOf: $0) }
+            symbols.withBytes(s) { out.append($0) }
         } else {
             ASTPrinter.writeIdentifier(symbols.bytes(s), out)
         }
     }
 
     func write(_ e: Expr, _ out: ByteBuffer) throws {
-        guard stack.hasRoom() else { throw TooDeep() }
-        switch e {
-        case .int(let v): out.append(contentsOf: String(v).utf8)
-        case .bigInt(let digits): out.append(contentsOf: digits)
-        case .float(let d): out.append(contentsOf: ASTPrinter.formatFloat(d).utf8)
-        case .string(let s): ASTPrinter.writeString(s, out)
-        case .path(let p): out.append(contentsOf: p)
-        case .variable(let s, _): sym(s, out)
-        case .curPos: out.append("__curPos")
-        case .select(let target, let path, let def, _):
-            out.append(40)
-            try write(target, out)
-            out.append(").")
-            try writePath(path, out)
-            if let def {
-                out.append(" or (")
-                try write(def, out)
-                out.append(41)
+        let tree = e.tree
+        try tree.nodes.withUnsafeBufferPointer { nodes in
+            try tree.extra.withUnsafeBufferPointer { extra in
+                try tree.bytes.withUnsafeBufferPointer { bytes in
+                    let w = Walker(printer: self, tree: tree, nodes: nodes, extra: extra, bytes: bytes, out: out)
+                    try w.write(e.root)
+                }
             }
-        case .hasAttr(let target, let path, _):
-            out.append("((")
-            try write(target, out)
-            out.append(") ? ")
-            try writePath(path, out)
-            out.append(41)
-        case .attrs(let a):
-            if a.isRecursive { out.append("rec ") }
-            out.append("{ ")
-            try writeBindings(a, out)
-            out.append(125)
-        case .list(let elems):
-            out.append("[ ")
-            for el in elems {
+        }
+    }
+
+    /// The recursive printer over the tree's storage (borrowed for the walk).
+    struct Walker {
+        let printer: ASTPrinter
+        let tree: SyntaxTree
+        let nodes: UnsafeBufferPointer<Node>
+        let extra: UnsafeBufferPointer<UInt32>
+        let bytes: UnsafeBufferPointer<UInt8>
+        let out: ByteBuffer
+
+        func literal(_ n: Node) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(rebasing: bytes[Int(n.a)..<Int(n.a + n.b)])
+        }
+
+        func write(_ r: NodeRef) throws {
+            guard printer.stack.hasRoom() else { throw TooDeep() }
+            let n = nodes[Int(r.index)]
+            switch n.kind {
+            case .int:
+                let v = Int64(bitPattern: UInt64(n.a) | UInt64(n.b) << 32)
+                writeInt(v)
+            case .bigInt, .path: out.append(literal(n))
+            case .float:
+                let d = Double(bitPattern: UInt64(n.a) | UInt64(n.b) << 32)
+                out.append(contentsOf: ASTPrinter.formatFloat(d).utf8)
+            case .string: ASTPrinter.writeString(literal(n), out)
+            case .variable: printer.sym(Symbol(id: n.a), out)
+            case .curPos: out.append("__curPos")
+            case .select:
                 out.append(40)
-                try write(el, out)
-                out.append(") ")
-            }
-            out.append(93)
-        case .lambda(let l):
-            out.append(40)
-            if let formals = l.formals {
+                try write(NodeRef(n.a))
+                out.append(").")
+                try writePath(n.b, n.c)
+                if n.d != UInt32.max {
+                    out.append(" or (")
+                    try write(NodeRef(n.d))
+                    out.append(41)
+                }
+            case .hasAttr:
+                out.append("((")
+                try write(NodeRef(n.a))
+                out.append(") ? ")
+                try writePath(n.b, n.c)
+                out.append(41)
+            case .attrs:
+                let a = tree.attrSets[Int(n.a)]
+                if a.isRecursive { out.append("rec ") }
                 out.append("{ ")
-                let ordered = formals.formals.sorted { symbols.lexicographicallyPrecedes($0.name, $1.name) }
-                var first = true
-                for f in ordered {
-                    if !first { out.append(", ") }
-                    first = false
-                    sym(f.name, out)
-                    if let d = f.defaultValue {
-                        out.append(" ? ")
-                        try write(d, out)
+                try writeBindings(a)
+                out.append(125)
+            case .list:
+                out.append("[ ")
+                for k in 0..<Int(n.c) {
+                    out.append(40)
+                    try write(NodeRef(extra[Int(n.b) + k]))
+                    out.append(") ")
+                }
+                out.append(93)
+            case .lambda:
+                let l = tree.lambdas[Int(n.a)]
+                out.append(40)
+                if let formals = l.formals {
+                    out.append("{ ")
+                    let ordered = formals.formals.sorted { printer.symbols.lexicographicallyPrecedes($0.name, $1.name) }
+                    var first = true
+                    for f in ordered {
+                        if !first { out.append(", ") }
+                        first = false
+                        printer.sym(f.name, out)
+                        if let d = f.defaultValue {
+                            out.append(" ? ")
+                            try write(d)
+                        }
                     }
+                    if formals.ellipsis {
+                        if !first { out.append(", ") }
+                        out.append("...")
+                    }
+                    out.append(" }")
+                    if l.arg != nil { out.append(" @ ") }
                 }
-                if formals.ellipsis {
-                    if !first { out.append(", ") }
-                    out.append("...")
+                if let arg = l.arg { printer.sym(arg, out) }
+                out.append(": ")
+                try write(l.body)
+                out.append(41)
+            case .call:
+                out.append(40)
+                try write(NodeRef(n.a))
+                for k in 0..<Int(n.c) {
+                    out.append(32)
+                    try write(NodeRef(extra[Int(n.b) + k]))
                 }
-                out.append(" }")
-                if l.arg != nil { out.append(" @ ") }
-            }
-            if let arg = l.arg { sym(arg, out) }
-            out.append(": ")
-            try write(l.body, out)
-            out.append(41)
-        case .call(let fn, let args, _):
-            out.append(40)
-            try write(fn, out)
-            for a in args {
+                out.append(41)
+            case .letIn:
+                out.append("(let ")
+                try writeBindings(tree.attrSets[Int(n.a)])
+                out.append("in ")
+                try write(NodeRef(n.b))
+                out.append(41)
+            case .with:
+                out.append("(with ")
+                try write(NodeRef(n.a))
+                out.append("; ")
+                try write(NodeRef(n.b))
+                out.append(41)
+            case .ifThenElse:
+                out.append("(if ")
+                try write(NodeRef(n.a))
+                out.append(" then ")
+                try write(NodeRef(n.b))
+                out.append(" else ")
+                try write(NodeRef(n.c))
+                out.append(41)
+            case .assert:
+                out.append("assert ")
+                try write(NodeRef(n.a))
+                out.append("; ")
+                try write(NodeRef(n.b))
+            case .not:
+                out.append("(! ")
+                try write(NodeRef(n.a))
+                out.append(41)
+            case .binary:
+                out.append(40)
+                try write(NodeRef(n.a))
                 out.append(32)
-                try write(a, out)
+                out.append(BinaryOp(rawValue: n.flag)!.text)
+                out.append(32)
+                try write(NodeRef(n.b))
+                out.append(41)
+            case .concatStrings:
+                out.append(40)
+                for k in 0..<Int(n.c) {
+                    if k > 0 { out.append(" + ") }
+                    try write(NodeRef(extra[Int(n.b) + 2 * k + 1]))
+                }
+                out.append(41)
+            case .inheritFrom:
+                // Only reachable through an `inherit (e)` definition, which prints its source itself.
+                break
             }
-            out.append(41)
-        case .letIn(let attrs, let body, _):
-            out.append("(let ")
-            try writeBindings(attrs, out)
-            out.append("in ")
-            try write(body, out)
-            out.append(41)
-        case .with(let scope, let body, _):
-            out.append("(with ")
-            try write(scope, out)
-            out.append("; ")
-            try write(body, out)
-            out.append(41)
-        case .ifThenElse(let c, let t, let f, _):
-            out.append("(if ")
-            try write(c, out)
-            out.append(" then ")
-            try write(t, out)
-            out.append(" else ")
-            try write(f, out)
-            out.append(41)
-        case .assert(let c, let body, _):
-            out.append("assert ")
-            try write(c, out)
-            out.append("; ")
-            try write(body, out)
-        case .not(let x, _):
-            out.append("(! ")
-            try write(x, out)
-            out.append(41)
-        case .binary(let op, let l, let r, _):
-            out.append(40)
-            try write(l, out)
-            out.append(32)
-            out.append(contentsOf: op.text.utf8)
-            out.append(32)
-            try write(r, out)
-            out.append(41)
-        case .concatStrings(let parts, _, _):
-            out.append(40)
-            var first = true
-            for p in parts {
-                if !first { out.append(" + ") }
-                first = false
-                try write(p.expr, out)
-            }
-            out.append(41)
-        case .inheritFrom:
-            // Only reachable through an `inherit (e)` definition, which prints its source itself.
-            break
         }
-    }
 
-    func writePath(_ path: [AttrName], _ out: ByteBuffer) throws {
-        var first = true
-        for name in path {
-            if !first { out.append(46) }
-            first = false
-            switch name {
-            case .symbol(let s): sym(s, out)
-            case .dynamic(let e):
+        func writeInt(_ v: Int64) {
+            if v >= 0 && v < 10 {
+                out.append(UInt8(48 + v))
+            } else {
+                out.append(contentsOf: String(v).utf8)
+            }
+        }
+
+        func writePath(_ start: UInt32, _ count: UInt32) throws {
+            for k in 0..<Int(count) {
+                if k > 0 { out.append(46) }
+                switch AttrName(encoded: extra[Int(start) + k]) {
+                case .symbol(let s): printer.sym(s, out)
+                case .dynamic(let e):
+                    out.append("\"${")
+                    try write(e)
+                    out.append("}\"")
+                }
+            }
+        }
+
+        /// `showBindings`: plain inherits, then `inherit (e)` groups in source order,
+        /// then definitions sorted by name, then dynamic attributes in source order.
+        func writeBindings(_ a: AttrSet) throws {
+            let defs = a.attrs
+            var order = Array(defs.indices)
+            if order.count > 1 {
+                order.sort { printer.symbols.lexicographicallyPrecedes(defs[$0].name, defs[$1].name) }
+            }
+            var anyInherited = false
+            var anyInheritedFrom = false
+            for k in order {
+                switch defs[k].kind {
+                case .inherited: anyInherited = true
+                case .inheritedFrom: anyInheritedFrom = true
+                case .plain: break
+                }
+            }
+            if anyInherited {
+                out.append("inherit")
+                for k in order where defs[k].kind == .inherited {
+                    out.append(32)
+                    printer.sym(defs[k].name, out)
+                }
+                out.append("; ")
+            }
+            if anyInheritedFrom {
+                var groups: [Int: [Symbol]] = [:]
+                for k in order where defs[k].kind == .inheritedFrom {
+                    let sel = nodes[Int(defs[k].value.index)]
+                    groups[Int(nodes[Int(sel.a)].a), default: []].append(defs[k].name)
+                }
+                for index in groups.keys.sorted() {
+                    out.append("inherit (")
+                    try write(a.inheritFromExprs[index])
+                    out.append(41)
+                    for name in groups[index]! {
+                        out.append(32)
+                        printer.sym(name, out)
+                    }
+                    out.append("; ")
+                }
+            }
+            for k in order where defs[k].kind == .plain {
+                printer.sym(defs[k].name, out)
+                out.append(" = ")
+                try write(defs[k].value)
+                out.append("; ")
+            }
+            for d in a.dynamicAttrs {
                 out.append("\"${")
-                try write(e, out)
-                out.append("}\"")
+                try write(d.name)
+                out.append("}\" = ")
+                try write(d.value)
+                out.append("; ")
             }
-        }
-    }
-
-    /// `showBindings`: plain inherits, then `inherit (e)` groups in source order,
-    /// then definitions sorted by name, then dynamic attributes in source order.
-    func writeBindings(_ a: AttrSet, _ out: ByteBuffer) throws {
-        let defs = a.attrs
-        let order = defs.indices.sorted { symbols.lexicographicallyPrecedes(defs[$0].name, defs[$1].name) }
-        let sorted = order.lazy.map { defs[$0] }
-        let inherits = sorted.filter { $0.kind == .inherited }
-        if !inherits.isEmpty {
-            out.append("inherit")
-            for d in inherits {
-                out.append(32)
-                sym(d.name, out)
-            }
-            out.append("; ")
-        }
-        var groups: [Int: [Symbol]] = [:]
-        for d in sorted where d.kind == .inheritedFrom {
-            if case .select(.inheritFrom(let index, _), _, _, _) = d.value {
-                groups[index, default: []].append(d.name)
-            }
-        }
-        for index in groups.keys.sorted() {
-            out.append("inherit (")
-            try write(a.inheritFromExprs[index], out)
-            out.append(41)
-            for name in groups[index]! {
-                out.append(32)
-                sym(name, out)
-            }
-            out.append("; ")
-        }
-        for d in sorted where d.kind == .plain {
-            sym(d.name, out)
-            out.append(" = ")
-            try write(d.value, out)
-            out.append("; ")
-        }
-        for d in a.dynamicAttrs {
-            out.append("\"${")
-            try write(d.name, out)
-            out.append("}\" = ")
-            try write(d.value, out)
-            out.append("; ")
         }
     }
 }

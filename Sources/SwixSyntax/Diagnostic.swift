@@ -82,7 +82,62 @@ public enum DiagnosticRenderer {
             out.append(chompRight(full))
         }
         while let last = out.last, last.isEmpty { out.removeLast() }
-        return out.joined(separator: "\n")
+        return terminalText(out.joined(separator: "\n"))
+    }
+
+    /// What CppNix's logger does to every message before writing it
+    /// (`filterANSIEscapes`): tabs expand to the next multiple of 8 of the display
+    /// width counted from the start of the message (newlines count as zero width),
+    /// and carriage returns are dropped.
+    public static func terminalText(_ s: String) -> String {
+        let bytes = Array(s.utf8)
+        guard bytes.contains(9) || bytes.contains(13) else { return s }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 16)
+        var width = 0
+        var k = 0
+        while k < bytes.count {
+            let c = bytes[k]
+            if c == 9 {
+                repeat {
+                    width += 1
+                    out.append(32)
+                } while width % 8 != 0
+                k += 1
+            } else if c == 13 {
+                k += 1
+            } else {
+                let (w, n) = displayWidth(bytes, k)
+                width += w
+                out.append(contentsOf: bytes[k..<(k + n)])
+                k += n
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Display width and length in bytes of the UTF-8 character at `k`
+    /// (control characters 0, East Asian wide characters 2, combining marks 0).
+    static func displayWidth(_ b: [UInt8], _ k: Int) -> (Int, Int) {
+        let c = b[k]
+        if c < 0x80 { return (c < 0x20 || c == 0x7f ? 0 : 1, 1) }
+        var n = 1
+        var ch: UInt32
+        if c & 0xe0 == 0xc0 { n = 2; ch = UInt32(c & 0x1f) }
+        else if c & 0xf0 == 0xe0 { n = 3; ch = UInt32(c & 0x0f) }
+        else if c & 0xf8 == 0xf0 { n = 4; ch = UInt32(c & 0x07) }
+        else { return (1, 1) }
+        for j in 1..<n {
+            guard k + j < b.count, b[k + j] & 0xc0 == 0x80 else { return (j, j) }
+            ch = ch << 6 | UInt32(b[k + j] & 0x3f)
+        }
+        switch ch {
+        case 0x300...0x36f, 0x200b...0x200f, 0xfe00...0xfe0f: return (0, n)
+        case 0x1100...0x115f, 0x2e80...0xa4cf, 0xac00...0xd7a3, 0xf900...0xfaff, 0xfe30...0xfe4f,
+             0xff00...0xff60, 0xffe0...0xffe6, 0x1f300...0x1f64f, 0x1f900...0x1f9ff, 0x20000...0x3fffd:
+            return (2, n)
+        default: return (1, n)
+        }
     }
 
     static func chompRight(_ s: String) -> String {

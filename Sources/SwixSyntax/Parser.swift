@@ -12,6 +12,8 @@ public final class Parser {
     let base: UInt32
     let homeDirectory: String
     let stack = StackGuard()
+    /// Where the nodes go; shared by all sources parsed into the same tree.
+    public let tree: SyntaxTree
 
     var tokens: [Token] = []
     var cursor = 0
@@ -19,7 +21,9 @@ public final class Parser {
     // Names the desugarings refer to.
     let sSub, sMul, sDiv, sLessThan, sFindFile, sNixPath, sBody, sOr: Symbol
 
-    public init(source: Source, symbols: SymbolTable, homeDirectory: String = "/homeless-shelter") {
+    public init(source: Source, symbols: SymbolTable, homeDirectory: String = "/homeless-shelter",
+                tree: SyntaxTree = SyntaxTree()) {
+        self.tree = tree
         self.source = source
         self.symbols = symbols
         self.lexer = Lexer(bytes: source.bytes)
@@ -41,14 +45,14 @@ public final class Parser {
         let e = try parseExpr()
         let t = peek()
         if t.kind != .eof { throw syntaxError(t, expecting: [.eof]) }
-        return e
+        return Expr(tree: tree, root: e)
     }
 
     /// Convenience: registers `source` in `positions` and parses it.
     public static func parse(_ source: Source, symbols: SymbolTable, positions: PositionTable,
-                             homeDirectory: String = "/homeless-shelter") throws -> Expr {
+                             homeDirectory: String = "/homeless-shelter", tree: SyntaxTree = SyntaxTree()) throws -> Expr {
         if source.base == 0 { positions.add(source) }
-        return try Parser(source: source, symbols: symbols, homeDirectory: homeDirectory).parse()
+        return try Parser(source: source, symbols: symbols, homeDirectory: homeDirectory, tree: tree).parse()
     }
 
     // MARK: Token stream
@@ -65,9 +69,10 @@ public final class Parser {
         let t = peek()
         cursor += 1
         // Drop consumed tokens now and then so that huge inputs do not keep them all.
+        // Two consumed tokens stay: error positions may refer to them.
         if cursor >= 4096 && cursor * 2 >= tokens.count {
-            tokens.removeFirst(cursor)
-            cursor = 0
+            tokens.removeFirst(cursor - 2)
+            cursor = 2
         }
         return t
     }
@@ -110,6 +115,12 @@ public final class Parser {
             message += ", expecting " + kinds.map(\.displayName).joined(separator: " or ")
         }
         var offset = t.start
+        if t.kind == .pathEnd && cursor >= 2 {
+            // CppNix re-reads the character after a path with `yyless(0)` and restores
+            // the previous location, so "end of path" is reported at the previous
+            // token; at the end of input (nothing re-read) at the one before that.
+            offset = t.start < UInt32(source.bytes.count) ? tokens[cursor - 1].start : tokens[cursor - 2].start
+        }
         if t.kind == .eof {
             // Nix reports "unexpected end of file" at the end of the input, after any
             // dangling `$` or `\\` that ended a string.
@@ -120,6 +131,64 @@ public final class Parser {
 
     func tooDeep(_ t: Token) -> ParseError {
         ParseError("stack overflow; expression nested too deeply", at: pos(t.start))
+    }
+
+    // MARK: Node construction
+
+    @inline(__always)
+    func node(_ kind: NodeKind, _ p: Pos, a: UInt32 = 0, b: UInt32 = 0, c: UInt32 = 0, d: UInt32 = 0, flag: UInt8 = 0) -> NodeRef {
+        tree.add(kind, p, a: a, b: b, c: c, d: d, flag: flag)
+    }
+
+    @inline(__always)
+    func variable(_ s: Symbol, _ p: Pos) -> NodeRef { node(.variable, p, a: s.id) }
+
+    func call(_ fn: NodeRef, _ args: [NodeRef], _ p: Pos) -> NodeRef {
+        let start = tree.addList(args.map(\.index))
+        return node(.call, p, a: fn.index, b: start, c: UInt32(args.count))
+    }
+
+    func stringNode(_ bytes: UnsafeBufferPointer<UInt8>, _ p: Pos = .none) -> NodeRef {
+        let (o, n) = tree.addBytes(bytes)
+        return node(.string, p, a: o, b: n)
+    }
+
+    func stringNode(_ bytes: [UInt8], _ p: Pos = .none) -> NodeRef {
+        bytes.withUnsafeBufferPointer { stringNode($0, p) }
+    }
+
+    func attrsNode(_ set: AttrSet) -> NodeRef {
+        node(.attrs, set.pos, a: tree.addAttrSet(set))
+    }
+
+    func lambdaNode(_ l: Lambda) -> NodeRef {
+        node(.lambda, l.pos, a: tree.addLambda(l))
+    }
+
+    func select(_ target: NodeRef, _ path: [AttrName], _ def: NodeRef?, _ p: Pos) -> NodeRef {
+        let start = tree.addList(path.map(\.encoded))
+        return node(.select, p, a: target.index, b: start, c: UInt32(path.count), d: def?.index ?? UInt32.max)
+    }
+
+    func concat(_ parts: [(Pos, NodeRef)], forceString: Bool, _ p: Pos) -> NodeRef {
+        var flat: [UInt32] = []
+        flat.reserveCapacity(parts.count * 2)
+        for (pp, r) in parts {
+            flat.append(pp.raw)
+            flat.append(r.index)
+        }
+        let start = tree.addList(flat)
+        return node(.concatStrings, p, b: start, c: UInt32(parts.count), flag: forceString ? 1 : 0)
+    }
+
+    /// CppNix's `setName`: a lambda bound to an attribute remembers the name, and so
+    /// does a lambda that is its body.
+    func setName(_ r: NodeRef, _ name: Symbol) {
+        var cur = r
+        while let l = tree.lambda(cur) {
+            l.name = name
+            cur = l.body
+        }
     }
 
     /// Prints an identifier the way Nix quotes attribute names in messages.

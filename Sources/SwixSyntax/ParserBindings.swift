@@ -26,7 +26,7 @@ extension Parser {
                     try expect(.semicolon, [.semicolon])
                     if attrs.find(name) == nil {
                         attrs.append(AttrDef(name: name, value: value, pos: pos(t), kind: .plain))
-                        value.setName(name)
+                        setName(value, name)
                     } else {
                         try addAttr(attrs, path: [.symbol(name)], pathPos: pos(t), value: value)
                     }
@@ -80,10 +80,11 @@ extension Parser {
                 throw ParseError("attribute '\(show(name))' already defined at \(describe(attrs.attrs[j].pos))", at: namePos)
             }
             if let index = fromIndex {
-                let value = Expr.select(.inheritFrom(index, fromPos), [.symbol(name)], orDefault: nil, namePos)
+                let from = node(.inheritFrom, fromPos, a: UInt32(index))
+                let value = select(from, [.symbol(name)], nil, namePos)
                 attrs.append(AttrDef(name: name, value: value, pos: namePos, kind: .inheritedFrom))
             } else {
-                attrs.append(AttrDef(name: name, value: .variable(name, namePos), pos: namePos, kind: .inherited))
+                attrs.append(AttrDef(name: name, value: variable(name, namePos), pos: namePos, kind: .inherited))
             }
         }
     }
@@ -109,14 +110,18 @@ extension Parser {
         case .quote:
             advance()
             let body = try parseStringBody(open: t)
-            if case .plain(let bytes) = body { return .symbol(symbols.intern(bytes)) }
-            return .dynamic(body.toExpr())
+            if case .plain(let o, let n) = body {
+                return .symbol(tree.bytes.withUnsafeBufferPointer {
+                    symbols.intern(UnsafeBufferPointer(rebasing: $0[Int(o)..<Int(o + n)]))
+                })
+            }
+            return .dynamic(body.toNode(self))
         case .dollarCurly:
             advance()
             let e = try parseExpr()
             try expect(.rbrace, [.rbrace])
             // `${"name"}` is a static name (NixOS/nix#14642).
-            if case .string(let bytes) = e { return .symbol(symbols.intern(bytes)) }
+            if tree.kind(e) == .string { return .symbol(symbols.intern(Array(tree.literalBytes(e)))) }
             return .dynamic(e)
         default:
             throw syntaxError(t, expecting: Parser.attrStart)
@@ -134,17 +139,17 @@ extension Parser {
         path.map { name -> String in
             switch name {
             case .symbol(let s): return show(s)
-            case .dynamic(let e): return "\"${" + ASTPrinter(symbols: symbols).print(e) + "}\""
+            case .dynamic(let e): return "\"${" + ASTPrinter(symbols: symbols).print(Expr(tree: tree, root: e)) + "}\""
             }
         }.joined(separator: ".")
     }
 
     /// Adds `path = value` to `attrs`, creating or descending into nested sets.
-    func addAttr(_ attrs: AttrSet, path: [AttrName], pathPos: Pos, value: Expr) throws {
+    func addAttr(_ attrs: AttrSet, path: [AttrName], pathPos: Pos, value: NodeRef) throws {
         // The common case: `name = value;` with a new name.
         if path.count == 1, case .symbol(let s) = path[0], attrs.find(s) == nil {
             attrs.append(AttrDef(name: s, value: value, pos: pathPos, kind: .plain))
-            value.setName(s)
+            setName(value, s)
             return
         }
         var current = attrs
@@ -152,19 +157,19 @@ extension Parser {
             switch path[k] {
             case .symbol(let s):
                 if let j = current.find(s) {
-                    guard case .attrs(let nested) = current.attrs[j].value else {
+                    guard tree.kind(current.attrs[j].value) == .attrs, let nested = tree.attrSet(current.attrs[j].value) else {
                         throw ParseError("attribute '\(showPath(path[...k]))' already defined at \(describe(current.attrs[j].pos))",
                                          at: pathPos)
                     }
                     current = nested
                 } else {
                     let nested = AttrSet()
-                    current.append(AttrDef(name: s, value: .attrs(nested), pos: pathPos, kind: .plain))
+                    current.append(AttrDef(name: s, value: attrsNode(nested), pos: pathPos, kind: .plain))
                     current = nested
                 }
             case .dynamic(let e):
                 let nested = AttrSet()
-                current.dynamicAttrs.append(DynamicAttrDef(name: e, value: .attrs(nested), pos: pathPos))
+                current.dynamicAttrs.append(DynamicAttrDef(name: e, value: attrsNode(nested), pos: pathPos))
                 current = nested
             }
         }
@@ -183,19 +188,22 @@ extension Parser {
     func addAttr(_ attrs: AttrSet, path: inout [AttrName], symbol: Symbol, def: AttrDef) throws {
         guard let j = attrs.find(symbol) else {
             attrs.append(def)
-            def.value.setName(symbol)
+            setName(def.value, symbol)
             return
         }
-        guard case .attrs(let incoming) = def.value, case .attrs(let existing) = attrs.attrs[j].value else {
+        guard tree.kind(def.value) == .attrs, tree.kind(attrs.attrs[j].value) == .attrs,
+              let incoming = tree.attrSet(def.value), let existing = tree.attrSet(attrs.attrs[j].value) else {
             throw ParseError("attribute '\(showPath(path[...]))' already defined at \(describe(attrs.attrs[j].pos))",
                              at: def.pos)
         }
         // Merge `incoming` into `existing` (CppNix ignores `rec` on the incoming set).
         let offset = existing.inheritFromExprs.count
-        for var ad in incoming.attrsInSymbolOrder {
-            if ad.kind == .inheritedFrom,
-               case .select(.inheritFrom(let index, let fromPos), let p, let d, let selPos) = ad.value {
-                ad.value = .select(.inheritFrom(index + offset, fromPos), p, orDefault: d, selPos)
+        let incomingDefs = incoming.attrs
+        for k in incoming.indicesInSymbolOrder {
+            let ad = incomingDefs[k]
+            if ad.kind == .inheritedFrom, case .select(let from, _, _) = tree.view(ad.value),
+               tree.kind(from) == .inheritFrom {
+                tree.nodes[Int(from.index)].a += UInt32(offset)
             }
             path.append(.symbol(ad.name))
             try addAttr(existing, path: &path, symbol: ad.name, def: ad)

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Expressions: `expr_function`, `expr_if`, pipes, operators, application,
 /// selection and the simple expressions (Grammar/nix.ebnf §Expressions).
 extension Parser {
@@ -24,7 +30,7 @@ extension Parser {
     static let negatePrecedence = 12
 
     /// `expr`
-    func parseExpr() throws -> Expr {
+    func parseExpr() throws -> NodeRef {
         let t = peek()
         guard stack.hasRoom() else { throw tooDeep(t) }
         switch t.kind {
@@ -33,8 +39,7 @@ extension Parser {
             if next == .colon {
                 advance(); advance()
                 let body = try parseExpr()
-                let lambda = Lambda(arg: intern(t), formals: nil, body: body, pos: pos(t))
-                return .lambda(lambda)
+                return lambdaNode(Lambda(arg: intern(t), formals: nil, body: body, pos: pos(t)))
             }
             if next == .at {
                 advance(); advance()
@@ -43,7 +48,7 @@ extension Parser {
                 let body = try parseExpr()
                 let arg = intern(t)
                 try validateFormals(formals, lambdaPos: pos(t), arg: arg)
-                return .lambda(Lambda(arg: arg, formals: formals.formals, body: body, pos: pos(t)))
+                return lambdaNode(Lambda(arg: arg, formals: formals.formals, body: body, pos: pos(t)))
             }
         case .lbrace:
             if looksLikeFormals() {
@@ -55,25 +60,25 @@ extension Parser {
                     let body = try parseExpr()
                     let arg = intern(argTok)
                     try validateFormals(formals, lambdaPos: pos(t), arg: arg)
-                    return .lambda(Lambda(arg: arg, formals: formals.formals, body: body, pos: pos(t)))
+                    return lambdaNode(Lambda(arg: arg, formals: formals.formals, body: body, pos: pos(t)))
                 }
                 try expect(.colon, [.colon, .at])
                 let body = try parseExpr()
                 try validateFormals(formals, lambdaPos: pos(t), arg: nil)
-                return .lambda(Lambda(arg: nil, formals: formals.formals, body: body, pos: pos(t)))
+                return lambdaNode(Lambda(arg: nil, formals: formals.formals, body: body, pos: pos(t)))
             }
         case .kwAssert:
             advance()
             let cond = try parseExpr()
             try expect(.semicolon, [.semicolon])
             let body = try parseExpr()
-            return .assert(cond, body, pos(t))
+            return node(.assert, pos(t), a: cond.index, b: body.index)
         case .kwWith:
             advance()
             let scope = try parseExpr()
             try expect(.semicolon, [.semicolon])
             let body = try parseExpr()
-            return .with(scope, body, pos(t))
+            return node(.with, pos(t), a: scope.index, b: body.index)
         case .kwLet:
             if peek(1).kind != .lbrace {
                 advance()
@@ -84,7 +89,7 @@ extension Parser {
                 if !attrs.dynamicAttrs.isEmpty {
                     throw ParseError("dynamic attributes not allowed in let", at: pos(t))
                 }
-                return .letIn(attrs, body, pos(t))
+                return node(.letIn, pos(t), a: tree.addAttrSet(attrs), b: body.index)
             }
         case .kwIf:
             advance()
@@ -93,7 +98,7 @@ extension Parser {
             let then = try parseExpr()
             try expect(.kwElse, [.kwElse])
             let otherwise = try parseExpr()
-            return .ifThenElse(cond, then, otherwise, pos(t))
+            return node(.ifThenElse, pos(t), a: cond.index, b: then.index, c: otherwise.index)
         default:
             break
         }
@@ -102,7 +107,7 @@ extension Parser {
 
     /// `expr_pipe_from | expr_pipe_into | expr_op`. `a |> f` is `f a` (left
     /// associative), `f <| a` is `f a` (right associative); the two do not mix.
-    func parsePipes() throws -> Expr {
+    func parsePipes() throws -> NodeRef {
         var lhs = try parseOperators(minPrecedence: 1)
         switch peek().kind {
         case .pipeInto:
@@ -113,7 +118,7 @@ extension Parser {
             }
             return lhs
         case .pipeFrom:
-            var chain: [(Expr, Token)] = []
+            var chain: [(NodeRef, Token)] = []
             while peek().kind == .pipeFrom {
                 chain.append((lhs, advance()))
                 lhs = try parseOperators(minPrecedence: 1)
@@ -126,28 +131,28 @@ extension Parser {
     }
 
     /// Like CppNix's `makeCall`: applying a call adds one more argument to it.
-    func makeCall(_ fn: Expr, _ arg: Expr, _ p: Pos) -> Expr {
-        if case .call(let f, var args, let callPos) = fn {
+    func makeCall(_ fn: NodeRef, _ arg: NodeRef, _ p: Pos) -> NodeRef {
+        if case .call(let f, var args) = tree.view(fn) {
             args.append(arg)
-            return .call(f, args, callPos)
+            return call(f, args, tree.pos(fn))
         }
-        return .call(fn, [arg], p)
+        return call(fn, [arg], p)
     }
 
     /// `expr_op` by precedence climbing.
-    func parseOperators(minPrecedence: Int) throws -> Expr {
+    func parseOperators(minPrecedence: Int) throws -> NodeRef {
         let first = peek()
         guard stack.hasRoom() else { throw tooDeep(first) }
-        var lhs: Expr
+        var lhs: NodeRef
         switch first.kind {
         case .bang:
             advance()
             let operand = try parseOperators(minPrecedence: Parser.notPrecedence + 1)
-            lhs = .not(operand, .none)
+            lhs = node(.not, .none, a: operand.index)
         case .minus:
             advance()
             let operand = try parseOperators(minPrecedence: Parser.negatePrecedence + 1)
-            lhs = .call(.variable(sSub, .none), [.int(0), operand], pos(first))
+            lhs = call(variable(sSub, .none), [node(.int, .none), operand], pos(first))
         default:
             lhs = try parseApplication()
         }
@@ -163,7 +168,8 @@ extension Parser {
             let opPos = pos(op)
             if op.kind == .question {
                 let path = try parseAttrPath()
-                lhs = .hasAttr(lhs, path, opPos)
+                let start = tree.addList(path.map(\.encoded))
+                lhs = node(.hasAttr, opPos, a: lhs.index, b: start, c: UInt32(path.count))
                 // `?` is %nonassoc in Bison, but its right side is an attribute path,
                 // so the rule never conflicts: `a ? b ? c` is `(a ? b) ? c`.
                 lastNonAssoc = 0
@@ -174,29 +180,31 @@ extension Parser {
             let rhsStart = peek().start
             let rhs = try parseOperators(minPrecedence: rightAssoc ? prec : prec + 1)
             switch op.kind {
-            case .eq: lhs = .binary(.eq, lhs, rhs, opPos)
-            case .neq: lhs = .binary(.neq, lhs, rhs, opPos)
-            case .and: lhs = .binary(.and, lhs, rhs, opPos)
-            case .or: lhs = .binary(.or, lhs, rhs, opPos)
-            case .impl: lhs = .binary(.impl, lhs, rhs, opPos)
-            case .update: lhs = .binary(.update, lhs, rhs, opPos)
-            case .concat: lhs = .binary(.concatLists, lhs, rhs, opPos)
-            case .less: lhs = .call(.variable(sLessThan, .none), [lhs, rhs], opPos)
-            case .greater: lhs = .call(.variable(sLessThan, .none), [rhs, lhs], opPos)
-            case .leq: lhs = .not(.call(.variable(sLessThan, .none), [rhs, lhs], opPos), .none)
-            case .geq: lhs = .not(.call(.variable(sLessThan, .none), [lhs, rhs], opPos), .none)
-            case .plus:
-                lhs = .concatStrings([StringPart(pos: pos(lhsStart), expr: lhs),
-                                      StringPart(pos: pos(rhsStart), expr: rhs)], forceString: false, opPos)
-            case .minus: lhs = .call(.variable(sSub, .none), [lhs, rhs], opPos)
-            case .star: lhs = .call(.variable(sMul, .none), [lhs, rhs], opPos)
-            case .slash: lhs = .call(.variable(sDiv, .none), [lhs, rhs], opPos)
+            case .eq: lhs = binary(.eq, lhs, rhs, opPos)
+            case .neq: lhs = binary(.neq, lhs, rhs, opPos)
+            case .and: lhs = binary(.and, lhs, rhs, opPos)
+            case .or: lhs = binary(.or, lhs, rhs, opPos)
+            case .impl: lhs = binary(.impl, lhs, rhs, opPos)
+            case .update: lhs = binary(.update, lhs, rhs, opPos)
+            case .concat: lhs = binary(.concatLists, lhs, rhs, opPos)
+            case .less: lhs = call(variable(sLessThan, .none), [lhs, rhs], opPos)
+            case .greater: lhs = call(variable(sLessThan, .none), [rhs, lhs], opPos)
+            case .leq: lhs = node(.not, .none, a: call(variable(sLessThan, .none), [rhs, lhs], opPos).index)
+            case .geq: lhs = node(.not, .none, a: call(variable(sLessThan, .none), [lhs, rhs], opPos).index)
+            case .plus: lhs = concat([(pos(lhsStart), lhs), (pos(rhsStart), rhs)], forceString: false, opPos)
+            case .minus: lhs = call(variable(sSub, .none), [lhs, rhs], opPos)
+            case .star: lhs = call(variable(sMul, .none), [lhs, rhs], opPos)
+            case .slash: lhs = call(variable(sDiv, .none), [lhs, rhs], opPos)
             default: break
             }
             lastNonAssoc = (prec == 4 || prec == 5) ? prec : 0
             lhsStart = first.start
         }
         return lhs
+    }
+
+    func binary(_ op: BinaryOp, _ l: NodeRef, _ r: NodeRef, _ p: Pos) -> NodeRef {
+        node(.binary, p, a: l.index, b: r.index, flag: op.rawValue)
     }
 
     /// Tokens that can begin an `expr_select` (and so an argument of an application).
@@ -212,27 +220,27 @@ extension Parser {
     }
 
     /// `expr_app`: a select expression applied to further select expressions.
-    func parseApplication() throws -> Expr {
+    func parseApplication() throws -> NodeRef {
         let start = peek()
         if !Parser.startsSimple(start.kind) { throw syntaxError(start, expecting: []) }
         var fn = try parseSelect()
         if !Parser.startsSimple(peek().kind) { return fn }
-        var args: [Expr] = []
+        var args: [NodeRef] = []
         var callPos = pos(start)
-        if case .call(let f, let a, let p) = fn {
+        if case .call(let f, let a) = tree.view(fn) {
             // `(f a) b` extends the parenthesised call, as CppNix's makeCall does.
+            callPos = tree.pos(fn)
             fn = f
             args = a
-            callPos = p
         }
         while Parser.startsSimple(peek().kind) {
             args.append(try parseSelect())
         }
-        return .call(fn, args, callPos)
+        return call(fn, args, callPos)
     }
 
     /// `expr_select`: `e.a.b`, `e.a.b or default`, and the legacy `e or` (a call of `or`).
-    func parseSelect() throws -> Expr {
+    func parseSelect() throws -> NodeRef {
         let start = peek()
         let simple = try parseSimple()
         let t = peek()
@@ -243,35 +251,39 @@ extension Parser {
                 advance()
                 guard Parser.startsSimple(peek().kind) else { throw syntaxError(peek(), expecting: []) }
                 let def = try parseSelect()
-                return .select(simple, path, orDefault: def, pos(start))
+                return select(simple, path, def, pos(start))
             }
-            return .select(simple, path, orDefault: nil, pos(start))
+            return select(simple, path, nil, pos(start))
         }
         if t.kind == .kwOr {
             advance()
-            return .call(simple, [.variable(sOr, pos(start))], pos(start))
+            return call(simple, [variable(sOr, pos(start))], pos(start))
         }
         return simple
     }
 
     /// `expr_simple`
-    func parseSimple() throws -> Expr {
+    func parseSimple() throws -> NodeRef {
         let t = peek()
         guard stack.hasRoom() else { throw tooDeep(t) }
         switch t.kind {
         case .id:
             advance()
-            if t.end - t.start == 8 && bytes(t).elementsEqual("__curPos".utf8) { return .curPos(pos(t)) }
-            return .variable(intern(t), pos(t))
+            if t.end - t.start == 8 && bytes(t).elementsEqual("__curPos".utf8) { return node(.curPos, pos(t)) }
+            return variable(intern(t), pos(t))
         case .int:
             advance()
             return integerLiteral(t)
         case .float:
             advance()
-            return .float(floatLiteral(t))
+            guard let value = floatLiteral(t) else {
+                throw ParseError("invalid float '\(String(decoding: bytes(t), as: UTF8.self))'", at: pos(t))
+            }
+            let bits = value.bitPattern
+            return node(.float, .none, a: UInt32(truncatingIfNeeded: bits), b: UInt32(truncatingIfNeeded: bits >> 32))
         case .quote:
             advance()
-            return try parseStringBody(open: t).toExpr()
+            return try parseStringBody(open: t).toNode(self)
         case .indStringOpen:
             advance()
             return try parseIndentedString(open: t)
@@ -279,11 +291,11 @@ extension Parser {
             return try parsePath()
         case .spath:
             advance()
-            let name = Array(bytes(t).dropFirst().dropLast())
-            return .call(.variable(sFindFile, .none), [.variable(sNixPath, .none), .string(name)], pos(t))
+            let name = UnsafeBufferPointer(rebasing: bytes(t).dropFirst().dropLast())
+            return call(variable(sFindFile, .none), [variable(sNixPath, .none), stringNode(name)], pos(t))
         case .uri:
             advance()
-            return .string(Array(bytes(t)))
+            return stringNode(bytes(t))
         case .lparen:
             advance()
             let e = try parseExpr()
@@ -295,43 +307,44 @@ extension Parser {
             let attrs = AttrSet(isRecursive: true, pos: pos(t))
             try parseBindings(into: attrs, until: .rbrace, expecting: [.kwInherit, .rbrace])
             advance()
-            return .select(.attrs(attrs), [.symbol(sBody)], orDefault: nil, pos(t))
+            return select(attrsNode(attrs), [.symbol(sBody)], nil, pos(t))
         case .kwRec:
             advance()
             try expect(.lbrace, [.lbrace])
             let attrs = AttrSet(isRecursive: true, pos: pos(t))
             try parseBindings(into: attrs, until: .rbrace, expecting: [.kwInherit, .rbrace])
             advance()
-            return .attrs(attrs)
+            return attrsNode(attrs)
         case .lbrace:
             advance()
             let attrs = AttrSet(isRecursive: false, pos: pos(t))
             if peek().kind == .rbrace {
                 advance()
-                return .attrs(attrs)
+                return attrsNode(attrs)
             }
             // `'{' binds1 '}'`: Bison reports only 'inherit' as expected after `{` and
             // after each binding (its default reductions leave that state).
             try parseBindings(into: attrs, until: .rbrace, expecting: [.kwInherit])
             advance()
-            return .attrs(attrs)
+            return attrsNode(attrs)
         case .lbracket:
             advance()
-            var elems: [Expr] = []
+            var elems: [UInt32] = []
             while true {
                 let k = peek().kind
                 if k == .rbracket { break }
                 if !Parser.startsSimple(k) { throw syntaxError(peek(), expecting: []) }
-                elems.append(try parseSelect())
+                elems.append(try parseSelect().index)
             }
             advance()
-            return .list(elems)
+            let start = tree.addList(elems)
+            return node(.list, pos(t), b: start, c: UInt32(elems.count))
         default:
             throw syntaxError(t, expecting: [])
         }
     }
 
-    func integerLiteral(_ t: Token) -> Expr {
+    func integerLiteral(_ t: Token) -> NodeRef {
         var value: Int64 = 0
         for c in bytes(t) {
             let (m, o1) = value.multipliedReportingOverflow(by: 10)
@@ -339,15 +352,24 @@ extension Parser {
             if o1 || o2 {
                 // Beyond 64 bits: keep the digits without leading zeros.
                 let digits = bytes(t).drop { $0 == 48 }
-                return .bigInt(Array(digits))
+                let (o, n) = tree.addBytes(UnsafeBufferPointer(rebasing: digits))
+                return node(.bigInt, .none, a: o, b: n)
             }
             value = a
         }
-        return .int(value)
+        let bits = UInt64(bitPattern: value)
+        return node(.int, .none, a: UInt32(truncatingIfNeeded: bits), b: UInt32(truncatingIfNeeded: bits >> 32))
     }
 
-    func floatLiteral(_ t: Token) -> Double {
-        let text = String(decoding: bytes(t), as: UTF8.self)
-        return Double(text) ?? Double.infinity
+    /// `strtod`, with its range errors (overflow, and underflow to a subnormal or
+    /// zero) reported as invalid, as CppNix does.
+    func floatLiteral(_ t: Token) -> Double? {
+        var text = Array(bytes(t))
+        text.append(0)
+        errno = 0
+        let value = text.withUnsafeBufferPointer { p in
+            p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) { strtod($0, nil) }
+        }
+        return errno == 0 ? value : nil
     }
 }

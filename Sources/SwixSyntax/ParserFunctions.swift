@@ -46,7 +46,7 @@ extension Parser {
                 break loop
             case .id:
                 advance()
-                var def: Expr?
+                var def: NodeRef?
                 if peek().kind == .question {
                     advance()
                     def = try parseExpr()

@@ -4,90 +4,106 @@ extension Parser {
     /// The contents of a `"…"` string or `"…"` attribute name: either plain text or
     /// a list of parts to concatenate (CppNix's `ToBeStringyExpr`).
     enum StringBody {
-        case plain([UInt8])
-        case interpolated([StringPart], Pos)
+        /// Plain text: offset and length in the tree's byte pool.
+        case plain(UInt32, UInt32)
+        case interpolated([(Pos, NodeRef)], Pos)
 
-        func toExpr() -> Expr {
+        func toNode(_ p: Parser) -> NodeRef {
             switch self {
-            case .plain(let b): return .string(b)
-            case .interpolated(let parts, let p): return .concatStrings(parts, forceString: true, p)
+            case .plain(let o, let n): return p.node(.string, .none, a: o, b: n)
+            case .interpolated(let parts, let pos): return p.concat(parts, forceString: true, pos)
             }
         }
     }
 
     /// Parses the inside of a double-quoted string after its opening quote, and the closing quote.
     func parseStringBody(open: Token) throws -> StringBody {
-        var parts: [StringPart] = []
-        var firstText: [UInt8]?
+        var parts: [(Pos, NodeRef)] = []
         var start = Pos.none
         while true {
             let t = peek()
             switch t.kind {
             case .quote:
                 advance()
-                if parts.isEmpty { return .plain(firstText ?? []) }
+                if parts.isEmpty { return .plain(tree.byteCount, 0) }
                 return .interpolated(parts, start)
             case .str:
                 advance()
-                if start.isNone { start = pos(t) }
-                let text = unescape(bytes(t))
-                if parts.isEmpty && firstText == nil && peek().kind == .quote {
-                    firstText = text
-                } else {
-                    parts.append(StringPart(pos: pos(t), expr: .string(text)))
+                let o = tree.byteCount
+                unescape(bytes(t))
+                let n = tree.byteCount - o
+                try checkNoNullByte(o, n, at: t)
+                if parts.isEmpty && peek().kind == .quote {
+                    advance()
+                    return .plain(o, n)
                 }
+                if start.isNone { start = pos(t) }
+                parts.append((pos(t), node(.string, .none, a: o, b: n)))
             case .dollarCurly:
                 advance()
                 if start.isNone { start = pos(t) }
                 let e = try parseExpr()
                 try expect(.rbrace, [.rbrace])
-                parts.append(StringPart(pos: pos(t), expr: e))
+                parts.append((pos(t), e))
             default:
                 throw syntaxError(t, expecting: [.quote])
             }
         }
     }
 
-    /// Escapes of double-quoted strings: `\n \r \t`, `\c` is `c`; a raw CR or CR LF is LF.
-    func unescape(_ raw: UnsafeBufferPointer<UInt8>) -> [UInt8] {
-        // Most strings have no escapes and no carriage returns: copy them whole.
-        var plain = true
-        for c in raw where c == 92 || c == 13 { plain = false; break }
-        if plain { return Array(raw) }
-        var out: [UInt8] = []
-        out.reserveCapacity(raw.count)
+    /// Appends the unescaped text to the byte pool. Escapes of double-quoted strings:
+    /// `\n \r \t`, `\c` is `c`; a raw CR or CR LF becomes LF.
+    func unescape(_ raw: UnsafeBufferPointer<UInt8>) {
+        var runStart = 0
         var k = 0
         let end = raw.count
         while k < end {
             let c = raw[k]
+            if c != 92 && c != 13 { k += 1; continue }
+            if k > runStart { tree.appendBytes(UnsafeBufferPointer(rebasing: raw[runStart..<k])) }
             k += 1
-            if c == 92 && k < end {
-                let e = raw[k]
-                k += 1
-                switch e {
-                case 110: out.append(10)
-                case 114: out.append(13)
-                case 116: out.append(9)
-                default: out.append(e)
+            if c == 92 {
+                if k < end {
+                    switch raw[k] {
+                    case 110: tree.appendByte(10)
+                    case 114: tree.appendByte(13)
+                    case 116: tree.appendByte(9)
+                    default: tree.appendByte(raw[k])
+                    }
+                    k += 1
                 }
-            } else if c == 13 {
-                out.append(10)
-                if k < end && raw[k] == 10 { k += 1 }
             } else {
-                out.append(c)
+                tree.appendByte(10)
+                if k < end && raw[k] == 10 { k += 1 }
             }
+            runStart = k
         }
-        return out
+        if end > runStart { tree.appendBytes(UnsafeBufferPointer(rebasing: raw[runStart..<end])) }
+    }
+
+    /// CppNix rejects string literals containing NUL bytes (`forceNoNullByte`).
+    func checkNoNullByte(_ o: UInt32, _ n: UInt32, at t: Token) throws {
+        let text = tree.bytes[Int(o)..<Int(o + n)]
+        guard text.contains(0) else { return }
+        var shown: [UInt8] = []
+        for c in text {
+            if c == 0 { shown.append(contentsOf: [0xE2, 0x90, 0x80]) } else { shown.append(c) }
+        }
+        throw ParseError("input string '\(String(decoding: shown, as: UTF8.self))' cannot be represented as Nix string because it contains null bytes",
+                         at: pos(t))
     }
 
     /// A piece of an indented string before indentation stripping.
     enum IndPart {
-        case text([UInt8], hasIndentation: Bool)
-        case interpolation(Expr)
+        /// Source text (token range) that takes part in indentation stripping.
+        case raw(Token)
+        /// Literal bytes that do not (escapes, `''$`, …), as a range of the byte pool.
+        case literal(UInt32, UInt32)
+        case interpolation(NodeRef)
     }
 
     /// `''…''` after the opening token.
-    func parseIndentedString(open: Token) throws -> Expr {
+    func parseIndentedString(open: Token) throws -> NodeRef {
         var parts: [(Pos, IndPart)] = []
         while true {
             let t = peek()
@@ -98,13 +114,21 @@ extension Parser {
             case .indStr:
                 advance()
                 let flavor = IndStrFlavor(rawValue: t.flavor) ?? .raw
+                let o = tree.byteCount
                 switch flavor {
-                case .raw: parts.append((pos(t), .text(Array(bytes(t)), hasIndentation: true)))
-                case .dollar: parts.append((pos(t), .text([36], hasIndentation: false)))
-                case .quotes: parts.append((pos(t), .text([39, 39], hasIndentation: false)))
-                case .quote: parts.append((pos(t), .text([39], hasIndentation: false)))
-                case .escape: parts.append((pos(t), .text(unescape(UnsafeBufferPointer(rebasing: bytes(t).dropFirst(2))), hasIndentation: false)))
+                case .raw:
+                    if bytes(t).contains(0) {
+                        let (ro, rn) = tree.addBytes(bytes(t))
+                        try checkNoNullByte(ro, rn, at: t)
+                    }
+                    parts.append((pos(t), .raw(t)))
+                    continue
+                case .dollar: tree.appendByte(36)
+                case .quotes: tree.appendByte(39); tree.appendByte(39)
+                case .quote: tree.appendByte(39)
+                case .escape: unescape(UnsafeBufferPointer(rebasing: bytes(t).dropFirst(2)))
                 }
+                parts.append((pos(t), .literal(o, tree.byteCount - o)))
             case .dollarCurly:
                 advance()
                 let e = try parseExpr()
@@ -119,20 +143,20 @@ extension Parser {
     /// Removes the common leading indentation, as CppNix's `stripIndentation`:
     /// whitespace-only last lines don't count, interpolations and escapes end the
     /// leading whitespace of their line, and a final whitespace-only line is dropped.
-    func stripIndentation(_ startPos: Pos, _ parts: [(Pos, IndPart)]) -> Expr {
-        if parts.isEmpty { return .string([]) }
+    func stripIndentation(_ startPos: Pos, _ parts: [(Pos, IndPart)]) -> NodeRef {
+        if parts.isEmpty { return node(.string, .none, a: tree.byteCount, b: 0) }
         var atStartOfLine = true
         var minIndent = 1_000_000
         var curIndent = 0
         for (_, part) in parts {
-            guard case .text(let s, let hasIndentation) = part, hasIndentation else {
+            guard case .raw(let t) = part else {
                 if atStartOfLine {
                     atStartOfLine = false
                     minIndent = min(minIndent, curIndent)
                 }
                 continue
             }
-            for c in s {
+            for c in bytes(t) {
                 if atStartOfLine {
                     if c == 32 {
                         curIndent += 1
@@ -149,83 +173,104 @@ extension Parser {
             }
         }
 
-        var out: [StringPart] = []
+        var out: [(Pos, NodeRef)] = []
         atStartOfLine = true
         var curDropped = 0
         var remaining = parts.count
+        func emit(_ src: UnsafeBufferPointer<UInt8>) {
+            for c in src {
+                if atStartOfLine {
+                    if c == 32 {
+                        if curDropped >= minIndent { tree.appendByte(c) }
+                        curDropped += 1
+                    } else if c == 10 {
+                        curDropped = 0
+                        tree.appendByte(c)
+                    } else {
+                        atStartOfLine = false
+                        curDropped = 0
+                        tree.appendByte(c)
+                    }
+                } else {
+                    tree.appendByte(c)
+                    if c == 10 { atStartOfLine = true }
+                }
+            }
+        }
         for (p, part) in parts {
             defer { remaining -= 1 }
+            let o = tree.byteCount
             switch part {
             case .interpolation(let e):
                 atStartOfLine = false
                 curDropped = 0
-                out.append(StringPart(pos: p, expr: e))
-            case .text(let t, _):
-                var s2: [UInt8] = []
-                s2.reserveCapacity(t.count)
-                for c in t {
-                    if atStartOfLine {
-                        if c == 32 {
-                            if curDropped >= minIndent { s2.append(c) }
-                            curDropped += 1
-                        } else if c == 10 {
-                            curDropped = 0
-                            s2.append(c)
-                        } else {
-                            atStartOfLine = false
-                            curDropped = 0
-                            s2.append(c)
-                        }
-                    } else {
-                        s2.append(c)
-                        if c == 10 { atStartOfLine = true }
-                    }
-                }
-                if remaining == 1, let nl = s2.lastIndex(of: 10), s2[(nl + 1)...].allSatisfy({ $0 == 32 }) {
-                    s2.removeSubrange((nl + 1)...)
-                }
-                if !s2.isEmpty { out.append(StringPart(pos: p, expr: .string(s2))) }
+                out.append((p, e))
+                continue
+            case .raw(let t):
+                emit(bytes(t))
+            case .literal(let lo, let ln):
+                // Copied first: emitting appends to the pool it lives in.
+                let copy = Array(tree.bytes[Int(lo)..<Int(lo + ln)])
+                copy.withUnsafeBufferPointer { emit($0) }
             }
+            var n = tree.byteCount - o
+            if remaining == 1 {
+                // Drop a final line that holds only spaces.
+                let written = tree.bytes[Int(o)..<Int(o + n)]
+                if let nl = written.lastIndex(of: 10), written[(nl + 1)...].allSatisfy({ $0 == 32 }) {
+                    n = UInt32(nl + 1) - o
+                }
+            }
+            if n > 0 { out.append((p, node(.string, .none, a: o, b: n))) }
         }
-        if out.isEmpty { return .string([]) }
-        if out.count == 1, case .string = out[0].expr { return out[0].expr }
-        return .concatStrings(out, forceString: true, startPos)
+        if out.isEmpty { return node(.string, .none, a: tree.byteCount, b: 0) }
+        // A single string part, even one that came from `${"…"}`, is returned as is.
+        if out.count == 1 && tree.kind(out[0].1) == .string { return out[0].1 }
+        return concat(out, forceString: true, startPos)
     }
 
     // MARK: Paths
 
     /// `path_start PATH_END` or `path_start string_parts_interpolated PATH_END`.
-    func parsePath() throws -> Expr {
+    func parsePath() throws -> NodeRef {
         let t = advance()
         let literal = Array(bytes(t))[...]
-        let start: Expr
+        let canonical: [UInt8]
         if t.kind == .hpath {
-            start = .path(Array(homeDirectory.utf8) + literal.dropFirst())
+            canonical = Array(homeDirectory.utf8) + literal.dropFirst()
         } else if literal.first == 47 {
-            start = .path(Parser.canonicalize(literal, trailingSlash: literal.count > 1 && literal.last == 47))
+            canonical = Parser.canonicalize(literal, trailingSlash: literal.count > 1 && literal.last == 47)
         } else {
             let combined = Array(source.baseDirectory.utf8) + [47] + literal
-            start = .path(Parser.canonicalize(combined[...], trailingSlash: literal.count > 1 && literal.last == 47))
+            canonical = Parser.canonicalize(combined[...], trailingSlash: literal.count > 1 && literal.last == 47)
         }
+        let (o, n) = tree.addBytes(canonical)
+        let start = node(.path, pos(t), a: o, b: n)
         if peek().kind == .pathEnd {
             advance()
             return start
         }
-        var parts = [StringPart(pos: pos(t), expr: start)]
+        var parts: [(Pos, NodeRef)] = [(pos(t), start)]
+        var interpolated = false
         while true {
             let p = peek()
             switch p.kind {
             case .pathEnd:
                 advance()
-                return .concatStrings(parts, forceString: false, pos(t))
+                return concat(parts, forceString: false, pos(t))
             case .str:
                 advance()
-                parts.append(StringPart(pos: pos(p), expr: .string(Array(bytes(p)))))
+                parts.append((pos(p), stringNode(bytes(p))))
+                // `string_parts_interpolated` cannot be a lone text part: `/a//b` is an error.
+                if !interpolated && peek().kind != .dollarCurly {
+                    throw syntaxError(peek(), expecting: [.dollarCurly])
+                }
             case .dollarCurly:
                 advance()
+                interpolated = true
                 let e = try parseExpr()
                 try expect(.rbrace, [.rbrace])
-                parts.append(StringPart(pos: pos(p), expr: e))
+                parts.append((pos(p), e))
             default:
                 throw syntaxError(p, expecting: [.str, .pathEnd, .dollarCurly])
             }

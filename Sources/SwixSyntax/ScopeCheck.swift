@@ -19,8 +19,12 @@ public final class ScopeChecker {
     }
 
     public func check(_ e: Expr) throws {
-        try visit(e)
+        tree = e.tree
+        defer { tree = nil }
+        try visit(e.root)
     }
+
+    private var tree: SyntaxTree!
 
     @inline(__always)
     func bind(_ s: Symbol) {
@@ -42,25 +46,29 @@ public final class ScopeChecker {
         return withDepth > 0 || (id < boundCount.count && boundCount[id] > 0)
     }
 
-    func visit(_ e: Expr) throws {
+    func visit(_ r: NodeRef) throws {
+        let tree = self.tree!
         guard stack.hasRoom() else {
-            throw Diagnostic("stack overflow; expression nested too deeply", at: e.pos)
+            throw Diagnostic("stack overflow; expression nested too deeply", at: tree.pos(r))
         }
-        switch e {
+        let n = tree.nodes[Int(r.index)]
+        switch n.kind {
         case .int, .bigInt, .float, .string, .path, .curPos, .inheritFrom:
             return
-        case .variable(let name, let p):
+        case .variable:
+            let name = Symbol(id: n.a)
             if !isBound(name) {
-                throw Diagnostic("undefined variable '\(symbols[name])'", at: p)
+                throw Diagnostic("undefined variable '\(symbols[name])'", at: n.pos)
             }
-        case .select(let target, let path, let def, _):
-            try visit(target)
-            if let def { try visit(def) }
-            try visitDynamic(path)
-        case .hasAttr(let target, let path, _):
-            try visit(target)
-            try visitDynamic(path)
-        case .attrs(let a):
+        case .select:
+            try visit(NodeRef(n.a))
+            if n.d != UInt32.max { try visit(NodeRef(n.d)) }
+            try visitDynamic(n.b, n.c)
+        case .hasAttr:
+            try visit(NodeRef(n.a))
+            try visitDynamic(n.b, n.c)
+        case .attrs:
+            let a = tree.attrSets[Int(n.a)]
             if a.isRecursive {
                 for d in a.attrs { bind(d.name) }
                 try visitBindings(a, recursive: true)
@@ -76,9 +84,10 @@ public final class ScopeChecker {
                     try visit(d.value)
                 }
             }
-        case .list(let elems):
-            for el in elems { try visit(el) }
-        case .lambda(let l):
+        case .list:
+            for k in 0..<Int(n.c) { try visit(NodeRef(tree.extra[Int(n.b) + k])) }
+        case .lambda:
+            let l = tree.lambdas[Int(n.a)]
             if let arg = l.arg { bind(arg) }
             if let f = l.formals {
                 for x in f.formals { bind(x.name) }
@@ -87,39 +96,37 @@ public final class ScopeChecker {
             try visit(l.body)
             if let arg = l.arg { unbind(arg) }
             if let f = l.formals { for x in f.formals { unbind(x.name) } }
-        case .call(let fn, let args, _):
-            try visit(fn)
-            for a in args { try visit(a) }
-        case .letIn(let a, let body, _):
+        case .call:
+            try visit(NodeRef(n.a))
+            for k in 0..<Int(n.c) { try visit(NodeRef(tree.extra[Int(n.b) + k])) }
+        case .letIn:
+            let a = tree.attrSets[Int(n.a)]
             for d in a.attrs { bind(d.name) }
             try visitBindings(a, recursive: true)
-            try visit(body)
+            try visit(NodeRef(n.b))
             for d in a.attrs { unbind(d.name) }
-        case .with(let attrs, let body, _):
-            try visit(attrs)
+        case .with:
+            try visit(NodeRef(n.a))
             withDepth += 1
             defer { withDepth -= 1 }
-            try visit(body)
-        case .ifThenElse(let c, let t, let f, _):
-            try visit(c)
-            try visit(t)
-            try visit(f)
-        case .assert(let c, let body, _):
-            try visit(c)
-            try visit(body)
-        case .not(let x, _):
-            try visit(x)
-        case .binary(_, let l, let r, _):
-            try visit(l)
-            try visit(r)
-        case .concatStrings(let parts, _, _):
-            for p in parts { try visit(p.expr) }
+            try visit(NodeRef(n.b))
+        case .ifThenElse:
+            try visit(NodeRef(n.a))
+            try visit(NodeRef(n.b))
+            try visit(NodeRef(n.c))
+        case .assert, .binary:
+            try visit(NodeRef(n.a))
+            try visit(NodeRef(n.b))
+        case .not:
+            try visit(NodeRef(n.a))
+        case .concatStrings:
+            for k in 0..<Int(n.c) { try visit(NodeRef(tree.extra[Int(n.b) + 2 * k + 1])) }
         }
     }
 
-    func visitDynamic(_ path: [AttrName]) throws {
-        for name in path {
-            if case .dynamic(let e) = name { try visit(e) }
+    func visitDynamic(_ start: UInt32, _ count: UInt32) throws {
+        for k in 0..<Int(count) {
+            if case .dynamic(let e) = AttrName(encoded: tree.extra[Int(start) + k]) { try visit(e) }
         }
     }
 
@@ -129,22 +136,23 @@ public final class ScopeChecker {
     func visitBindings(_ a: AttrSet, recursive: Bool) throws {
         for src in a.inheritFromExprs { try visit(src) }
         let defs = a.attrs
-        var order = Array(defs.indices)
-        if defs.count > 1 { order.sort { defs[$0].name < defs[$1].name } }
-        for k in order {
+        for k in a.indicesInSymbolOrder {
             let d = defs[k]
             switch d.kind {
             case .plain:
                 try visit(d.value)
             case .inherited:
-                guard recursive, case .variable(let name, let p) = d.value else {
+                let name = d.name
+                guard recursive else {
                     try visit(d.value)
                     continue
                 }
                 // Look the name up outside this scope's own binding of it.
                 unbind(name)
                 defer { bind(name) }
-                if !isBound(name) { throw Diagnostic("undefined variable '\(symbols[name])'", at: p) }
+                if !isBound(name) {
+                    throw Diagnostic("undefined variable '\(symbols[name])'", at: tree.pos(d.value))
+                }
             case .inheritedFrom:
                 break
             }

@@ -28,6 +28,7 @@ public final class SymbolTable: @unchecked Sendable {
         slots = [UInt32](repeating: 0, count: 1024)
         mask = 1023
         arena.reserveCapacity(16 * 1024)
+        for name in StaticSymbols.names { _ = intern(name) }
     }
 
     public var count: Int { starts.count }

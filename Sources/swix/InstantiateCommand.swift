@@ -98,7 +98,9 @@ final class InstantiateCommand {
             let expr = try Parser(source: source, symbols: symbols, homeDirectory: home).parse()
             let t1 = monotonicSeconds()
             try ScopeChecker(symbols: symbols).check(expr)
-            if timing { console.error("timing: parse \((t1 - t0) * 1000) ms, scope check \((monotonicSeconds() - t1) * 1000) ms\n") }
+            if timing {
+                console.error("timing: parse \((t1 - t0) * 1000) ms, scope check \((monotonicSeconds() - t1) * 1000) ms, \(expr.tree.nodeCount) nodes\n")
+            }
             result.append(expr)
         }
         parsed.append(contentsOf: result)

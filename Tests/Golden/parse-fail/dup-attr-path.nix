@@ -1,0 +1,5 @@
+{
+  services.openssh.enable = true;
+  services.openssh.ports = [ 22 ];
+  services.openssh.enable = false;
+}

@@ -1,0 +1,4 @@
+{
+  meta = "none";
+  meta.description = "conflicts with the string above";
+}

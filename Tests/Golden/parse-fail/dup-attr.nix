@@ -1,0 +1,5 @@
+{
+  pname = "foo";
+  version = "1";
+  pname = "bar";
+}

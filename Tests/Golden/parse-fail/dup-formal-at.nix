@@ -1,0 +1,1 @@
+pkgs @ { lib, pkgs }: lib

@@ -1,0 +1,2 @@
+{ stdenv, fetchurl, stdenv }:
+stdenv.mkDerivation { }

@@ -1,0 +1,7 @@
+{ lib }:
+let
+  inherit (lib) mkIf;
+in {
+  inherit mkIf;
+  inherit (lib) optional mkIf;
+}

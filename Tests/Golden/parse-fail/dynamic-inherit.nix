@@ -1,0 +1,3 @@
+x: {
+  inherit (x) a "${x.name}";
+}

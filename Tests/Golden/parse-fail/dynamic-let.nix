@@ -1,0 +1,5 @@
+name:
+let
+  ${name} = 1;
+in
+  name

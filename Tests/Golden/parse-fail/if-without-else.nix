@@ -1,0 +1,3 @@
+x:
+if x > 0
+then "positive"

@@ -1,0 +1,3 @@
+{
+  flag = true & false;
+}

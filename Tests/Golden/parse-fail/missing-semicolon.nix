@@ -1,0 +1,4 @@
+{
+  name = "hello"
+  version = "1.0";
+}

@@ -1,0 +1,8 @@
+# line comment
+/* block
+   comment */ {
+  a = 1; # trailing
+  /**/ b = /* inline */ 2;
+  c = "multi
+line";
+}

@@ -1,0 +1,10 @@
+[
+  ''
+    dollar: ''${notInterpolated}
+    quotes: '''
+    escapes: ''\n ''\t ''\r ''\\ ''\x
+    lone ' quote and $ dollar and $$ double
+  ''
+  ''a''$b'''c''
+  ''''$''
+]

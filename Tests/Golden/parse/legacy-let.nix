@@ -1,0 +1,5 @@
+let {
+  x = "a";
+  y = x + "b";
+  body = { inherit x y; };
+}

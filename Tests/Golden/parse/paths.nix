@@ -1,0 +1,15 @@
+[
+  ./foo
+  ./foo/bar.nix
+  ../sibling
+  ./.
+  ./a/../b
+  ./a/./b
+  foo/bar
+  a+b/c-d_e.f
+  /absolute/path
+  /a/../../b
+  /.
+  ~/config.nix
+  ~/a/../b
+]

@@ -1,0 +1,11 @@
+[
+  <nixpkgs>
+  <nixpkgs/lib>
+  <nixos-config>
+  <a.b-c+d_e>
+  http://example.org/foo?bar=1&baz=$x
+  https://github.com/NixOS/nixpkgs/archive/master.tar.gz
+  git+ssh://git@github.com/NixOS/nix.git
+  x:x
+  mailto:someone@example.org
+]

@@ -1,0 +1,374 @@
+import Foundation
+import Testing
+@testable import swix
+
+/// Runs `swix instantiate ARGS` in-process with `stdin` as standard input.
+private func run(_ args: [String], stdin: String = "") -> (code: Int32, out: String, err: String) {
+    let console = Console.capturing(stdin: Array(stdin.utf8))
+    let code = Instantiate.execute(args, console: console)
+    return (code, console.outText, console.errText)
+}
+
+/// A fresh temporary directory (removed by the caller).
+private func makeTempDirectory() throws -> URL {
+    let dir = FileManager.default.temporaryDirectory
+        .appendingPathComponent("swix-cli-tests-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return dir.resolvingSymlinksInPath()
+}
+
+private var cwd: String { FileManager.default.currentDirectoryPath }
+
+@Suite("swix instantiate --parse")
+struct InstantiateParseTests {
+    @Test func parseFromStdin() {
+        let r = run(["--parse", "-"], stdin: "1 + 2")
+        #expect(r.code == 0)
+        #expect(r.out == "(1 + 2)\n")
+        #expect(r.err == "")
+    }
+
+    @Test func parseOnlyIsAnAlias() {
+        let r = run(["--parse-only", "-"], stdin: "{ b = 1; a = 2; }")
+        #expect(r.code == 0)
+        #expect(r.out == "{ a = 2; b = 1; }\n")
+    }
+
+    @Test func flagOrderDoesNotMatter() {
+        let r = run(["-", "--parse"], stdin: "x: x")
+        #expect(r.code == 0)
+        #expect(r.out == "(x: x)\n")
+    }
+
+    @Test func parseExpression() {
+        let r = run(["--parse", "-E", "let a = 1; in a"])
+        #expect(r.code == 0)
+        #expect(r.out == "(let a = 1; in a)\n")
+        #expect(run(["--parse", "--expr", "[ 1 2 ]"]).out == "[ (1) (2) ]\n")
+    }
+
+    @Test func multipleExpressions() {
+        let r = run(["--parse", "-E", "1", "-E", "2 + 3", "x: x"])
+        #expect(r.code == 0)
+        #expect(r.out == "1\n(2 + 3)\n(x: x)\n")
+    }
+
+    @Test func expressionPathsResolveAgainstTheWorkingDirectory() {
+        let r = run(["--parse", "-E", "./a/../b"])
+        #expect(r.code == 0)
+        #expect(r.out == (cwd == "/" ? "/b\n" : cwd + "/b\n"))
+    }
+
+    @Test func stdinPathsResolveAgainstTheWorkingDirectory() {
+        let r = run(["--parse", "-"], stdin: "./x")
+        #expect(r.out == (cwd == "/" ? "/x\n" : cwd + "/x\n"))
+    }
+
+    @Test func homePathsUseHOME() {
+        let home = ProcessInfo.processInfo.environment["HOME"] ?? "/homeless-shelter"
+        let r = run(["--parse", "-E", "~/.config"])
+        #expect(r.code == 0)
+        #expect(r.out == home + "/.config\n")
+    }
+
+    @Test func parseFile() throws {
+        let dir = try makeTempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("default.nix")
+        try "{ src = ./src; up = ../x; }\n".write(to: file, atomically: true, encoding: .utf8)
+        let r = run(["--parse", file.path])
+        #expect(r.code == 0)
+        let parent = dir.deletingLastPathComponent().path
+        #expect(r.out == "{ src = \(dir.path)/src; up = \(parent == "/" ? "" : parent)/x; }\n")
+    }
+
+    @Test func parseDirectoryReadsDefaultNix() throws {
+        let dir = try makeTempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "42".write(to: dir.appendingPathComponent("default.nix"), atomically: true, encoding: .utf8)
+        let r = run(["--parse", dir.path])
+        #expect(r.code == 0)
+        #expect(r.out == "42\n")
+    }
+
+    @Test func parseSeveralFiles() throws {
+        let dir = try makeTempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let a = dir.appendingPathComponent("a.nix"), b = dir.appendingPathComponent("b.nix")
+        try "1".write(to: a, atomically: true, encoding: .utf8)
+        try "2".write(to: b, atomically: true, encoding: .utf8)
+        let r = run(["--parse", a.path, b.path])
+        #expect(r.code == 0)
+        #expect(r.out == "1\n2\n")
+    }
+
+    @Test func deepNestingParsesOnTheCLIStack() {
+        let n = 200_000
+        let text = String(repeating: "(", count: n) + "1" + String(repeating: ")", count: n)
+        let r = run(["--parse", "-"], stdin: text)
+        // Either it fits in the CLI's large stack, or the stack guard stops it cleanly
+        // (debug builds use much more stack per level than release builds).
+        if r.code == 0 {
+            #expect(r.out == "1\n")
+            #expect(r.err == "")
+        } else {
+            #expect(r.code == 1)
+            #expect(r.out == "")
+            #expect(r.err.hasPrefix("error: stack overflow; expression nested too deeply\n       at «stdin»:1:"))
+        }
+    }
+
+    @Test func deepListsPrintThroughTheCLI() {
+        let n = 100_000
+        let r = run(["--parse", "-"], stdin: String(repeating: "[", count: n) + String(repeating: "]", count: n))
+        #expect(r.code == 0)
+        let ok = r.out == String(repeating: "[ (", count: n - 1) + "[ ]" + String(repeating: ") ]", count: n - 1) + "\n"
+        #expect(ok)
+    }
+
+    @Test func bigInputOutputIsComplete() {
+        let text = "[" + (0..<50_000).map { " \($0)" }.joined() + " ]"
+        let r = run(["--parse", "-"], stdin: text)
+        #expect(r.code == 0)
+        #expect(r.out.hasPrefix("[ (0) (1) (2) "))
+        #expect(r.out.hasSuffix(" (49999) ]\n"))
+    }
+}
+
+@Suite("swix instantiate errors")
+struct InstantiateErrorTests {
+    @Test func syntaxErrorFromStdin() {
+        let r = run(["--parse", "-"], stdin: "{ a = 1 }\n")
+        #expect(r.code == 1)
+        #expect(r.out == "")
+        #expect(r.err == """
+            error: syntax error, unexpected '}', expecting ';'
+                   at «stdin»:1:9:
+                        1| { a = 1 }
+                         |         ^
+                        2|
+
+            """)
+    }
+
+    @Test func undefinedVariableFromExpression() {
+        let r = run(["--parse", "-E", "x: y"])
+        #expect(r.code == 1)
+        #expect(r.out == "")
+        #expect(r.err == """
+            error: undefined variable 'y'
+                   at «string»:1:4:
+                        1| x: y
+                         |    ^
+
+            """)
+    }
+
+    @Test func errorInFileNamesTheFile() throws {
+        let dir = try makeTempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("bad.nix")
+        try "{\n  a = 1;\n  a = 2;\n}\n".write(to: file, atomically: true, encoding: .utf8)
+        let r = run(["--parse", file.path])
+        #expect(r.code == 1)
+        #expect(r.err == """
+            error: attribute 'a' already defined at \(file.path):2:3
+                   at \(file.path):3:3:
+                        2|   a = 1;
+                        3|   a = 2;
+                         |   ^
+                        4| }
+
+            """)
+    }
+
+    @Test func relativeFileNameIsMadeAbsolute() throws {
+        let dir = try makeTempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("e.nix")
+        try "(".write(to: file, atomically: true, encoding: .utf8)
+        // A path relative to the working directory, with a `..` to canonicalise.
+        let relative = String(repeating: "../", count: cwd.split(separator: "/").count) + "." + file.path
+        let r = run(["--parse", relative])
+        #expect(r.code == 1)
+        #expect(r.err.hasPrefix("error: syntax error, unexpected end of file\n       at \(file.path):1:2:"))
+    }
+
+    @Test func missingFile() {
+        let r = run(["--parse", "/nonexistent/swix-test/missing.nix"])
+        #expect(r.code == 1)
+        #expect(r.out == "")
+        #expect(r.err.hasPrefix("error: "))
+        #expect(r.err.contains("/nonexistent/swix-test/missing.nix"))
+    }
+
+    @Test func firstErrorStopsTheRun() {
+        // All inputs are parsed before anything is printed, as Nix does.
+        let r = run(["--parse", "-E", "1", "(", "2"])
+        #expect(r.code == 1)
+        #expect(r.out == "")
+        #expect(r.err.hasPrefix("error: syntax error, unexpected end of file\n       at «string»:1:2:"))
+    }
+
+    @Test func errorsInLaterSourcesResolveTheirOwnPositions() {
+        let r = run(["--parse", "-E", "1 + 2", "\n\n  x: y"])
+        #expect(r.code == 1)
+        #expect(r.err.hasPrefix("error: undefined variable 'y'\n       at «string»:3:6:"))
+    }
+
+    @Test func trailingSlashErrorViaCLI() {
+        let r = run(["--parse", "-"], stdin: "./a/")
+        #expect(r.code == 1)
+        #expect(r.err == """
+            error: path has a trailing slash
+                   at «stdin»:1:1:
+                        1| ./a/
+                         | ^
+
+            """)
+    }
+
+    @Test func firstUndefinedVariableFollowsNixSymbolOrder() {
+        // CppNix interns its static symbols (`name`, `value`, `args`, …) and the
+        // builtins' names before parsing, and visits attributes by symbol id, so
+        // `name` is checked before `z` here.
+        let r = run(["--parse", "-E", "{ z = a; name = b; }"])
+        #expect(r.err.hasPrefix("error: undefined variable 'b'"))
+        let f = run(["--parse", "-E", "{ z, name, z, name }: 1"])
+        #expect(f.err.hasPrefix("error: duplicate formal function argument 'name'"))
+    }
+}
+
+@Suite("swix instantiate command line")
+struct InstantiateCommandLineTests {
+    @Test func unknownFlag() {
+        let r = run(["--parse", "--frobnicate", "-"])
+        #expect(r.code == 1)
+        #expect(r.out == "")
+        #expect(r.err == "error: unrecognised flag '--frobnicate'\nTry 'nix-instantiate --help' for more information.\n")
+    }
+
+    @Test func unknownShortFlag() {
+        let r = run(["-Z"])
+        #expect(r.code == 1)
+        #expect(r.err.hasPrefix("error: unrecognised flag '-Z'\n"))
+    }
+
+    @Test func flagMissingItsArgument() {
+        let r = run(["--parse", "-E", "1", "-A"])
+        #expect(r.code == 1)
+        #expect(r.out == "")
+        #expect(r.err.hasPrefix("error: "))
+        #expect(r.err.contains("-A"))
+    }
+
+    @Test func help() {
+        let r = run(["--help"])
+        #expect(r.code == 0)
+        #expect(r.out.contains("--parse"))
+        #expect(r.out.contains("nix-instantiate"))
+        #expect(r.err == "")
+        #expect(run(["-h"]).code == 0)
+    }
+
+    @Test func helpWinsOverInputs() {
+        let r = run(["--parse", "-E", "(", "--help"])
+        #expect(r.code == 0)
+        #expect(r.out.contains("Usage"))
+    }
+
+    @Test func version() {
+        let r = run(["--version"])
+        #expect(r.code == 0)
+        #expect(r.out.hasPrefix("nix-instantiate (swix) "))
+    }
+
+    @Test func doubleDashEndsFlags() throws {
+        let dir = try makeTempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("--weird.nix")
+        try "7".write(to: file, atomically: true, encoding: .utf8)
+        let r = run(["--parse", "--", file.path])
+        #expect(r.code == 0)
+        #expect(r.out == "7\n")
+    }
+
+    @Test(arguments: [
+        ["--parse", "--show-trace", "-"],
+        ["--parse", "--no-show-trace", "-"],
+        ["--parse", "-I", "nixpkgs=/x", "-"],
+        ["--parse", "--arg", "a", "1", "--argstr", "b", "c", "-"],
+        ["--parse", "--extra-experimental-features", "pipe-operators", "-"],
+        ["--parse", "--max-call-depth", "100", "-"],
+        ["--parse", "--lint-url-literals", "warn", "-"],
+    ])
+    func acceptedFlags(_ args: [String]) {
+        let r = run(args, stdin: "a: a")
+        #expect(r.code == 0, "\(args): \(r.err)")
+        #expect(r.out == "(a: a)\n")
+    }
+
+    @Test func invalidFlagValues() {
+        #expect(run(["--parse", "--max-call-depth", "zero", "-"], stdin: "1").code == 1)
+        #expect(run(["--parse", "--lint-url-literals", "loud", "-"], stdin: "1").code == 1)
+    }
+}
+
+/// End-to-end checks of the built executable (skipped if it has not been built).
+@Suite("swix executable")
+struct ExecutableTests {
+    static let binary: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent(".build/debug/swix")
+
+    static var available: Bool { FileManager.default.isExecutableFile(atPath: binary.path) }
+
+    static func execute(_ executable: URL, _ args: [String], stdin: String) throws -> (Int32, String, String) {
+        let p = Process()
+        p.executableURL = executable
+        p.arguments = args
+        let inPipe = Pipe(), outPipe = Pipe(), errPipe = Pipe()
+        p.standardInput = inPipe
+        p.standardOutput = outPipe
+        p.standardError = errPipe
+        try p.run()
+        inPipe.fileHandleForWriting.write(Data(stdin.utf8))
+        try inPipe.fileHandleForWriting.close()
+        let out = outPipe.fileHandleForReading.readDataToEndOfFile()
+        let err = errPipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+
+    @Test(.enabled(if: ExecutableTests.available))
+    func subcommand() throws {
+        let (code, out, err) = try ExecutableTests.execute(ExecutableTests.binary, ["instantiate", "--parse", "-"],
+                                                          stdin: "a: a.b or 1")
+        #expect(code == 0)
+        #expect(out == "(a: (a).b or (1))\n")
+        #expect(err == "")
+    }
+
+    @Test(.enabled(if: ExecutableTests.available))
+    func subcommandError() throws {
+        let (code, out, err) = try ExecutableTests.execute(ExecutableTests.binary, ["instantiate", "--parse", "-"],
+                                                          stdin: "a.if")
+        #expect(code == 1)
+        #expect(out == "")
+        #expect(err.hasPrefix("error: syntax error, unexpected 'if', expecting identifier or 'or' or '${' or '\"'\n"))
+    }
+
+    @Test(.enabled(if: ExecutableTests.available))
+    func invokedAsNixInstantiate() throws {
+        let dir = try makeTempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let link = dir.appendingPathComponent("nix-instantiate")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: ExecutableTests.binary)
+        let (code, out, _) = try ExecutableTests.execute(link, ["--parse", "-E", "1 + 2"], stdin: "")
+        #expect(code == 0)
+        #expect(out == "(1 + 2)\n")
+        let (badCode, _, badErr) = try ExecutableTests.execute(link, ["--bogus"], stdin: "")
+        #expect(badCode == 1)
+        #expect(badErr.hasPrefix("error: unrecognised flag '--bogus'"))
+    }
+}
