@@ -257,6 +257,15 @@ public final class SyntaxTree {
 
     public var nodeCount: Int { nodes.count }
 
+    /// Grows the arrays ahead of a parse (sizes measured on nixpkgs-like input),
+    /// so that they are not copied over and over while they fill.
+    func reserve(forSourceBytes n: Int) {
+        guard n > 4096 else { return }
+        nodes.reserveCapacity(nodes.count + n / 16)
+        extra.reserveCapacity(extra.count + n / 16)
+        bytes.reserveCapacity(bytes.count + n / 2)
+    }
+
     @inline(__always)
     func add(_ kind: NodeKind, _ pos: Pos, a: UInt32 = 0, b: UInt32 = 0, c: UInt32 = 0, d: UInt32 = 0, flag: UInt8 = 0) -> NodeRef {
         nodes.append(Node(kind: kind, flag: flag, pos: pos, a: a, b: b, c: c, d: d))

@@ -48,16 +48,8 @@ public struct ASTPrinter {
         let n = p.count
         var k = 0
         while k < n {
-            let c = p[k]
-            let escape: UInt8
-            switch c {
-            case 34, 92: escape = c
-            case 10: escape = 110
-            case 13: escape = 114
-            case 9: escape = 116
-            case 36 where k + 1 < n && p[k + 1] == 123: escape = 36
-            default: k += 1; continue
-            }
+            let escape = escapeTable[Int(p[k])]
+            if escape == 0 || (escape == 36 && (k + 1 >= n || p[k + 1] != 123)) { k += 1; continue }
             if k > runStart { out.append(UnsafeBufferPointer(rebasing: p[runStart..<k])) }
             out.append(92)
             out.append(escape)
@@ -67,6 +59,14 @@ public struct ASTPrinter {
         if n > runStart { out.append(UnsafeBufferPointer(rebasing: p[runStart..<n])) }
         out.append(34)
     }
+
+    /// For each byte, the character after the backslash that escapes it (0: none).
+    /// `$` is escaped only before `{`.
+    static let escapeTable: [UInt8] = {
+        var t = [UInt8](repeating: 0, count: 256)
+        t[34] = 34; t[92] = 92; t[10] = 110; t[13] = 114; t[9] = 116; t[36] = 36
+        return t
+    }()
 
     public static func writeString(_ s: [UInt8], _ out: ByteBuffer) {
         s.withUnsafeBufferPointer { writeString($0, out) }
@@ -131,7 +131,8 @@ public struct ASTPrinter {
         try tree.nodes.withUnsafeBufferPointer { nodes in
             try tree.extra.withUnsafeBufferPointer { extra in
                 try tree.bytes.withUnsafeBufferPointer { bytes in
-                    let w = Walker(printer: self, tree: tree, nodes: nodes, extra: extra, bytes: bytes, out: out)
+                    let w = Walker(printer: self, tree: tree, nodes: nodes, extra: extra, bytes: bytes, out: out,
+                                   order: IndexStack())
                     try w.write(e.root)
                 }
             }
@@ -146,6 +147,7 @@ public struct ASTPrinter {
         let extra: UnsafeBufferPointer<UInt32>
         let bytes: UnsafeBufferPointer<UInt8>
         let out: ByteBuffer
+        let order: IndexStack
 
         func literal(_ n: Node) -> UnsafeBufferPointer<UInt8> {
             UnsafeBufferPointer(rebasing: bytes[Int(n.a)..<Int(n.a + n.b)])
@@ -305,14 +307,21 @@ public struct ASTPrinter {
         /// then definitions sorted by name, then dynamic attributes in source order.
         func writeBindings(_ a: AttrSet) throws {
             let defs = a.attrs
-            var order = Array(defs.indices)
-            if order.count > 1 {
-                order.sort { printer.symbols.lexicographicallyPrecedes(defs[$0].name, defs[$1].name) }
+            let mark = order.items.count
+            defer { order.items.removeSubrange(mark...) }
+            order.items.append(contentsOf: defs.indices)
+            if defs.count > 1 {
+                let symbols = printer.symbols
+                order.items[mark...].sort { symbols.lexicographicallyPrecedes(defs[$0].name, defs[$1].name) }
             }
+            // Indices into `self.order.items`, read one at a time: holding a slice while
+            // the nested writes push onto the stack would copy it.
+            let range = mark..<(mark + defs.count)
+            let stack = self.order
             var anyInherited = false
             var anyInheritedFrom = false
-            for k in order {
-                switch defs[k].kind {
+            for j in range {
+                switch defs[stack.items[j]].kind {
                 case .inherited: anyInherited = true
                 case .inheritedFrom: anyInheritedFrom = true
                 case .plain: break
@@ -320,15 +329,16 @@ public struct ASTPrinter {
             }
             if anyInherited {
                 out.append("inherit")
-                for k in order where defs[k].kind == .inherited {
+                for j in range where defs[stack.items[j]].kind == .inherited {
                     out.append(32)
-                    printer.sym(defs[k].name, out)
+                    printer.sym(defs[stack.items[j]].name, out)
                 }
                 out.append("; ")
             }
             if anyInheritedFrom {
                 var groups: [Int: [Symbol]] = [:]
-                for k in order where defs[k].kind == .inheritedFrom {
+                for j in range where defs[stack.items[j]].kind == .inheritedFrom {
+                    let k = stack.items[j]
                     let sel = nodes[Int(defs[k].value.index)]
                     groups[Int(nodes[Int(sel.a)].a), default: []].append(defs[k].name)
                 }
@@ -343,7 +353,8 @@ public struct ASTPrinter {
                     out.append("; ")
                 }
             }
-            for k in order where defs[k].kind == .plain {
+            for j in range where defs[stack.items[j]].kind == .plain {
+                let k = stack.items[j]
                 printer.sym(defs[k].name, out)
                 out.append(" = ")
                 try write(defs[k].value)
@@ -358,4 +369,10 @@ public struct ASTPrinter {
             }
         }
     }
+}
+
+/// A reusable stack of indices, so that walks need no array per node.
+final class IndexStack {
+    var items: [Int] = []
+    init() { items.reserveCapacity(1024) }
 }

@@ -17,6 +17,10 @@ public final class Parser {
 
     var tokens: [Token] = []
     var cursor = 0
+    /// A stack for lists under construction (call arguments, list elements, string
+    /// parts, attribute paths). Each construct pushes above a mark and moves its
+    /// items into the tree when done, so nested constructs need no temporary arrays.
+    var scratch: [UInt32] = []
 
     // Names the desugarings refer to.
     let sSub, sMul, sDiv, sLessThan, sFindFile, sNixPath, sBody, sOr: Symbol
@@ -38,6 +42,8 @@ public final class Parser {
         sBody = symbols.intern("body")
         sOr = symbols.intern("or")
         tokens.reserveCapacity(min(1 << 20, source.bytes.count / 3 + 16))
+        scratch.reserveCapacity(4096)
+        tree.reserve(forSourceBytes: source.bytes.count)
     }
 
     /// Parses the whole source as one expression.
@@ -143,9 +149,33 @@ public final class Parser {
     @inline(__always)
     func variable(_ s: Symbol, _ p: Pos) -> NodeRef { node(.variable, p, a: s.id) }
 
-    func call(_ fn: NodeRef, _ args: [NodeRef], _ p: Pos) -> NodeRef {
-        let start = tree.addList(args.map(\.index))
-        return node(.call, p, a: fn.index, b: start, c: UInt32(args.count))
+    /// Moves the scratch items above `mark` into the tree; returns their range.
+    @inline(__always)
+    func commit(_ mark: Int) -> (start: UInt32, count: UInt32) {
+        let start = UInt32(tree.extra.count)
+        let count = scratch.count - mark
+        tree.extra.append(contentsOf: scratch[mark...])
+        scratch.removeSubrange(mark...)
+        return (start, UInt32(count))
+    }
+
+    /// A call of `fn` with the scratch items above `mark` as arguments.
+    func call(_ fn: NodeRef, argsFrom mark: Int, _ p: Pos) -> NodeRef {
+        let (start, count) = commit(mark)
+        return node(.call, p, a: fn.index, b: start, c: count)
+    }
+
+    func call(_ fn: NodeRef, _ a: NodeRef, _ p: Pos) -> NodeRef {
+        let start = UInt32(tree.extra.count)
+        tree.extra.append(a.index)
+        return node(.call, p, a: fn.index, b: start, c: 1)
+    }
+
+    func call(_ fn: NodeRef, _ a: NodeRef, _ b: NodeRef, _ p: Pos) -> NodeRef {
+        let start = UInt32(tree.extra.count)
+        tree.extra.append(a.index)
+        tree.extra.append(b.index)
+        return node(.call, p, a: fn.index, b: start, c: 2)
     }
 
     func stringNode(_ bytes: UnsafeBufferPointer<UInt8>, _ p: Pos = .none) -> NodeRef {
@@ -165,20 +195,36 @@ public final class Parser {
         node(.lambda, l.pos, a: tree.addLambda(l))
     }
 
-    func select(_ target: NodeRef, _ path: [AttrName], _ def: NodeRef?, _ p: Pos) -> NodeRef {
-        let start = tree.addList(path.map(\.encoded))
-        return node(.select, p, a: target.index, b: start, c: UInt32(path.count), d: def?.index ?? UInt32.max)
+    /// A selection with the attribute path from the scratch items above `mark`.
+    func select(_ target: NodeRef, pathFrom mark: Int, _ def: NodeRef?, _ p: Pos) -> NodeRef {
+        let (start, count) = commit(mark)
+        return node(.select, p, a: target.index, b: start, c: count, d: def?.index ?? UInt32.max)
     }
 
-    func concat(_ parts: [(Pos, NodeRef)], forceString: Bool, _ p: Pos) -> NodeRef {
-        var flat: [UInt32] = []
-        flat.reserveCapacity(parts.count * 2)
-        for (pp, r) in parts {
-            flat.append(pp.raw)
-            flat.append(r.index)
-        }
-        let start = tree.addList(flat)
-        return node(.concatStrings, p, b: start, c: UInt32(parts.count), flag: forceString ? 1 : 0)
+    func select(_ target: NodeRef, _ name: Symbol, _ p: Pos) -> NodeRef {
+        let start = UInt32(tree.extra.count)
+        tree.extra.append(AttrName.symbol(name).encoded)
+        return node(.select, p, a: target.index, b: start, c: 1, d: UInt32.max)
+    }
+
+    /// Pushes a string part (position and node) onto the scratch stack.
+    @inline(__always)
+    func pushPart(_ p: Pos, _ r: NodeRef) {
+        scratch.append(p.raw)
+        scratch.append(r.index)
+    }
+
+    /// Concatenation of the (position, node) pairs on the scratch stack above `mark`.
+    func concat(partsFrom mark: Int, forceString: Bool, _ p: Pos) -> NodeRef {
+        let (start, count) = commit(mark)
+        return node(.concatStrings, p, b: start, c: count / 2, flag: forceString ? 1 : 0)
+    }
+
+    func concat(_ a: (Pos, NodeRef), _ b: (Pos, NodeRef), forceString: Bool, _ p: Pos) -> NodeRef {
+        let mark = scratch.count
+        pushPart(a.0, a.1)
+        pushPart(b.0, b.1)
+        return concat(partsFrom: mark, forceString: forceString, p)
     }
 
     /// CppNix's `setName`: a lambda bound to an attribute remembers the name, and so

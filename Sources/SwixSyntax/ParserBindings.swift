@@ -34,7 +34,10 @@ extension Parser {
                 }
                 fallthrough
             case .dollarCurly, .quote:
-                let path = try parseAttrPath(continuation: [.dot, .assign])
+                let mark = scratch.count
+                try parseAttrPath()
+                let path = scratch[mark...].map { AttrName(encoded: $0) }
+                scratch.removeSubrange(mark...)
                 try expect(.assign, [.dot, .assign])
                 let value = try parseExpr()
                 try expect(.semicolon, [.semicolon])
@@ -81,7 +84,7 @@ extension Parser {
             }
             if let index = fromIndex {
                 let from = node(.inheritFrom, fromPos, a: UInt32(index))
-                let value = select(from, [.symbol(name)], nil, namePos)
+                let value = select(from, name, namePos)
                 attrs.append(AttrDef(name: name, value: value, pos: namePos, kind: .inheritedFrom))
             } else {
                 attrs.append(AttrDef(name: name, value: variable(name, namePos), pos: namePos, kind: .inherited))
@@ -89,15 +92,16 @@ extension Parser {
         }
     }
 
-    /// `attrpath`: one or more attribute names separated by dots. `continuation` is
-    /// what may follow a complete path, used only for Bison-style messages.
-    func parseAttrPath(continuation: [TokenKind] = []) throws -> [AttrName] {
-        var path = [try parseAttrName()]
+    /// `attrpath`: one or more attribute names separated by dots, pushed onto the
+    /// scratch stack (encoded as in `extra`).
+    func parseAttrPath() throws {
+        let first = try parseAttrName()
+        scratch.append(first.encoded)
         while peek().kind == .dot {
             advance()
-            path.append(try parseAttrName())
+            let name = try parseAttrName()
+            scratch.append(name.encoded)
         }
-        return path
     }
 
     /// `attr | string_attr`: an identifier, `or`, `"…"`, or `${…}`.

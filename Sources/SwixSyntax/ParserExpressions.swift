@@ -132,11 +132,14 @@ extension Parser {
 
     /// Like CppNix's `makeCall`: applying a call adds one more argument to it.
     func makeCall(_ fn: NodeRef, _ arg: NodeRef, _ p: Pos) -> NodeRef {
-        if case .call(let f, var args) = tree.view(fn) {
-            args.append(arg)
-            return call(f, args, tree.pos(fn))
+        let n = tree.nodes[Int(fn.index)]
+        if n.kind == .call {
+            let mark = scratch.count
+            scratch.append(contentsOf: tree.extra[Int(n.b)..<Int(n.b + n.c)])
+            scratch.append(arg.index)
+            return call(NodeRef(n.a), argsFrom: mark, n.pos)
         }
-        return call(fn, [arg], p)
+        return call(fn, arg, p)
     }
 
     /// `expr_op` by precedence climbing.
@@ -152,7 +155,7 @@ extension Parser {
         case .minus:
             advance()
             let operand = try parseOperators(minPrecedence: Parser.negatePrecedence + 1)
-            lhs = call(variable(sSub, .none), [node(.int, .none), operand], pos(first))
+            lhs = call(variable(sSub, .none), node(.int, .none), operand, pos(first))
         default:
             lhs = try parseApplication()
         }
@@ -167,9 +170,10 @@ extension Parser {
             advance()
             let opPos = pos(op)
             if op.kind == .question {
-                let path = try parseAttrPath()
-                let start = tree.addList(path.map(\.encoded))
-                lhs = node(.hasAttr, opPos, a: lhs.index, b: start, c: UInt32(path.count))
+                let mark = scratch.count
+                try parseAttrPath()
+                let (start, count) = commit(mark)
+                lhs = node(.hasAttr, opPos, a: lhs.index, b: start, c: count)
                 // `?` is %nonassoc in Bison, but its right side is an attribute path,
                 // so the rule never conflicts: `a ? b ? c` is `(a ? b) ? c`.
                 lastNonAssoc = 0
@@ -187,14 +191,14 @@ extension Parser {
             case .impl: lhs = binary(.impl, lhs, rhs, opPos)
             case .update: lhs = binary(.update, lhs, rhs, opPos)
             case .concat: lhs = binary(.concatLists, lhs, rhs, opPos)
-            case .less: lhs = call(variable(sLessThan, .none), [lhs, rhs], opPos)
-            case .greater: lhs = call(variable(sLessThan, .none), [rhs, lhs], opPos)
-            case .leq: lhs = node(.not, .none, a: call(variable(sLessThan, .none), [rhs, lhs], opPos).index)
-            case .geq: lhs = node(.not, .none, a: call(variable(sLessThan, .none), [lhs, rhs], opPos).index)
-            case .plus: lhs = concat([(pos(lhsStart), lhs), (pos(rhsStart), rhs)], forceString: false, opPos)
-            case .minus: lhs = call(variable(sSub, .none), [lhs, rhs], opPos)
-            case .star: lhs = call(variable(sMul, .none), [lhs, rhs], opPos)
-            case .slash: lhs = call(variable(sDiv, .none), [lhs, rhs], opPos)
+            case .less: lhs = call(variable(sLessThan, .none), lhs, rhs, opPos)
+            case .greater: lhs = call(variable(sLessThan, .none), rhs, lhs, opPos)
+            case .leq: lhs = node(.not, .none, a: call(variable(sLessThan, .none), rhs, lhs, opPos).index)
+            case .geq: lhs = node(.not, .none, a: call(variable(sLessThan, .none), lhs, rhs, opPos).index)
+            case .plus: lhs = concat((pos(lhsStart), lhs), (pos(rhsStart), rhs), forceString: false, opPos)
+            case .minus: lhs = call(variable(sSub, .none), lhs, rhs, opPos)
+            case .star: lhs = call(variable(sMul, .none), lhs, rhs, opPos)
+            case .slash: lhs = call(variable(sDiv, .none), lhs, rhs, opPos)
             default: break
             }
             lastNonAssoc = (prec == 4 || prec == 5) ? prec : 0
@@ -225,18 +229,20 @@ extension Parser {
         if !Parser.startsSimple(start.kind) { throw syntaxError(start, expecting: []) }
         var fn = try parseSelect()
         if !Parser.startsSimple(peek().kind) { return fn }
-        var args: [NodeRef] = []
+        let mark = scratch.count
         var callPos = pos(start)
-        if case .call(let f, let a) = tree.view(fn) {
+        let n = tree.nodes[Int(fn.index)]
+        if n.kind == .call {
             // `(f a) b` extends the parenthesised call, as CppNix's makeCall does.
-            callPos = tree.pos(fn)
-            fn = f
-            args = a
+            callPos = n.pos
+            fn = NodeRef(n.a)
+            scratch.append(contentsOf: tree.extra[Int(n.b)..<Int(n.b + n.c)])
         }
         while Parser.startsSimple(peek().kind) {
-            args.append(try parseSelect())
+            let arg = try parseSelect()
+            scratch.append(arg.index)
         }
-        return call(fn, args, callPos)
+        return call(fn, argsFrom: mark, callPos)
     }
 
     /// `expr_select`: `e.a.b`, `e.a.b or default`, and the legacy `e or` (a call of `or`).
@@ -246,18 +252,19 @@ extension Parser {
         let t = peek()
         if t.kind == .dot {
             advance()
-            let path = try parseAttrPath()
+            let mark = scratch.count
+            try parseAttrPath()
             if peek().kind == .kwOr {
                 advance()
                 guard Parser.startsSimple(peek().kind) else { throw syntaxError(peek(), expecting: []) }
                 let def = try parseSelect()
-                return select(simple, path, def, pos(start))
+                return select(simple, pathFrom: mark, def, pos(start))
             }
-            return select(simple, path, nil, pos(start))
+            return select(simple, pathFrom: mark, nil, pos(start))
         }
         if t.kind == .kwOr {
             advance()
-            return call(simple, [variable(sOr, pos(start))], pos(start))
+            return call(simple, variable(sOr, pos(start)), pos(start))
         }
         return simple
     }
@@ -292,7 +299,7 @@ extension Parser {
         case .spath:
             advance()
             let name = UnsafeBufferPointer(rebasing: bytes(t).dropFirst().dropLast())
-            return call(variable(sFindFile, .none), [variable(sNixPath, .none), stringNode(name)], pos(t))
+            return call(variable(sFindFile, .none), variable(sNixPath, .none), stringNode(name), pos(t))
         case .uri:
             advance()
             return stringNode(bytes(t))
@@ -307,7 +314,7 @@ extension Parser {
             let attrs = AttrSet(isRecursive: true, pos: pos(t))
             try parseBindings(into: attrs, until: .rbrace, expecting: [.kwInherit, .rbrace])
             advance()
-            return select(attrsNode(attrs), [.symbol(sBody)], nil, pos(t))
+            return select(attrsNode(attrs), sBody, pos(t))
         case .kwRec:
             advance()
             try expect(.lbrace, [.lbrace])
@@ -329,16 +336,17 @@ extension Parser {
             return attrsNode(attrs)
         case .lbracket:
             advance()
-            var elems: [UInt32] = []
+            let mark = scratch.count
             while true {
                 let k = peek().kind
                 if k == .rbracket { break }
                 if !Parser.startsSimple(k) { throw syntaxError(peek(), expecting: []) }
-                elems.append(try parseSelect().index)
+                let el = try parseSelect()
+                scratch.append(el.index)
             }
             advance()
-            let start = tree.addList(elems)
-            return node(.list, pos(t), b: start, c: UInt32(elems.count))
+            let (start, count) = commit(mark)
+            return node(.list, pos(t), b: start, c: count)
         default:
             throw syntaxError(t, expecting: [])
         }

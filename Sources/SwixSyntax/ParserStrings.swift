@@ -6,60 +6,64 @@ extension Parser {
     enum StringBody {
         /// Plain text: offset and length in the tree's byte pool.
         case plain(UInt32, UInt32)
-        case interpolated([(Pos, NodeRef)], Pos)
+        /// Parts pushed on the scratch stack above the mark; build it at once.
+        case interpolated(mark: Int, Pos)
 
         func toNode(_ p: Parser) -> NodeRef {
             switch self {
             case .plain(let o, let n): return p.node(.string, .none, a: o, b: n)
-            case .interpolated(let parts, let pos): return p.concat(parts, forceString: true, pos)
+            case .interpolated(let mark, let pos): return p.concat(partsFrom: mark, forceString: true, pos)
             }
         }
     }
 
     /// Parses the inside of a double-quoted string after its opening quote, and the closing quote.
     func parseStringBody(open: Token) throws -> StringBody {
-        var parts: [(Pos, NodeRef)] = []
+        let mark = scratch.count
         var start = Pos.none
         while true {
             let t = peek()
             switch t.kind {
             case .quote:
                 advance()
-                if parts.isEmpty { return .plain(tree.byteCount, 0) }
-                return .interpolated(parts, start)
+                if scratch.count == mark { return .plain(tree.byteCount, 0) }
+                return .interpolated(mark: mark, start)
             case .str:
                 advance()
                 let o = tree.byteCount
-                unescape(bytes(t))
+                if unescape(bytes(t)) { try checkNoNullByte(o, tree.byteCount - o, at: t) }
                 let n = tree.byteCount - o
-                try checkNoNullByte(o, n, at: t)
-                if parts.isEmpty && peek().kind == .quote {
+                if scratch.count == mark && peek().kind == .quote {
                     advance()
                     return .plain(o, n)
                 }
                 if start.isNone { start = pos(t) }
-                parts.append((pos(t), node(.string, .none, a: o, b: n)))
+                pushPart(pos(t), node(.string, .none, a: o, b: n))
             case .dollarCurly:
                 advance()
                 if start.isNone { start = pos(t) }
                 let e = try parseExpr()
                 try expect(.rbrace, [.rbrace])
-                parts.append((pos(t), e))
+                pushPart(pos(t), e)
             default:
                 throw syntaxError(t, expecting: [.quote])
             }
         }
     }
 
-    /// Appends the unescaped text to the byte pool. Escapes of double-quoted strings:
-    /// `\n \r \t`, `\c` is `c`; a raw CR or CR LF becomes LF.
-    func unescape(_ raw: UnsafeBufferPointer<UInt8>) {
+    /// Appends the unescaped text to the byte pool and tells whether it holds a NUL
+    /// byte. Escapes of double-quoted strings: `\\n \\r \\t`, `\\c` is `c`; a raw CR or
+    /// CR LF becomes LF.
+    @discardableResult
+    func unescape(_ raw: UnsafeBufferPointer<UInt8>) -> Bool {
         var runStart = 0
         var k = 0
         let end = raw.count
+        var sawNul = false
         while k < end {
             let c = raw[k]
-            if c != 92 && c != 13 { k += 1; continue }
+            if c > 92 || (c != 92 && c != 13 && c != 0) { k += 1; continue }
+            if c == 0 { sawNul = true; k += 1; continue }
             if k > runStart { tree.appendBytes(UnsafeBufferPointer(rebasing: raw[runStart..<k])) }
             k += 1
             if c == 92 {
@@ -68,6 +72,7 @@ extension Parser {
                     case 110: tree.appendByte(10)
                     case 114: tree.appendByte(13)
                     case 116: tree.appendByte(9)
+                    case 0: sawNul = true; tree.appendByte(0)
                     default: tree.appendByte(raw[k])
                     }
                     k += 1
@@ -79,6 +84,7 @@ extension Parser {
             runStart = k
         }
         if end > runStart { tree.appendBytes(UnsafeBufferPointer(rebasing: raw[runStart..<end])) }
+        return sawNul
     }
 
     /// CppNix rejects string literals containing NUL bytes (`forceNoNullByte`).
@@ -93,24 +99,34 @@ extension Parser {
                          at: pos(t))
     }
 
-    /// A piece of an indented string before indentation stripping.
-    enum IndPart {
-        /// Source text (token range) that takes part in indentation stripping.
-        case raw(Token)
-        /// Literal bytes that do not (escapes, `''$`, …), as a range of the byte pool.
-        case literal(UInt32, UInt32)
-        case interpolation(NodeRef)
+    /// Pieces of an indented string before indentation stripping are pushed on the
+    /// scratch stack as four words: position, tag, and two operands.
+    enum IndPartTag: UInt32 {
+        /// Source text (token range `a..<b`) that takes part in indentation stripping.
+        case raw
+        /// Literal bytes that do not (escapes, `''$`, …): byte pool range (offset a, length b).
+        case literal
+        /// An interpolation: node `a`.
+        case interpolation
+    }
+
+    @inline(__always)
+    func push4(_ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: UInt32) {
+        scratch.append(a)
+        scratch.append(b)
+        scratch.append(c)
+        scratch.append(d)
     }
 
     /// `''…''` after the opening token.
     func parseIndentedString(open: Token) throws -> NodeRef {
-        var parts: [(Pos, IndPart)] = []
+        let mark = scratch.count
         while true {
             let t = peek()
             switch t.kind {
             case .indStringClose:
                 advance()
-                return stripIndentation(pos(open), parts)
+                return stripIndentation(pos(open), mark)
             case .indStr:
                 advance()
                 let flavor = IndStrFlavor(rawValue: t.flavor) ?? .raw
@@ -121,19 +137,19 @@ extension Parser {
                         let (ro, rn) = tree.addBytes(bytes(t))
                         try checkNoNullByte(ro, rn, at: t)
                     }
-                    parts.append((pos(t), .raw(t)))
+                    push4(pos(t).raw, IndPartTag.raw.rawValue, t.start, t.end)
                     continue
                 case .dollar: tree.appendByte(36)
                 case .quotes: tree.appendByte(39); tree.appendByte(39)
                 case .quote: tree.appendByte(39)
                 case .escape: unescape(UnsafeBufferPointer(rebasing: bytes(t).dropFirst(2)))
                 }
-                parts.append((pos(t), .literal(o, tree.byteCount - o)))
+                push4(pos(t).raw, IndPartTag.literal.rawValue, o, tree.byteCount - o)
             case .dollarCurly:
                 advance()
                 let e = try parseExpr()
                 try expect(.rbrace, [.rbrace])
-                parts.append((pos(t), .interpolation(e)))
+                push4(pos(t).raw, IndPartTag.interpolation.rawValue, e.index, 0)
             default:
                 throw syntaxError(t, expecting: [.indStr, .dollarCurly, .indStringClose])
             }
@@ -143,20 +159,31 @@ extension Parser {
     /// Removes the common leading indentation, as CppNix's `stripIndentation`:
     /// whitespace-only last lines don't count, interpolations and escapes end the
     /// leading whitespace of their line, and a final whitespace-only line is dropped.
-    func stripIndentation(_ startPos: Pos, _ parts: [(Pos, IndPart)]) -> NodeRef {
-        if parts.isEmpty { return node(.string, .none, a: tree.byteCount, b: 0) }
+    func stripIndentation(_ startPos: Pos, _ mark: Int) -> NodeRef {
+        let partCount = (scratch.count - mark) / 4
+        defer { scratch.removeSubrange(mark...) }
+        if partCount == 0 { return node(.string, .none, a: tree.byteCount, b: 0) }
+        @inline(__always) func part(_ k: Int) -> (pos: Pos, tag: IndPartTag, a: UInt32, b: UInt32) {
+            let base = mark + 4 * k
+            return (Pos(raw: scratch[base]), IndPartTag(rawValue: scratch[base + 1])!, scratch[base + 2], scratch[base + 3])
+        }
+        @inline(__always) func rawText(_ a: UInt32, _ b: UInt32) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(start: lexer.buf + Int(a), count: Int(b - a))
+        }
+
         var atStartOfLine = true
         var minIndent = 1_000_000
         var curIndent = 0
-        for (_, part) in parts {
-            guard case .raw(let t) = part else {
+        for k in 0..<partCount {
+            let p = part(k)
+            guard p.tag == .raw else {
                 if atStartOfLine {
                     atStartOfLine = false
                     minIndent = min(minIndent, curIndent)
                 }
                 continue
             }
-            for c in bytes(t) {
+            for c in rawText(p.a, p.b) {
                 if atStartOfLine {
                     if c == 32 {
                         curIndent += 1
@@ -173,10 +200,10 @@ extension Parser {
             }
         }
 
-        var out: [(Pos, NodeRef)] = []
+        // The stripped parts go above the raw parts on the scratch stack.
+        let outMark = scratch.count
         atStartOfLine = true
         var curDropped = 0
-        var remaining = parts.count
         func emit(_ src: UnsafeBufferPointer<UInt8>) {
             for c in src {
                 if atStartOfLine {
@@ -197,36 +224,37 @@ extension Parser {
                 }
             }
         }
-        for (p, part) in parts {
-            defer { remaining -= 1 }
+        for k in 0..<partCount {
+            let p = part(k)
             let o = tree.byteCount
-            switch part {
-            case .interpolation(let e):
+            switch p.tag {
+            case .interpolation:
                 atStartOfLine = false
                 curDropped = 0
-                out.append((p, e))
+                pushPart(p.pos, NodeRef(p.a))
                 continue
-            case .raw(let t):
-                emit(bytes(t))
-            case .literal(let lo, let ln):
+            case .raw:
+                emit(rawText(p.a, p.b))
+            case .literal:
                 // Copied first: emitting appends to the pool it lives in.
-                let copy = Array(tree.bytes[Int(lo)..<Int(lo + ln)])
+                let copy = Array(tree.bytes[Int(p.a)..<Int(p.a + p.b)])
                 copy.withUnsafeBufferPointer { emit($0) }
             }
             var n = tree.byteCount - o
-            if remaining == 1 {
+            if k == partCount - 1 {
                 // Drop a final line that holds only spaces.
                 let written = tree.bytes[Int(o)..<Int(o + n)]
                 if let nl = written.lastIndex(of: 10), written[(nl + 1)...].allSatisfy({ $0 == 32 }) {
                     n = UInt32(nl + 1) - o
                 }
             }
-            if n > 0 { out.append((p, node(.string, .none, a: o, b: n))) }
+            if n > 0 { pushPart(p.pos, node(.string, .none, a: o, b: n)) }
         }
-        if out.isEmpty { return node(.string, .none, a: tree.byteCount, b: 0) }
+        let outParts = (scratch.count - outMark) / 2
+        if outParts == 0 { return node(.string, .none, a: tree.byteCount, b: 0) }
         // A single string part, even one that came from `${"…"}`, is returned as is.
-        if out.count == 1 && tree.kind(out[0].1) == .string { return out[0].1 }
-        return concat(out, forceString: true, startPos)
+        if outParts == 1, tree.kind(NodeRef(scratch[outMark + 1])) == .string { return NodeRef(scratch[outMark + 1]) }
+        return concat(partsFrom: outMark, forceString: true, startPos)
     }
 
     // MARK: Paths
@@ -250,17 +278,18 @@ extension Parser {
             advance()
             return start
         }
-        var parts: [(Pos, NodeRef)] = [(pos(t), start)]
+        let mark = scratch.count
+        pushPart(pos(t), start)
         var interpolated = false
         while true {
             let p = peek()
             switch p.kind {
             case .pathEnd:
                 advance()
-                return concat(parts, forceString: false, pos(t))
+                return concat(partsFrom: mark, forceString: false, pos(t))
             case .str:
                 advance()
-                parts.append((pos(p), stringNode(bytes(p))))
+                pushPart(pos(p), stringNode(bytes(p)))
                 // `string_parts_interpolated` cannot be a lone text part: `/a//b` is an error.
                 if !interpolated && peek().kind != .dollarCurly {
                     throw syntaxError(peek(), expecting: [.dollarCurly])
@@ -270,7 +299,7 @@ extension Parser {
                 interpolated = true
                 let e = try parseExpr()
                 try expect(.rbrace, [.rbrace])
-                parts.append((pos(p), e))
+                pushPart(pos(p), e)
             default:
                 throw syntaxError(p, expecting: [.str, .pathEnd, .dollarCurly])
             }

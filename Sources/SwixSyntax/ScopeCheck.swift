@@ -10,6 +10,8 @@ public final class ScopeChecker {
     var boundCount: [Int32] = []
     /// Number of enclosing `with` expressions.
     var withDepth = 0
+    /// Reused stack of definition indices in visiting order.
+    var order: [Int] = []
     let stack = StackGuard()
 
     /// `globals`: the names of the base environment.
@@ -136,8 +138,12 @@ public final class ScopeChecker {
     func visitBindings(_ a: AttrSet, recursive: Bool) throws {
         for src in a.inheritFromExprs { try visit(src) }
         let defs = a.attrs
-        for k in a.indicesInSymbolOrder {
-            let d = defs[k]
+        let mark = order.count
+        defer { order.removeSubrange(mark...) }
+        order.append(contentsOf: defs.indices)
+        if defs.count > 1 { order[mark...].sort { defs[$0].name < defs[$1].name } }
+        for j in mark..<(mark + defs.count) {
+            let d = defs[order[j]]
             switch d.kind {
             case .plain:
                 try visit(d.value)

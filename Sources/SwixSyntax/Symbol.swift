@@ -20,6 +20,9 @@ public final class SymbolTable: @unchecked Sendable {
     private var starts: [Int] = []
     private var lengths: [Int] = []
     private var hashes: [UInt32] = []
+    /// The first eight bytes of each name, big-endian and zero-padded: comparing
+    /// these orders most pairs of names without looking at the bytes.
+    private var sortKeys: [UInt64] = []
     /// Slots hold `id + 1`; 0 marks an empty slot.
     private var slots: [UInt32]
     private var mask: Int
@@ -57,6 +60,9 @@ public final class SymbolTable: @unchecked Sendable {
         starts.append(arena.count)
         lengths.append(p.count)
         hashes.append(h)
+        var key: UInt64 = 0
+        for k in 0..<8 { key = key << 8 | UInt64(k < p.count ? p[k] : 0) }
+        sortKeys.append(key)
         arena.append(contentsOf: p)
         slots[i] = UInt32(id + 1)
         if starts.count * 2 > slots.count { grow() }
@@ -124,6 +130,8 @@ public final class SymbolTable: @unchecked Sendable {
     public func lexicographicallyPrecedes(_ a: Symbol, _ b: Symbol) -> Bool {
         if a == b { return false }
         let ia = Int(a.id), ib = Int(b.id)
+        let ka = sortKeys[ia], kb = sortKeys[ib]
+        if ka != kb { return ka < kb }
         let la = lengths[ia], lb = lengths[ib]
         let c = arena.withUnsafeBufferPointer { p in
             memcmp(p.baseAddress! + starts[ia], p.baseAddress! + starts[ib], min(la, lb))

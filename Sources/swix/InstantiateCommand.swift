@@ -45,7 +45,7 @@ final class InstantiateCommand {
                     text.append(10)
                     let t1 = monotonicSeconds()
                     console.write(text.buffer)
-                    if timing { console.error("timing: print \((t1 - t0) * 1000) ms, write \((monotonicSeconds() - t1) * 1000) ms\n") }
+                    if timing { console.error("timing: print \((t1 - t0) * 1000) ms, write \((monotonicSeconds() - t1) * 1000) ms, done at \((monotonicSeconds() - processStart) * 1000) ms\n") }
                 }
             case .eval, .instantiate, .findFile:
                 // Parse (and scope-check) everything first, as Nix does, then report
@@ -76,6 +76,7 @@ final class InstantiateCommand {
     /// (default: `./default.nix`), checking scopes as `bindVars` does.
     func loadAll(_ options: InstantiateOptions) throws -> [Expr] {
         let cwd = currentDirectory()
+        if timing { console.error("timing: start of loading at \((monotonicSeconds() - processStart) * 1000) ms\n") }
         var inputs = options.files
         if inputs.isEmpty && !options.fromExpressions { inputs = ["./default.nix"] }
         var result: [Expr] = []
@@ -112,6 +113,7 @@ let swixVersion = "0.1.0"
 
 /// `SWIX_TIMING=1` prints the time spent in each phase to standard error.
 let timing = getenv("SWIX_TIMING") != nil
+let processStart = monotonicSeconds()
 
 func monotonicSeconds() -> Double {
     var ts = timespec()
