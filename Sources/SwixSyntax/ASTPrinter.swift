@@ -8,7 +8,6 @@ import Darwin
 /// `Expr::show`): fully parenthesised, attributes sorted by name, desugarings visible.
 public struct ASTPrinter {
     let symbols: SymbolTable
-    let stack = StackGuard()
 
     public init(symbols: SymbolTable) {
         self.symbols = symbols
@@ -132,7 +131,7 @@ public struct ASTPrinter {
             try tree.extra.withUnsafeBufferPointer { extra in
                 try tree.bytes.withUnsafeBufferPointer { bytes in
                     let w = Walker(printer: self, tree: tree, nodes: nodes, extra: extra, bytes: bytes, out: out,
-                                   order: IndexStack())
+                                   order: IndexStack(), stack: StackGuard())
                     try w.write(e.root)
                 }
             }
@@ -148,13 +147,15 @@ public struct ASTPrinter {
         let bytes: UnsafeBufferPointer<UInt8>
         let out: ByteBuffer
         let order: IndexStack
+        /// The bounds of the thread the walk runs on.
+        let stack: StackGuard
 
         func literal(_ n: Node) -> UnsafeBufferPointer<UInt8> {
             UnsafeBufferPointer(rebasing: bytes[Int(n.a)..<Int(n.a + n.b)])
         }
 
         func write(_ r: NodeRef) throws {
-            guard printer.stack.hasRoom() else { throw TooDeep() }
+            guard stack.hasRoom() else { throw TooDeep() }
             let n = nodes[Int(r.index)]
             switch n.kind {
             case .int:

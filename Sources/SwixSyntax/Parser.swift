@@ -17,6 +17,8 @@ public final class Parser {
 
     var tokens: [Token] = []
     var cursor = 0
+    /// For large inputs, the lexer runs ahead on its own thread.
+    var pipe: TokenPipe?
     /// A stack for lists under construction (call arguments, list elements, string
     /// parts, attribute paths). Each construct pushes above a mark and moves its
     /// items into the tree when done, so nested constructs need no temporary arrays.
@@ -44,7 +46,10 @@ public final class Parser {
         tokens.reserveCapacity(min(1 << 20, source.bytes.count / 3 + 16))
         scratch.reserveCapacity(4096)
         tree.reserve(forSourceBytes: source.bytes.count)
+        if source.bytes.count >= TokenPipe.threshold { pipe = TokenPipe(lexer: lexer) }
     }
+
+    deinit { pipe?.cancel() }
 
     /// Parses the whole source as one expression.
     public func parse() throws -> Expr {
@@ -65,8 +70,20 @@ public final class Parser {
 
     @inline(__always)
     func peek(_ k: Int = 0) -> Token {
-        while tokens.count <= cursor + k { tokens.append(lexer.next()) }
+        while tokens.count <= cursor + k { fill() }
         return tokens[cursor + k]
+    }
+
+    func fill() {
+        guard let pipe else {
+            tokens.append(lexer.next())
+            return
+        }
+        if let chunk = pipe.take() {
+            tokens.append(contentsOf: chunk)
+        } else {
+            tokens.append(Token(.eof, lexer.count, lexer.count))
+        }
     }
 
     @inline(__always)

@@ -102,13 +102,30 @@ extension Parser {
         default:
             break
         }
+        // Fast path: most expressions are a lone operand (`name = "value";`). Parse
+        // it, and only enter the operator machinery if something follows.
+        if Parser.startsSimple(t.kind) {
+            let operand = try parseSelect()
+            if Parser.endsExpression(peek().kind) { return operand }
+            return try parsePipes(first: (operand, t))
+        }
         return try parsePipes()
+    }
+
+    /// Tokens that cannot continue an expression: after an operand, nothing more to do.
+    @inline(__always)
+    static func endsExpression(_ k: TokenKind) -> Bool {
+        switch k {
+        case .semicolon, .rbracket, .rbrace, .rparen, .comma, .kwIn, .kwThen, .kwElse, .eof: return true
+        default: return false
+        }
     }
 
     /// `expr_pipe_from | expr_pipe_into | expr_op`. `a |> f` is `f a` (left
     /// associative), `f <| a` is `f a` (right associative); the two do not mix.
-    func parsePipes() throws -> NodeRef {
-        var lhs = try parseOperators(minPrecedence: 1)
+    /// `first`: an operand already parsed at the start of the expression.
+    func parsePipes(first: (NodeRef, Token)? = nil) throws -> NodeRef {
+        var lhs = try parseOperators(minPrecedence: 1, first: first)
         switch peek().kind {
         case .pipeInto:
             while peek().kind == .pipeInto {
@@ -143,21 +160,25 @@ extension Parser {
     }
 
     /// `expr_op` by precedence climbing.
-    func parseOperators(minPrecedence: Int) throws -> NodeRef {
-        let first = peek()
+    func parseOperators(minPrecedence: Int, first parsed: (NodeRef, Token)? = nil) throws -> NodeRef {
+        let first = parsed?.1 ?? peek()
         guard stack.hasRoom() else { throw tooDeep(first) }
         var lhs: NodeRef
-        switch first.kind {
-        case .bang:
-            advance()
-            let operand = try parseOperators(minPrecedence: Parser.notPrecedence + 1)
-            lhs = node(.not, .none, a: operand.index)
-        case .minus:
-            advance()
-            let operand = try parseOperators(minPrecedence: Parser.negatePrecedence + 1)
-            lhs = call(variable(sSub, .none), node(.int, .none), operand, pos(first))
-        default:
-            lhs = try parseApplication()
+        if let parsed {
+            lhs = try parseApplication(first: parsed)
+        } else {
+            switch first.kind {
+            case .bang:
+                advance()
+                let operand = try parseOperators(minPrecedence: Parser.notPrecedence + 1)
+                lhs = node(.not, .none, a: operand.index)
+            case .minus:
+                advance()
+                let operand = try parseOperators(minPrecedence: Parser.negatePrecedence + 1)
+                lhs = call(variable(sSub, .none), node(.int, .none), operand, pos(first))
+            default:
+                lhs = try parseApplication()
+            }
         }
         var lhsStart = first.start
         var lastNonAssoc = 0
@@ -224,10 +245,15 @@ extension Parser {
     }
 
     /// `expr_app`: a select expression applied to further select expressions.
-    func parseApplication() throws -> NodeRef {
-        let start = peek()
-        if !Parser.startsSimple(start.kind) { throw syntaxError(start, expecting: []) }
-        var fn = try parseSelect()
+    func parseApplication(first: (NodeRef, Token)? = nil) throws -> NodeRef {
+        let start = first?.1 ?? peek()
+        var fn: NodeRef
+        if let first {
+            fn = first.0
+        } else {
+            if !Parser.startsSimple(start.kind) { throw syntaxError(start, expecting: []) }
+            fn = try parseSelect()
+        }
         if !Parser.startsSimple(peek().kind) { return fn }
         let mark = scratch.count
         var callPos = pos(start)

@@ -12,7 +12,8 @@ public final class ScopeChecker {
     var withDepth = 0
     /// Reused stack of definition indices in visiting order.
     var order: [Int] = []
-    let stack = StackGuard()
+    /// Set when a check starts: the bounds of the thread it runs on.
+    var stack = StackGuard()
 
     /// `globals`: the names of the base environment.
     public init(symbols: SymbolTable, globals: [String] = BaseEnvironment.globalNames) {
@@ -21,6 +22,7 @@ public final class ScopeChecker {
     }
 
     public func check(_ e: Expr) throws {
+        stack = StackGuard()
         tree = e.tree
         defer { tree = nil }
         try visit(e.root)

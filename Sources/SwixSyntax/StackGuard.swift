@@ -69,6 +69,36 @@ public func runWithLargeStack<T>(stackSize: Int = 1 << 30, _ body: @escaping () 
     return result!
 }
 
+/// Runs `a` on a second thread (with a large stack) and `b` on this one, and
+/// returns when both are done. The two must not write shared state.
+public func runConcurrently(stackSize: Int = 1 << 30, _ a: @escaping () -> Void, _ b: () -> Void) {
+    let task = ThreadTask(a)
+    #if os(Linux)
+    var attr = pthread_attr_t()
+    pthread_attr_init(&attr)
+    pthread_attr_setstacksize(&attr, stackSize)
+    var thread = pthread_t()
+    let context = Unmanaged.passRetained(task).toOpaque()
+    let rc = pthread_create(&thread, &attr, { raw in
+        let task = Unmanaged<ThreadTask>.fromOpaque(raw!).takeRetainedValue()
+        task.run()
+        return nil
+    }, context)
+    pthread_attr_destroy(&attr)
+    if rc != 0 {
+        Unmanaged<ThreadTask>.fromOpaque(context).release()
+        task.run()
+        b()
+        return
+    }
+    b()
+    pthread_join(thread, nil)
+    #else
+    task.run()
+    b()
+    #endif
+}
+
 final class ThreadTask: @unchecked Sendable {
     let run: () -> Void
     init(_ run: @escaping () -> Void) { self.run = run }

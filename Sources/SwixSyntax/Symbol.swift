@@ -151,6 +151,12 @@ public final class SymbolTable: @unchecked Sendable {
     /// How `printIdentifier` shows each symbol: 1 bare, 2 quoted; 0 not yet known.
     private var identifierStyle: [UInt8] = []
 
+    /// Computes every lazily cached property, so that afterwards (until the next
+    /// `intern`) several threads may read the table at once.
+    public func prepareForConcurrentReading() {
+        for id in 0..<starts.count { _ = isPlainIdentifier(Symbol(id: UInt32(id))) }
+    }
+
     /// True if the name prints bare (a valid identifier that is not a keyword).
     public func isPlainIdentifier(_ s: Symbol) -> Bool {
         let id = Int(s.id)

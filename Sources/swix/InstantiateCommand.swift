@@ -38,19 +38,18 @@ final class InstantiateCommand {
         do {
             switch options.mode {
             case .parse:
-                for expr in try loadAll(options) {
-                    let t0 = monotonicSeconds()
-                    let text = ByteBuffer(capacity: 1 << 16)
-                    try ASTPrinter(symbols: symbols).write(expr, into: text)
-                    text.append(10)
-                    let t1 = monotonicSeconds()
+                // Like nix-instantiate: each input is parsed, checked and printed in turn.
+                for input in inputs(options) {
+                    let expr = try load(input, options)
+                    let text = try checkAndPrint(expr)
                     console.write(text.buffer)
-                    if timing { console.error("timing: print \((t1 - t0) * 1000) ms, write \((monotonicSeconds() - t1) * 1000) ms, done at \((monotonicSeconds() - processStart) * 1000) ms\n") }
                 }
             case .eval, .instantiate, .findFile:
-                // Parse (and scope-check) everything first, as Nix does, then report
-                // that this build cannot evaluate yet.
-                _ = try loadAll(options)
+                // Parse and check everything first, as Nix does, then report that this
+                // build cannot evaluate yet.
+                for input in inputs(options) {
+                    try ScopeChecker(symbols: symbols).check(try load(input, options))
+                }
                 console.error("error: evaluation is not available in this build of swix yet; use --parse\n")
                 return 1
             }
@@ -72,40 +71,58 @@ final class InstantiateCommand {
 
     struct FileError: Error { let message: String }
 
-    /// Parses every input: `--expr` strings, files, or `-` for standard input
-    /// (default: `./default.nix`), checking scopes as `bindVars` does.
-    func loadAll(_ options: InstantiateOptions) throws -> [Expr] {
+    /// The inputs: `--expr` strings, files, or `-` for standard input (default: `./default.nix`).
+    func inputs(_ options: InstantiateOptions) -> [String] {
+        options.files.isEmpty && !options.fromExpressions ? ["./default.nix"] : options.files
+    }
+
+    /// Reads and parses one input.
+    func load(_ input: String, _ options: InstantiateOptions) throws -> Expr {
         let cwd = currentDirectory()
-        if timing { console.error("timing: start of loading at \((monotonicSeconds() - processStart) * 1000) ms\n") }
-        var inputs = options.files
-        if inputs.isEmpty && !options.fromExpressions { inputs = ["./default.nix"] }
-        var result: [Expr] = []
-        for input in inputs {
-            let source: Source
-            if options.fromExpressions {
-                source = Source(origin: .string, text: input, baseDirectory: cwd)
-            } else if input == "-" {
-                source = Source(origin: .stdin, bytes: console.readStdin(), baseDirectory: cwd)
-            } else {
-                let path = absolutePath(input, cwd: cwd)
-                guard let bytes = readFile(path) else {
-                    throw FileError(message: "getting status of '\(path)': No such file or directory")
-                }
-                source = Source(origin: .file(path), bytes: bytes, baseDirectory: directoryOf(path))
+        let source: Source
+        if options.fromExpressions {
+            source = Source(origin: .string, text: input, baseDirectory: cwd)
+        } else if input == "-" {
+            source = Source(origin: .stdin, bytes: console.readStdin(), baseDirectory: cwd)
+        } else {
+            let path = absolutePath(input, cwd: cwd)
+            guard let bytes = readFile(path) else {
+                throw FileError(message: "getting status of '\(path)': No such file or directory")
             }
-            positions.add(source)
-            let home = getenv("HOME").map { String(cString: $0) } ?? "/homeless-shelter"
-            let t0 = monotonicSeconds()
-            let expr = try Parser(source: source, symbols: symbols, homeDirectory: home).parse()
-            let t1 = monotonicSeconds()
-            try ScopeChecker(symbols: symbols).check(expr)
-            if timing {
-                console.error("timing: parse \((t1 - t0) * 1000) ms, scope check \((monotonicSeconds() - t1) * 1000) ms, \(expr.tree.nodeCount) nodes\n")
-            }
-            result.append(expr)
+            source = Source(origin: .file(path), bytes: bytes, baseDirectory: directoryOf(path))
         }
-        parsed.append(contentsOf: result)
-        return result
+        positions.add(source)
+        let home = getenv("HOME").map { String(cString: $0) } ?? "/homeless-shelter"
+        let t0 = monotonicSeconds()
+        let expr = try Parser(source: source, symbols: symbols, homeDirectory: home).parse()
+        if timing { console.error("timing: parse \((monotonicSeconds() - t0) * 1000) ms, \(expr.tree.nodeCount) nodes\n") }
+        parsed.append(expr)
+        return expr
+    }
+
+    /// The scope check and `--parse` printing of one expression. Both only read the
+    /// tree, so the check runs on a second thread while this one prints; output is
+    /// kept back until the check has passed.
+    func checkAndPrint(_ expr: Expr) throws -> ByteBuffer {
+        let t0 = monotonicSeconds()
+        let checker = ScopeChecker(symbols: symbols)
+        // Fill the symbol table's lazily computed data before two threads read it.
+        symbols.prepareForConcurrentReading()
+        var checkError: Error?
+        var printError: Error?
+        let text = ByteBuffer(capacity: 1 << 16)
+        runConcurrently({
+            do { try checker.check(expr) } catch { checkError = error }
+        }, {
+            do {
+                try ASTPrinter(symbols: self.symbols).write(expr, into: text)
+                text.append(10)
+            } catch { printError = error }
+        })
+        if timing { console.error("timing: check + print \((monotonicSeconds() - t0) * 1000) ms\n") }
+        if let checkError { throw checkError }
+        if let printError { throw printError }
+        return text
     }
 }
 
@@ -113,7 +130,6 @@ let swixVersion = "0.1.0"
 
 /// `SWIX_TIMING=1` prints the time spent in each phase to standard error.
 let timing = getenv("SWIX_TIMING") != nil
-let processStart = monotonicSeconds()
 
 func monotonicSeconds() -> Double {
     var ts = timespec()
