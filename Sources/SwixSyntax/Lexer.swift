@@ -64,23 +64,35 @@ public final class Lexer {
         return j
     }
 
+    // Whether a path or URI rule can match from a position depends only on where
+    // the run of path (or scheme) characters around it ends. When a rule fails,
+    // remember that end: every later start inside the same run fails too. Without
+    // this, `a.a.a.a…` would rescan the rest of the run at every token (quadratic).
+    var pathFailsBefore = 0
+    var segmentFailsBefore = 0
+    var uriFailsBefore = 0
+
     /// `{PATH_CHAR}*(\/{PATH_CHAR}+)+\/?`
     func matchPath(_ s: Int) -> Int {
+        if s < pathFailsBefore { return 0 }
         var j = skipPathChars(s)
+        if at(j) != 47 { pathFailsBefore = j; return 0 }
         var segments = 0
         while at(j) == 47 && j + 1 < count && Lexer.isPathChar(buf[j + 1]) {
             j = skipPathChars(j + 1)
             segments += 1
         }
-        guard segments > 0 else { return 0 }
+        guard segments > 0 else { pathFailsBefore = skipPathChars(s); return 0 }
         if at(j) == 47 { j += 1 }
         return j - s
     }
 
     /// `{PATH_CHAR}*\/\$\{`: returns the length of the path segment (without `${`).
     func matchPathSegmentBeforeInterpolation(_ s: Int) -> Int {
+        if s < segmentFailsBefore { return 0 }
         let j = skipPathChars(s)
         if at(j) == 47 && at(j + 1) == 36 && at(j + 2) == 123 { return j + 1 - s }
+        segmentFailsBefore = j
         return 0
     }
 
@@ -113,6 +125,7 @@ public final class Lexer {
     func matchURI(_ s: Int) -> Int {
         let c = at(s)
         guard (c >= 97 && c <= 122) || (c >= 65 && c <= 90) else { return 0 }
+        if s < uriFailsBefore { return 0 }
         var j = s + 1
         while j < count {
             let d = buf[j]
@@ -120,11 +133,13 @@ public final class Lexer {
                 j += 1
             } else { break }
         }
-        guard at(j) == 58 else { return 0 }
+        guard at(j) == 58, j + 1 < count, Lexer.isURIChar(buf[j + 1]) else {
+            uriFailsBefore = j
+            return 0
+        }
         j += 1
-        let bodyStart = j
         while j < count && Lexer.isURIChar(buf[j]) { j += 1 }
-        return j > bodyStart ? j - s : 0
+        return j - s
     }
 
     /// `(([1-9][0-9]*\.[0-9]*)|(0?\.[0-9]+))([Ee][+-]?[0-9]+)?`
@@ -160,9 +175,11 @@ public final class Lexer {
     @inline(__always) func pop() { if modes.count > 1 { modes.removeLast() } }
     @inline(__always) func replaceTop(_ m: Mode) { modes[modes.count - 1] = m }
 
+    /// An error token; lexing ends there (later calls return `.eof`).
     func error(_ message: String, at start: Int, end: Int? = nil) -> Token {
         errorMessages[UInt32(truncatingIfNeeded: start)] = message
         i = count
+        modes = [.initial]
         return Token(.lexError, start, end ?? start + 1)
     }
 
