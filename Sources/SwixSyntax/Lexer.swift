@@ -9,26 +9,41 @@
 public final class Lexer {
     enum Mode: UInt8 { case initial, normal, string, indString, inPath, inPathSlash }
 
-    let buf: UnsafeMutablePointer<UInt8>
+    let buf: UnsafePointer<UInt8>
     public let count: Int
     var i = 0
     var modes: [Mode] = [.initial]
     /// Messages of `.lexError` tokens, by token start offset.
     public private(set) var errorMessages: [UInt32: String] = [:]
+    /// Keeps the text alive when it belongs to a `Source`; nil when the lexer owns a copy.
+    private let source: Source?
 
     /// Bytes after the input that are always readable, so that fixed look-ahead needs no bounds checks.
     static let padding = 8
 
+    /// Lexes a copy of `bytes`.
     public init(bytes: [UInt8]) {
-        count = bytes.count
-        buf = UnsafeMutablePointer<UInt8>.allocate(capacity: count + Lexer.padding)
+        let n = bytes.count
+        count = n
+        let copy = UnsafeMutablePointer<UInt8>.allocate(capacity: n + Lexer.padding)
         bytes.withUnsafeBufferPointer { src in
-            if let base = src.baseAddress { buf.initialize(from: base, count: count) }
+            if let base = src.baseAddress { copy.initialize(from: base, count: n) }
         }
-        (buf + count).initialize(repeating: 0, count: Lexer.padding)
+        (copy + n).initialize(repeating: 0, count: Lexer.padding)
+        buf = UnsafePointer(copy)
+        source = nil
     }
 
-    deinit { buf.deallocate() }
+    /// Lexes a source's text in place (it is already padded).
+    public init(source: Source) {
+        count = source.count
+        buf = UnsafePointer(source.storage)
+        self.source = source
+    }
+
+    deinit {
+        if source == nil { UnsafeMutablePointer(mutating: buf).deallocate() }
+    }
 
     /// The byte at `k`, or 0 past the end (reads up to `padding` past the end are free).
     @inline(__always) func at(_ k: Int) -> UInt8 { k < count ? buf[k] : 0 }

@@ -32,7 +32,7 @@ public final class Parser {
         self.tree = tree
         self.source = source
         self.symbols = symbols
-        self.lexer = Lexer(bytes: source.bytes)
+        self.lexer = Lexer(source: source)
         self.base = source.base
         self.homeDirectory = homeDirectory
         sSub = symbols.intern("__sub")
@@ -43,10 +43,10 @@ public final class Parser {
         sNixPath = symbols.intern("__nixPath")
         sBody = symbols.intern("body")
         sOr = symbols.intern("or")
-        tokens.reserveCapacity(min(1 << 20, source.bytes.count / 3 + 16))
+        tokens.reserveCapacity(source.count >= TokenPipe.threshold ? 2 * TokenPipe.chunkSize : 1024)
         scratch.reserveCapacity(4096)
-        tree.reserve(forSourceBytes: source.bytes.count)
-        if source.bytes.count >= TokenPipe.threshold { pipe = TokenPipe(lexer: lexer) }
+        tree.reserve(forSourceBytes: source.count)
+        if source.count >= TokenPipe.threshold { pipe = TokenPipe(lexer: lexer) }
     }
 
     deinit { pipe?.cancel() }
@@ -142,12 +142,12 @@ public final class Parser {
             // CppNix re-reads the character after a path with `yyless(0)` and restores
             // the previous location, so "end of path" is reported at the previous
             // token; at the end of input (nothing re-read) at the one before that.
-            offset = t.start < UInt32(source.bytes.count) ? tokens[cursor - 1].start : tokens[cursor - 2].start
+            offset = t.start < UInt32(source.count) ? tokens[cursor - 1].start : tokens[cursor - 2].start
         }
         if t.kind == .eof {
             // Nix reports "unexpected end of file" at the end of the input, after any
             // dangling `$` or `\\` that ended a string.
-            offset = UInt32(source.bytes.count)
+            offset = UInt32(source.count)
         }
         return ParseError(message, at: pos(offset))
     }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Where a piece of source text came from. Printed the way Nix prints origins in
 /// positions: a file path, `«stdin»` or `«string»`.
 public enum SourceOrigin: Hashable, Sendable {
@@ -20,18 +26,69 @@ public enum SourceOrigin: Hashable, Sendable {
 /// path literals inside it are resolved against.
 public final class Source: @unchecked Sendable {
     public let origin: SourceOrigin
-    public let bytes: [UInt8]
     public let baseDirectory: String
     /// First position index of this source in the shared `PositionTable`.
     public internal(set) var base: UInt32 = 0
+
+    /// The text, followed by `padding` zero bytes that the lexer may read past the
+    /// end without bounds checks. Owned by the source and never written after init.
+    let storage: UnsafeMutablePointer<UInt8>
+    public let count: Int
+    static let padding = 8
+
+    /// The text (valid as long as the source lives).
+    public var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: storage, count: count) }
 
     private var lineStartsCache: [Int]?
 
     public init(origin: SourceOrigin, bytes: [UInt8], baseDirectory: String) {
         self.origin = origin
-        self.bytes = bytes
         self.baseDirectory = baseDirectory
+        count = bytes.count
+        storage = .allocate(capacity: bytes.count + Source.padding)
+        bytes.withUnsafeBufferPointer { src in
+            if let base = src.baseAddress { storage.initialize(from: base, count: src.count) }
+        }
+        (storage + count).initialize(repeating: 0, count: Source.padding)
     }
+
+    /// Reads a whole file straight into the source's storage (one copy, no
+    /// intermediate arrays). Nil if it cannot be opened or read.
+    public init?(origin: SourceOrigin, readingFile path: String, baseDirectory: String) {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return nil }
+        var capacity = max(Int(st.st_size), 0) + 1
+        var buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity + Source.padding)
+        var n = 0
+        while true {
+            if n == capacity {
+                // The file grew (or is not a regular file): read on into a larger buffer.
+                let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2 + Source.padding)
+                bigger.update(from: buffer, count: n)
+                buffer.deallocate()
+                buffer = bigger
+                capacity *= 2
+            }
+            let r = read(fd, buffer + n, capacity - n)
+            if r < 0 {
+                if errno == EINTR { continue }
+                buffer.deallocate()
+                return nil
+            }
+            if r == 0 { break }
+            n += r
+        }
+        (buffer + n).initialize(repeating: 0, count: Source.padding)
+        self.origin = origin
+        self.baseDirectory = baseDirectory
+        storage = buffer
+        count = n
+    }
+
+    deinit { storage.deallocate() }
 
     public convenience init(origin: SourceOrigin, text: String, baseDirectory: String) {
         self.init(origin: origin, bytes: Array(text.utf8), baseDirectory: baseDirectory)
@@ -43,7 +100,8 @@ public final class Source: @unchecked Sendable {
         if let cached = lineStartsCache { return cached }
         var starts = [0]
         var i = 0
-        let n = bytes.count
+        let n = count
+        let bytes = self.bytes
         while i < n {
             let c = bytes[i]
             if c == UInt8(ascii: "\r") {
@@ -123,7 +181,7 @@ public final class PositionTable: @unchecked Sendable {
     public func add(_ source: Source) -> Source {
         source.base = nextBase
         sources.append(source)
-        nextBase &+= UInt32(source.bytes.count + 2)
+        nextBase &+= UInt32(source.count + 2)
         return source
     }
 

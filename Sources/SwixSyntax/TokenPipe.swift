@@ -24,8 +24,9 @@ final class TokenPipe: @unchecked Sendable {
     private var finished = false
     private var cancelled = false
     private var thread = pthread_t()
-    /// At most this many chunks wait for the parser (bounds memory on huge inputs).
-    private let maxPending = 64
+    /// At most this many chunks wait for the parser: the lexer is faster, and
+    /// tokens it ran ahead with are memory the parser does not need yet.
+    private let maxPending = 4
 
     init(lexer: Lexer) {
         self.lexer = lexer

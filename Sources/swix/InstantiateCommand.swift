@@ -85,11 +85,12 @@ final class InstantiateCommand {
         } else if input == "-" {
             source = Source(origin: .stdin, bytes: console.readStdin(), baseDirectory: cwd)
         } else {
-            let path = absolutePath(input, cwd: cwd)
-            guard let bytes = readFile(path) else {
+            var path = absolutePath(input, cwd: cwd)
+            if isDirectory(path) { path += "/default.nix" }
+            guard let s = Source(origin: .file(path), readingFile: path, baseDirectory: directoryOf(path)) else {
                 throw FileError(message: "getting status of '\(path)': No such file or directory")
             }
-            source = Source(origin: .file(path), bytes: bytes, baseDirectory: directoryOf(path))
+            source = s
         }
         positions.add(source)
         let home = getenv("HOME").map { String(cString: $0) } ?? "/homeless-shelter"
@@ -110,7 +111,8 @@ final class InstantiateCommand {
         symbols.prepareForConcurrentReading()
         var checkError: Error?
         var printError: Error?
-        let text = ByteBuffer(capacity: 1 << 16)
+        // `--parse` output is about as long as the input: allocate it once.
+        let text = ByteBuffer(capacity: max(1 << 16, positions.sources.last.map { $0.count + $0.count / 8 } ?? 0))
         runConcurrently({
             do { try checker.check(expr) } catch { checkError = error }
         }, {
@@ -155,13 +157,7 @@ func directoryOf(_ path: String) -> String {
     return dir.isEmpty ? "/" : dir
 }
 
-/// Reads a whole file, following a directory to its `default.nix` as Nix's `import` does.
-func readFile(_ path: String) -> [UInt8]? {
+func isDirectory(_ path: String) -> Bool {
     var st = stat()
-    guard stat(path, &st) == 0 else { return nil }
-    if (st.st_mode & S_IFMT) == S_IFDIR { return readFile(path + "/default.nix") }
-    let fd = open(path, O_RDONLY)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    return Console.readAll(fd)
+    return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
 }
