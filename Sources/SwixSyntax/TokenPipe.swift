@@ -56,16 +56,19 @@ final class TokenPipe: @unchecked Sendable {
 
     private func produce() {
         while true {
-            var chunk: [Token] = []
-            chunk.reserveCapacity(TokenPipe.chunkSize)
             var done = false
-            while chunk.count < TokenPipe.chunkSize {
-                let t = lexer.next()
-                chunk.append(t)
-                if t.kind == .eof || t.kind == .lexError {
-                    done = true
-                    break
+            let chunk = [Token](unsafeUninitializedCapacity: TokenPipe.chunkSize) { buffer, filled in
+                var n = 0
+                while n < TokenPipe.chunkSize {
+                    let t = lexer.next()
+                    buffer.initializeElement(at: n, to: t)
+                    n += 1
+                    if t.kind == .eof || t.kind == .lexError {
+                        done = true
+                        break
+                    }
                 }
+                filled = n
             }
             pthread_mutex_lock(&mutex)
             while chunks.count >= maxPending && !cancelled { pthread_cond_wait(&space, &mutex) }
