@@ -1,3 +1,4 @@
+import CSwixSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -109,10 +110,41 @@ public struct ASTPrinter {
 
     /// C++ `ostream << double` (`%g`, six significant digits).
     public static func formatFloat(_ d: Double) -> String {
-        var buf = [CChar](repeating: 0, count: 64)
-        _ = withVaList([d]) { vsnprintf(&buf, 64, "%g", $0) }
-        let len = buf.firstIndex(of: 0) ?? buf.count
-        return String(decoding: buf[..<len].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let out = ByteBuffer(capacity: 32)
+        writeFloat(d, out)
+        return String(decoding: out.buffer, as: UTF8.self)
+    }
+
+    /// `%g` straight into the buffer (no varargs boxing, no intermediate string).
+    public static func writeFloat(_ d: Double, _ out: ByteBuffer) {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 40) { buf in
+            let n = swix_format_g(buf.baseAddress!, 40, d)
+            buf.baseAddress!.withMemoryRebound(to: UInt8.self, capacity: 40) { p in
+                out.append(UnsafeBufferPointer(start: p, count: Int(max(0, min(n, 39)))))
+            }
+        }
+    }
+
+    /// Decimal digits of an integer, written without allocating.
+    public static func writeInt(_ v: Int64, _ out: ByteBuffer) {
+        if v >= 0 && v < 10 {
+            out.append(UInt8(48 + v))
+            return
+        }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buf in
+            var k = 24
+            var m = v.magnitude
+            repeat {
+                k -= 1
+                buf[k] = UInt8(48 + m % 10)
+                m /= 10
+            } while m != 0
+            if v < 0 {
+                k -= 1
+                buf[k] = 45
+            }
+            out.append(UnsafeBufferPointer(rebasing: buf[k..<24]))
+        }
     }
 
     // MARK: Expressions
@@ -163,8 +195,7 @@ public struct ASTPrinter {
                 writeInt(v)
             case .bigInt, .path: out.append(literal(n))
             case .float:
-                let d = Double(bitPattern: UInt64(n.a) | UInt64(n.b) << 32)
-                out.append(contentsOf: ASTPrinter.formatFloat(d).utf8)
+                ASTPrinter.writeFloat(Double(bitPattern: UInt64(n.a) | UInt64(n.b) << 32), out)
             case .string: ASTPrinter.writeString(literal(n), out)
             case .variable: printer.sym(Symbol(id: n.a), out)
             case .curPos: out.append("__curPos")
@@ -283,13 +314,7 @@ public struct ASTPrinter {
             }
         }
 
-        func writeInt(_ v: Int64) {
-            if v >= 0 && v < 10 {
-                out.append(UInt8(48 + v))
-            } else {
-                out.append(contentsOf: String(v).utf8)
-            }
-        }
+        func writeInt(_ v: Int64) { ASTPrinter.writeInt(v, out) }
 
         func writePath(_ start: UInt32, _ count: UInt32) throws {
             for k in 0..<Int(count) {
