@@ -390,3 +390,4 @@ public struct Expr {
     public var view: ExprView { tree.view(root) }
     public var pos: Pos { tree.pos(root) }
 }
+

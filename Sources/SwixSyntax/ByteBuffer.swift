@@ -1,3 +1,4 @@
+import CSwixSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -15,6 +16,7 @@ public final class ByteBuffer {
     public init(capacity: Int = 4096) {
         self.capacity = Swift.max(capacity, 16)
         base = .allocate(capacity: self.capacity)
+        if self.capacity >= 4 << 20 { swix_advise_huge_pages(base, UInt(self.capacity)) }
     }
 
     deinit { base.deallocate() }
@@ -28,6 +30,7 @@ public final class ByteBuffer {
         var newCapacity = capacity * 2
         while newCapacity < needed { newCapacity *= 2 }
         let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        if newCapacity >= 4 << 20 { swix_advise_huge_pages(newBase, UInt(newCapacity)) }
         newBase.update(from: base, count: count)
         base.deallocate()
         base = newBase

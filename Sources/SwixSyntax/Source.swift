@@ -1,3 +1,4 @@
+import CSwixSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -62,6 +63,7 @@ public final class Source: @unchecked Sendable {
         guard fstat(fd, &st) == 0 else { return nil }
         var capacity = max(Int(st.st_size), 0) + 1
         var buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity + Source.padding)
+        if capacity >= 4 << 20 { swix_advise_huge_pages(buffer, UInt(capacity)) }
         var n = 0
         while true {
             if n == capacity {

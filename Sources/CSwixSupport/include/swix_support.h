@@ -9,4 +9,8 @@ uintptr_t swix_stack_low_bound(void);
 /// (A C function, because Swift cannot call variadic C functions without boxing.)
 int swix_format_g(char *buf, unsigned long size, double value);
 
+/// Asks the kernel to back the 2 MiB-aligned interior of [p, p+len) with huge pages
+/// (fewer page faults for large, freshly allocated buffers). A hint: errors are ignored.
+void swix_advise_huge_pages(void *p, unsigned long len);
+
 #endif
