@@ -1,0 +1,1 @@
+{ a = 1; b.c = "x"; inherit d; inherit (e) f g; "h${i}" = 2; }

@@ -1,0 +1,1 @@
+builtins.foldl' (a: b: a + b) 0 (map (x: x * 2) [ 1 2 3 ])

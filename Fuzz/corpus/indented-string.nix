@@ -1,0 +1,6 @@
+''
+  line one
+    indented ${x}
+  escapes: ''$ ''' ''\n ''\t ''\\ ''\x
+  $${notInterp} ${ "nested ${y}" }
+''

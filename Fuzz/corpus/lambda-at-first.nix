@@ -1,0 +1,1 @@
+args @ { x ? null, y }: [ x y args ]

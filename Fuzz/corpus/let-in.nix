@@ -1,0 +1,1 @@
+let a = 1; b = a * 2; inherit (c) d; in a + b

@@ -1,0 +1,1 @@
+[ 1 "s" /p { } [ ] (x: x) null true false ]

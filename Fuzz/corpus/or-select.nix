@@ -1,0 +1,1 @@
+a.b.c or d.e or (f).g.${h} or "i"

@@ -1,0 +1,1 @@
+[ /abs/path ~/home/file ./rel ../up a/b foo/${bar}baz /x/${y} ./trailing/ ]

@@ -1,0 +1,1 @@
+"hello ${name}, ${toString (1 + 2)} \${not} \n\t\"q\" $${x} $"

@@ -1,0 +1,1 @@
+[ https://example.org/x?y=1&z=2 mailto:someone@example.com git+ssh://a:b ]

@@ -1,0 +1,1 @@
+with builtins; assert true -> false || !x; if a then b else c
