@@ -1,0 +1,118 @@
+import COpenSSL
+
+// Message digests come from the system's libcrypto through its EVP interface, the one
+// entry point OpenSSL keeps stable across 1.1 and 3.x for every algorithm Nix needs.
+
+extension HashAlgorithm {
+    /// OpenSSL's descriptor for this algorithm.
+    var evpDescriptor: OpaquePointer {
+        switch self {
+        case .md5: return EVP_md5()
+        case .sha1: return EVP_sha1()
+        case .sha256: return EVP_sha256()
+        case .sha512: return EVP_sha512()
+        }
+    }
+}
+
+/// One-shot digests of data held in memory (Nix's `hashString`).
+public enum Digest {
+    /// The `algorithm` digest of the bytes in `buffer`.
+    public static func hash(_ algorithm: HashAlgorithm, _ buffer: UnsafeRawBufferPointer) -> Hash {
+        var out = [UInt8](repeating: 0, count: algorithm.size)
+        var length: UInt32 = 0
+        let ok = out.withUnsafeMutableBufferPointer { outBuffer in
+            EVP_Digest(buffer.baseAddress, buffer.count, outBuffer.baseAddress, &length,
+                       algorithm.evpDescriptor, nil)
+        }
+        // EVP_Digest only fails when OpenSSL itself is broken (e.g. out of memory or the
+        // algorithm disabled by policy); there is nothing sensible to recover to.
+        precondition(ok == 1 && Int(length) == algorithm.size, "OpenSSL digest failed")
+        return Hash(algorithm: algorithm, bytes: out)
+    }
+
+    /// The `algorithm` digest of a collection of bytes (an array, a string's UTF-8 view, …).
+    public static func hash<C: Collection<UInt8>>(_ algorithm: HashAlgorithm, _ bytes: C) -> Hash {
+        if let hash = bytes.withContiguousStorageIfAvailable({ hash(algorithm, UnsafeRawBufferPointer($0)) }) {
+            return hash
+        }
+        return Array(bytes).withUnsafeBytes { hash(algorithm, $0) }
+    }
+
+    /// The `algorithm` digest of the UTF-8 encoding of `string`.
+    public static func hash(_ algorithm: HashAlgorithm, string: String) -> Hash {
+        var string = string
+        return string.withUTF8 { hash(algorithm, UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The `algorithm` digest of a file's contents, read in chunks so that large files are
+    /// never held in memory (Nix's `hashFile`, used by `builtins.hashFile` and flat
+    /// fixed-output ingestion).
+    public static func hashFile(_ algorithm: HashAlgorithm, path: String) throws(SystemError) -> Hash {
+        let sink = HashSink(algorithm)
+        try FileSystem.readFile(path) { sink.write($0) }
+        return sink.finish()
+    }
+}
+
+/// An incremental digest: bytes are fed in as they are produced and the hash is taken at
+/// the end. This is what NAR serialisation streams into, mirroring Nix's `HashSink`.
+public final class HashSink: ByteSink {
+    public let algorithm: HashAlgorithm
+    /// The number of bytes consumed so far (Nix reports it alongside a NAR hash as the
+    /// NAR size).
+    public private(set) var byteCount: UInt64 = 0
+    private let context: OpaquePointer
+    private var finished = false
+
+    public init(_ algorithm: HashAlgorithm) {
+        self.algorithm = algorithm
+        guard let context = EVP_MD_CTX_new(),
+              EVP_DigestInit_ex(context, algorithm.evpDescriptor, nil) == 1
+        else { preconditionFailure("OpenSSL digest initialisation failed") }
+        self.context = context
+    }
+
+    deinit {
+        EVP_MD_CTX_free(context)
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) {
+        precondition(!finished, "HashSink used after finish()")
+        guard !bytes.isEmpty else { return }
+        byteCount += UInt64(bytes.count)
+        let ok = EVP_DigestUpdate(context, bytes.baseAddress, bytes.count)
+        precondition(ok == 1, "OpenSSL digest update failed")
+    }
+
+    /// Feeds the bytes of any collection.
+    public func write<C: Collection<UInt8>>(_ bytes: C) {
+        if bytes.withContiguousStorageIfAvailable({ write(UnsafeRawBufferPointer($0)) }) == nil {
+            Array(bytes).withUnsafeBytes { write($0) }
+        }
+    }
+
+    /// The digest of everything written. The sink cannot be written to afterwards.
+    public func finish() -> Hash {
+        precondition(!finished, "HashSink.finish() called twice")
+        finished = true
+        return final(of: context)
+    }
+
+    /// The digest of everything written so far, leaving the sink usable.
+    public func currentHash() -> Hash {
+        precondition(!finished, "HashSink used after finish()")
+        guard let copy = EVP_MD_CTX_new() else { preconditionFailure("OpenSSL allocation failed") }
+        defer { EVP_MD_CTX_free(copy) }
+        precondition(EVP_MD_CTX_copy_ex(copy, context) == 1, "OpenSSL digest copy failed")
+        return final(of: copy)
+    }
+
+    private func final(of context: OpaquePointer) -> Hash {
+        var out = [UInt8](repeating: 0, count: algorithm.size)
+        var length: UInt32 = 0
+        let ok = out.withUnsafeMutableBufferPointer { EVP_DigestFinal_ex(context, $0.baseAddress, &length) }
+        precondition(ok == 1 && Int(length) == algorithm.size, "OpenSSL digest finalisation failed")
+        return Hash(algorithm: algorithm, bytes: out)
+    }
+}
