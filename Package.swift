@@ -38,6 +38,7 @@ let package = Package(
             name: "swix",
             dependencies: [
                 "SwixSyntax",
+                "SwixEval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

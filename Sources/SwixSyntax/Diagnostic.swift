@@ -62,14 +62,14 @@ public enum DiagnosticRenderer {
         for frame in d.traces.reversed() where !frame.message.isEmpty {
             body.append("")
             body.append("… " + frame.message)
-            let loc = location(positions.resolve(frame.pos), indent: "  ")
-            if !loc.isEmpty {
-                body.append(contentsOf: loc)
-                body.append("")
-            }
+            body.append(contentsOf: location(positions.resolve(frame.pos), indent: "  "))
         }
-        if !d.traces.isEmpty { body.append("") }
-        let messageLines = d.message.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var messageLines = d.message.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if !d.traces.isEmpty {
+            // After a trace the message gets its own "error:" prefix, indented.
+            body.append("")
+            messageLines[0] = prefix + ": " + messageLines[0]
+        }
         body.append(contentsOf: messageLines)
         body.append(contentsOf: location(positions.resolve(d.pos), indent: ""))
         // Every line after the first is indented under the "error: " prefix, and

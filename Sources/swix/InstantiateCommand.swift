@@ -1,4 +1,5 @@
 import SwixSyntax
+import SwixEval
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -44,13 +45,29 @@ final class InstantiateCommand {
                     let text = try checkAndPrint(expr)
                     console.write(text.buffer)
                 }
-            case .eval, .instantiate, .findFile:
-                // Parse and check everything first, as Nix does, then report that this
-                // build cannot evaluate yet.
+            case .eval:
+                for input in inputs(options) {
+                    let expr = try load(input, options)
+                    let evaluator = Evaluator(symbols: symbols, positions: positions, tree: expr.tree)
+                    if let depth = options.maxCallDepth { evaluator.maxCallDepth = depth }
+                    do {
+                        var value = try evaluator.evaluate(expr)
+                        value = try autoCall(evaluator, value, options)
+                        for path in options.attrPaths { value = try select(evaluator, value, path) }
+                        if options.strict { try evaluator.forceDeep(value, .none) }
+                        console.write(ValuePrinter(evaluator).print(value) + "\n")
+                    } catch {
+                        console.error(DiagnosticRenderer.render(error.diagnostic, positions: positions) + "\n")
+                        return 1
+                    }
+                }
+            case .instantiate, .findFile:
+                // Parse and check everything first, as Nix does, then report what this
+                // build cannot do yet.
                 for input in inputs(options) {
                     try ScopeChecker(symbols: symbols).check(try load(input, options))
                 }
-                console.error("error: evaluation is not available in this build of swix yet; use --parse\n")
+                console.error("error: instantiating derivations is not available in this build of swix yet; use --eval or --parse\n")
                 return 1
             }
         } catch let d as Diagnostic {
@@ -70,6 +87,54 @@ final class InstantiateCommand {
     }
 
     struct FileError: Error { let message: String }
+
+    /// `--arg`/`--argstr`: a function with formals at the top is called with them
+    /// (nix-instantiate's auto-calling).
+    func autoCall(_ ev: Evaluator, _ v: Value, _ options: InstantiateOptions) throws(EvalError) -> Value {
+        let w = try ev.force(v, .none)
+        guard case .lambda = w else { return w }
+        var attrs: [Attr] = []
+        for a in options.autoArgs {
+            let value: Value
+            if a.isString {
+                value = .string(NixString(a.value))
+            } else {
+                let source = Source(origin: .string, text: a.value, baseDirectory: currentDirectory())
+                positions.add(source)
+                let expr: Expr
+                do {
+                    expr = try Parser(source: source, symbols: symbols, tree: ev.tree).parse()
+                } catch let d as Diagnostic {
+                    throw EvalError(d.message, at: d.pos)
+                } catch {
+                    throw EvalError("\(error)")
+                }
+                value = try ev.evaluate(expr)
+            }
+            attrs.append(Attr(name: symbols.intern(a.name), value: value, pos: .none))
+        }
+        return try ev.autoCall(w, Attrs(unsorted: attrs))
+    }
+
+    /// `-A a.b.0.c`: attribute names, or list indices for lists.
+    func select(_ ev: Evaluator, _ v: Value, _ path: String) throws(EvalError) -> Value {
+        var cur = try ev.force(v, .none)
+        for part in path.split(separator: ".", omittingEmptySubsequences: true) {
+            if case .list(let l) = cur, let i = Int(part) {
+                guard i >= 0 && i < l.count else { throw EvalError("list index \(i) in selection path '\(path)' is out of range") }
+                cur = try ev.force(l.elements[i], .none)
+                continue
+            }
+            guard case .attrs(let a) = cur else {
+                throw EvalError("the expression selected by the selection path '\(path)' should be a set but is \(cur.typeDescription)")
+            }
+            guard let next = a.get(symbols.intern(String(part))) else {
+                throw EvalError("attribute '\(part)' in selection path '\(path)' not found")
+            }
+            cur = try ev.force(next, .none)
+        }
+        return cur
+    }
 
     /// The inputs: `--expr` strings, files, or `-` for standard input (default: `./default.nix`).
     func inputs(_ options: InstantiateOptions) -> [String] {

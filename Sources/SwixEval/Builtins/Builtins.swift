@@ -1,0 +1,153 @@
+import SwixSyntax
+
+/// The base environment: constants and primops, registered by family (one file
+/// each under `Builtins/`). A name starting with `__` is global as such and is
+/// `builtins.<name without __>`; other names are global and in `builtins` as is.
+enum Builtins {
+    static func install(into ev: Evaluator) {
+        var entries: [(String, Value)] = []
+        func add(_ p: PrimOp) { entries.append((p.name, .primop(p))) }
+        func constant(_ name: String, _ v: Value) { entries.append((name, v)) }
+
+        constant("true", .bool(true))
+        constant("false", .bool(false))
+        constant("null", .null)
+        for p in arithmetic() { add(p) }
+        for p in control() { add(p) }
+        for p in types() { add(p) }
+
+        var builtinsAttrs: [Attr] = []
+        for (name, value) in entries {
+            let sym = ev.symbols.intern(name)
+            ev.globals[sym] = value
+            let inner = name.hasPrefix("__") ? String(name.dropFirst(2)) : name
+            builtinsAttrs.append(Attr(name: ev.symbols.intern(inner), value: value, pos: .none))
+        }
+        // `builtins` contains itself.
+        let thunk = Thunk(value: .null)
+        builtinsAttrs.append(Attr(name: ev.symbols.intern("builtins"), value: .thunk(thunk), pos: .none))
+        let set = Attrs(unsorted: builtinsAttrs)
+        thunk.value = .attrs(set)
+        ev.globals[ev.symbols.intern("builtins")] = .attrs(set)
+    }
+
+    static func arithmetic() -> [PrimOp] {
+        func numeric(_ name: String, _ what: String,
+                     _ ints: @escaping (NixInt, NixInt) throws(NixArithmeticError) -> NixInt,
+                     _ floats: @escaping (Double, Double) -> Double) -> PrimOp {
+            PrimOp(name, arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+                let x = try ev.force(a[0], pos), y = try ev.force(a[1], pos)
+                switch (x, y) {
+                case (.float, _), (_, .float):
+                    let p = try ev.toDouble(x, pos), q = try ev.toDouble(y, pos)
+                    if name == "__div" && q == 0 { throw EvalError("division by zero", at: pos) }
+                    return .float(floats(p, q))
+                default:
+                    let p = try ev.forceInt(x, pos, "while evaluating the first argument passed to builtins.\(what)")
+                    let q = try ev.forceInt(y, pos, "while evaluating the second argument passed to builtins.\(what)")
+                    do {
+                        return Evaluator.value(try ints(p, q))
+                    } catch {
+                        throw EvalError("division by zero", at: pos)
+                    }
+                }
+            }
+        }
+        return [
+            numeric("__add", "add", { (a, b) throws(NixArithmeticError) in NixInteger.add(a, b) }, +),
+            numeric("__sub", "sub", { (a, b) throws(NixArithmeticError) in NixInteger.sub(a, b) }, -),
+            numeric("__mul", "mul", { (a, b) throws(NixArithmeticError) in NixInteger.mul(a, b) }, *),
+            numeric("__div", "div", { (a, b) throws(NixArithmeticError) in try NixInteger.div(a, b) }, /),
+            PrimOp("__lessThan", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+                .bool(try ev.lessThan(a[0], a[1], pos))
+            },
+        ]
+    }
+
+    static func control() -> [PrimOp] {
+        [
+            PrimOp("throw", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+                let msg = try ev.coerceToString(a[0], pos, "while evaluating the error message passed to builtins.throw",
+                                                interpolation: false)
+                throw EvalError(String(decoding: msg.0, as: UTF8.self), at: .none, kind: .thrown)
+            },
+            PrimOp("abort", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+                let msg = try ev.coerceToString(a[0], pos, "while evaluating the error message passed to builtins.abort",
+                                                interpolation: false)
+                throw EvalError("evaluation aborted with the following error message: '\(String(decoding: msg.0, as: UTF8.self))'",
+                                at: .none, kind: .aborted)
+                    .addTrace("while calling the 'abort' builtin", at: pos)
+            },
+            PrimOp("__seq", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+                _ = try ev.force(a[0], pos)
+                return try ev.force(a[1], pos)
+            },
+            PrimOp("__deepSeq", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+                try ev.forceDeep(a[0], pos)
+                return try ev.force(a[1], pos)
+            },
+            PrimOp("toString", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+                let (b, c) = try ev.coerceToString(a[0], pos, "while evaluating the first argument passed to builtins.toString",
+                                                   interpolation: false)
+                return .string(NixString(b, context: c))
+            },
+        ]
+    }
+
+    static func types() -> [PrimOp] {
+        func test(_ name: String, _ predicate: @escaping (Value) -> Bool) -> PrimOp {
+            PrimOp(name, arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+                .bool(predicate(try ev.force(a[0], pos)))
+            }
+        }
+        return [
+            test("isNull") { if case .null = $0 { return true }; return false },
+            test("__isBool") { if case .bool = $0 { return true }; return false },
+            test("__isInt") { switch $0 { case .int, .bigInt: return true; default: return false } },
+            test("__isFloat") { if case .float = $0 { return true }; return false },
+            test("__isString") { if case .string = $0 { return true }; return false },
+            test("__isPath") { if case .path = $0 { return true }; return false },
+            test("__isList") { if case .list = $0 { return true }; return false },
+            test("__isAttrs") { if case .attrs = $0 { return true }; return false },
+            test("__isFunction") { switch $0 { case .lambda, .primop, .primopApp: return true; default: return false } },
+            PrimOp("__typeOf", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+                .string(NixString(try ev.force(a[0], pos).typeName))
+            },
+            PrimOp("__length", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+                .int(Int64(try ev.forceList(a[0], pos, "while evaluating the first argument passed to builtins.length").count))
+            },
+        ]
+    }
+}
+
+extension Evaluator {
+    /// `a < b`: numbers, strings, paths, and lists lexicographically.
+    func lessThan(_ a: Value, _ b: Value, _ pos: Pos) throws(EvalError) -> Bool {
+        let x = try force(a, pos), y = try force(b, pos)
+        switch (x, y) {
+        case (.int(let p), .int(let q)): return p < q
+        case (.int, .bigInt), (.bigInt, .int), (.bigInt, .bigInt):
+            return NixInteger.lessThan(try forceInt(x, pos, ""), try forceInt(y, pos, ""))
+        case (.float, _), (_, .float):
+            switch (x, y) {
+            case (.int, .float), (.bigInt, .float), (.float, .int), (.float, .bigInt), (.float, .float):
+                return try toDouble(x, pos) < toDouble(y, pos)
+            default: break
+            }
+        case (.string(let p), .string(let q)): return p.bytes.lexicographicallyPrecedes(q.bytes)
+        case (.path(let p), .path(let q)): return p.bytes.lexicographicallyPrecedes(q.bytes)
+        case (.list(let p), .list(let q)):
+            var k = 0
+            while true {
+                if k == q.count { return false }
+                if k == p.count { return true }
+                if !(try equal(p.elements[k], q.elements[k], pos)) {
+                    return try lessThan(p.elements[k], q.elements[k], pos)
+                }
+                k += 1
+            }
+        default: break
+        }
+        throw EvalError("cannot compare \(x.typeDescription) with \(y.typeDescription)", at: pos, kind: .typeError)
+    }
+}

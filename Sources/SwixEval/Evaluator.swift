@@ -1,0 +1,336 @@
+import SwixSyntax
+
+/// The evaluation state: symbols, positions, the base environment, limits.
+/// Forcing, calling and the coercions every node and builtin uses live here.
+public final class Evaluator {
+    public let symbols: SymbolTable
+    public let positions: PositionTable
+    public let tree: SyntaxTree
+    public var maxCallDepth = 10_000
+    var callDepth = 0
+    var stack = StackGuard()
+    /// The values of the base environment's names (`builtins`, `map`, `__sub`, …).
+    var globals: [Symbol: Value] = [:]
+
+    let sOutPath, sFunctor, sToString: Symbol
+
+    public init(symbols: SymbolTable, positions: PositionTable, tree: SyntaxTree) {
+        self.symbols = symbols
+        self.positions = positions
+        self.tree = tree
+        sOutPath = symbols.intern("outPath")
+        sFunctor = symbols.intern("__functor")
+        sToString = symbols.intern("__toString")
+        Builtins.install(into: self)
+    }
+
+    func describe(_ p: Pos) -> String { positions.resolve(p).description }
+
+    /// Evaluates a parsed expression to weak head normal form.
+    public func evaluate(_ expr: Expr) throws(EvalError) -> Value {
+        stack = StackGuard()
+        let node = try Lowering(evaluator: self).lower(expr)
+        return try node.eval(self, Env(parent: nil, size: 0))
+    }
+
+    // MARK: Forcing
+
+    @inline(__always)
+    public func force(_ v: Value, _ pos: Pos) throws(EvalError) -> Value {
+        guard case .thunk(let t) = v else { return v }
+        return try force(t, pos)
+    }
+
+    func force(_ t: Thunk, _ pos: Pos) throws(EvalError) -> Value {
+        switch t.state {
+        case .done:
+            return t.value
+        case .blackhole:
+            throw EvalError("infinite recursion encountered", at: pos, kind: .infiniteRecursion)
+        case .pending:
+            guard stack.hasRoom() else {
+                throw EvalError("stack overflow; max-call-depth exceeded", at: pos, kind: .stackOverflow)
+            }
+            let node = t.node!, env = t.env!
+            t.state = .blackhole
+            do {
+                let v = try node.eval(self, env)
+                t.value = v
+                t.state = .done
+                t.node = nil
+                t.env = nil
+                return v
+            } catch {
+                t.state = .pending
+                throw error
+            }
+        }
+    }
+
+    /// Forces a value completely (`deepSeq`, `--strict`): lists and sets recursively.
+    public func forceDeep(_ v: Value, _ pos: Pos) throws(EvalError) {
+        var seen = Set<ObjectIdentifier>()
+        try forceDeep(v, pos, &seen)
+    }
+
+    func forceDeep(_ v: Value, _ pos: Pos, _ seen: inout Set<ObjectIdentifier>) throws(EvalError) {
+        let w = try force(v, pos)
+        switch w {
+        case .list(let l):
+            guard seen.insert(ObjectIdentifier(l)).inserted else { return }
+            for e in l.elements { try forceDeep(e, pos, &seen) }
+        case .attrs(let a):
+            guard seen.insert(ObjectIdentifier(a)).inserted else { return }
+            for attr in a.attrs {
+                do {
+                    try forceDeep(attr.value, pos, &seen)
+                } catch {
+                    throw error.addTrace("while evaluating the attribute '\(ASTPrinter.identifier(symbols.bytes(attr.name)))'",
+                                         at: attr.pos)
+                }
+            }
+        default:
+            break
+        }
+    }
+
+    func typeError(_ expected: String, _ v: Value, _ pos: Pos) -> EvalError {
+        EvalError("expected \(expected) but found \(v.typeDescription): \(ValuePrinter(self).brief(v))", at: pos, kind: .typeError)
+    }
+
+    public func forceAttrs(_ v: Value, _ pos: Pos, _ context: String) throws(EvalError) -> Attrs {
+        let w = try force(v, pos)
+        guard case .attrs(let a) = w else { throw typeError("a set", w, pos).addTrace(context) }
+        return a
+    }
+
+    public func forceList(_ v: Value, _ pos: Pos, _ context: String) throws(EvalError) -> NixList {
+        let w = try force(v, pos)
+        guard case .list(let l) = w else { throw typeError("a list", w, pos).addTrace(context) }
+        return l
+    }
+
+    public func forceBool(_ v: Value, _ pos: Pos, _ context: String) throws(EvalError) -> Bool {
+        let w = try force(v, pos)
+        guard case .bool(let b) = w else { throw typeError("a Boolean", w, pos).addTrace(context) }
+        return b
+    }
+
+    func evalBool(_ node: Node, _ env: Env, _ context: String, tracePos: Pos = .none) throws(EvalError) -> Bool {
+        let v: Value
+        do {
+            v = try node.eval(self, env)
+        } catch {
+            throw tracePos.isNone ? error : error.addTrace(context, at: tracePos)
+        }
+        guard case .bool(let b) = v else { throw typeError("a Boolean", v, node.pos).addTrace(context, at: tracePos) }
+        return b
+    }
+
+    public func forceString(_ v: Value, _ pos: Pos, _ context: String) throws(EvalError) -> NixString {
+        let w = try force(v, pos)
+        guard case .string(let s) = w else { throw typeError("a string", w, pos).addTrace(context) }
+        return s
+    }
+
+    public func forceStringNoContext(_ v: Value, _ pos: Pos, _ context: String) throws(EvalError) -> [UInt8] {
+        try forceString(v, pos, context).bytes
+    }
+
+    public func forceInt(_ v: Value, _ pos: Pos, _ context: String) throws(EvalError) -> NixInt {
+        let w = try force(v, pos)
+        switch w {
+        case .int(let i): return .small(i)
+        case .bigInt(let b): return NixInt(b)
+        default: throw typeError("an integer", w, pos).addTrace(context)
+        }
+    }
+
+    func missingAttribute(_ name: Symbol, in attrs: Attrs, at pos: Pos) -> EvalError {
+        EvalError("attribute '\(ASTPrinter.identifier(symbols.bytes(name)))' missing", at: pos)
+    }
+
+    // MARK: Calling
+
+    /// Applies a function value to one (lazy) argument.
+    public func call(_ f: Value, _ arg: Value, _ pos: Pos) throws(EvalError) -> Value {
+        callDepth += 1
+        defer { callDepth -= 1 }
+        if callDepth > maxCallDepth {
+            throw EvalError("stack overflow; max-call-depth exceeded", at: pos, kind: .stackOverflow)
+        }
+        guard stack.hasRoom() else {
+            throw EvalError("stack overflow; max-call-depth exceeded", at: pos, kind: .stackOverflow)
+        }
+        switch f {
+        case .lambda(let c):
+            return try callLambda(c, arg, pos)
+        case .primop(let p):
+            if p.arity == 1 { return try p.body(self, [arg], pos) }
+            return .primopApp(PrimOpApp(primop: p, args: [arg]))
+        case .primopApp(let app):
+            let args = app.args + [arg]
+            if args.count == app.primop.arity { return try app.primop.body(self, args, pos) }
+            return .primopApp(PrimOpApp(primop: app.primop, args: args))
+        case .attrs(let a):
+            if let functor = a.get(sFunctor) {
+                let g = try call(try force(functor, pos), f, pos)
+                return try call(try force(g, pos), arg, pos)
+            }
+            throw EvalError("attempt to call something which is not a function but a set: \(ValuePrinter(self).brief(f))", at: pos)
+        default:
+            throw EvalError("attempt to call something which is not a function but \(f.typeDescription): \(ValuePrinter(self).brief(f))",
+                            at: pos)
+        }
+    }
+
+    func callLambda(_ c: Closure, _ arg: Value, _ pos: Pos) throws(EvalError) -> Value {
+        let l = c.lambda
+        let env = Env(parent: c.env, size: l.envSize)
+        var slot = 0
+        if l.arg != nil {
+            env.slots[0] = arg
+            slot = 1
+        }
+        if let formals = l.formals {
+            let attrs: Attrs
+            do {
+                attrs = try forceAttrs(arg, pos, "while evaluating the value passed for the lambda argument")
+            } catch {
+                throw error.addTrace("while calling \(l.describe(self))", at: l.pos)
+            }
+            var used = 0
+            for f in formals {
+                if let v = attrs.get(f.name) {
+                    env.slots[f.slot] = v
+                    used += 1
+                } else if let d = f.defaultValue {
+                    env.slots[f.slot] = d.lazy(self, env)
+                } else {
+                    throw EvalError("function \(l.describe(self)) called without required argument '\(symbols[f.name])'", at: pos)
+                        .addTrace("from call site", at: pos)
+                }
+            }
+            if !l.ellipsis && used < attrs.count {
+                for a in attrs.attrs where !formals.contains(where: { $0.name == a.name }) {
+                    throw EvalError("function \(l.describe(self)) called with unexpected argument '\(symbols[a.name])'", at: pos)
+                }
+            }
+            _ = slot
+        }
+        do {
+            return try l.body.eval(self, env)
+        } catch {
+            throw error.addTrace("while calling \(l.describe(self))", at: l.pos)
+        }
+    }
+
+    /// Calls a function with formals with the given arguments (those it accepts),
+    /// as `nix-instantiate` does with `--arg`; other values are returned as they are.
+    public func autoCall(_ v: Value, _ args: Attrs) throws(EvalError) -> Value {
+        guard case .lambda(let c) = v, let formals = c.lambda.formals else { return v }
+        var accepted: [Attr] = []
+        for a in args.attrs where c.lambda.ellipsis || formals.contains(where: { $0.name == a.name }) {
+            accepted.append(a)
+        }
+        return try call(v, .attrs(Attrs(sorted: accepted)), .none)
+    }
+
+    // MARK: Arithmetic and comparison
+
+    func add(_ a: Value, _ b: Value, _ pos: Pos) throws(EvalError) -> Value {
+        switch (a, b) {
+        case (.int(let x), .int(let y)):
+            let (r, o) = x.addingReportingOverflow(y)
+            return o ? Evaluator.value(NixInteger.add(x, y)) : .int(r)
+        case (.float(let x), .float(let y)): return .float(x + y)
+        case (.float(let x), _): return .float(x + (try toDouble(b, pos)))
+        case (_, .float(let y)): return .float((try toDouble(a, pos)) + y)
+        default:
+            let x = try forceInt(a, pos, "while evaluating the first operand of +")
+            let y = try forceInt(b, pos, "while evaluating the second operand of +")
+            return Evaluator.value(NixInteger.add(x, y))
+        }
+    }
+
+    static func value(_ n: NixInt) -> Value {
+        switch n {
+        case .small(let i): return .int(i)
+        case .big(let b): return .bigInt(b)
+        }
+    }
+
+    func toDouble(_ v: Value, _ pos: Pos) throws(EvalError) -> Double {
+        switch v {
+        case .int(let i): return Double(i)
+        case .bigInt(let b): return b.doubleValue
+        case .float(let d): return d
+        default: throw typeError("a float", v, pos)
+        }
+    }
+
+    /// Nix equality: deep on lists and sets, numbers across int/float, functions never equal.
+    public func equal(_ a: Value, _ b: Value, _ pos: Pos) throws(EvalError) -> Bool {
+        let x = try force(a, pos), y = try force(b, pos)
+        switch (x, y) {
+        case (.null, .null): return true
+        case (.bool(let p), .bool(let q)): return p == q
+        case (.int(let p), .int(let q)): return p == q
+        case (.int, .bigInt), (.bigInt, .int), (.bigInt, .bigInt):
+            return NixInteger.equal(try forceInt(x, pos, ""), try forceInt(y, pos, ""))
+        case (.float(let p), .float(let q)): return p == q
+        case (.float(let p), .int(let q)): return p == Double(q)
+        case (.int(let p), .float(let q)): return Double(p) == q
+        case (.string(let p), .string(let q)): return p.bytes == q.bytes
+        case (.path(let p), .path(let q)): return p.bytes == q.bytes
+        case (.list(let p), .list(let q)):
+            if p === q { return true }
+            guard p.count == q.count else { return false }
+            for k in 0..<p.count where !(try equal(p.elements[k], q.elements[k], pos)) { return false }
+            return true
+        case (.attrs(let p), .attrs(let q)):
+            if p === q { return true }
+            // Derivations compare by output path.
+            if let po = p.get(sOutPath), let qo = q.get(sOutPath), isDerivation(p), isDerivation(q) {
+                return try equal(po, qo, pos)
+            }
+            guard p.count == q.count else { return false }
+            for k in 0..<p.count {
+                guard p.attrs[k].name == q.attrs[k].name else { return false }
+                if !(try equal(p.attrs[k].value, q.attrs[k].value, pos)) { return false }
+            }
+            return true
+        default:
+            return false
+        }
+    }
+
+    func isDerivation(_ a: Attrs) -> Bool {
+        guard let t = a.get(symbols.intern("type")), case .string(let s) = (try? force(t, .none)) ?? .null else { return false }
+        return s.bytes == Array("derivation".utf8)
+    }
+
+    // MARK: Coercions
+
+    /// Coerces to a string as interpolation (`"${x}"`) or `toString` does.
+    public func coerceToString(_ v: Value, _ pos: Pos, _ context: String, interpolation: Bool) throws(EvalError) -> ([UInt8], StringContext) {
+        let w = try force(v, pos)
+        switch w {
+        case .string(let s): return (s.bytes, s.context)
+        case .path(let p): return (p.bytes, .empty)
+        case .attrs(let a):
+            if let f = a.get(sToString) {
+                let r = try call(try force(f, pos), w, pos)
+                return try coerceToString(r, pos, context, interpolation: interpolation)
+            }
+            if let o = a.get(sOutPath) { return try coerceToString(o, pos, context, interpolation: interpolation) }
+        case .int(let i) where !interpolation: return (Array(String(i).utf8), .empty)
+        case .bigInt(let b) where !interpolation: return (b.decimalUTF8, .empty)
+        case .float(let d) where !interpolation: return (Array(ASTPrinter.formatFloat(d).utf8), .empty)
+        case .bool(let b) where !interpolation: return (b ? [49] : [], .empty)
+        case .null where !interpolation: return ([], .empty)
+        default: break
+        }
+        throw EvalError("cannot coerce \(w.typeDescription) to a string: \(ValuePrinter(self).brief(w))", at: pos, kind: .typeError)
+    }
+}

@@ -1,0 +1,232 @@
+import SwixSyntax
+
+/// Turns a syntax tree into evaluation nodes, resolving every variable to
+/// (depth, slot) in the environments that evaluation will build, to a base
+/// environment value, or to a run-time `with` lookup.
+///
+/// Static scopes mirror run-time environments one to one: a lambda call, a
+/// `let`, a `rec` set, the `inherit (e)` sources of a set, and a `with` each
+/// make one environment.
+struct Lowering {
+    final class Scope {
+        let parent: Scope?
+        let slots: [Symbol: Int]
+        let isWith: Bool
+        init(parent: Scope?, slots: [Symbol: Int], isWith: Bool = false) {
+            self.parent = parent
+            self.slots = slots
+            self.isWith = isWith
+        }
+    }
+
+    let ev: Evaluator
+    var tree: SyntaxTree { ev.tree }
+
+    init(evaluator: Evaluator) {
+        ev = evaluator
+    }
+
+    func lower(_ expr: Expr) throws(EvalError) -> Node {
+        // Undefined variables are reported first, in CppNix's order.
+        do {
+            try ScopeChecker(symbols: ev.symbols).check(expr)
+        } catch let d as Diagnostic {
+            throw EvalError(d.message, at: d.pos, kind: .undefinedVariable)
+        } catch {
+            throw EvalError("\(error)")
+        }
+        return try lower(expr.root, nil)
+    }
+
+    func show(_ r: NodeRef) -> String {
+        ASTPrinter(symbols: ev.symbols).print(tree, r)
+    }
+
+    func resolve(_ name: Symbol, _ scope: Scope?, _ pos: Pos) throws(EvalError) -> Node {
+        var s = scope
+        var depth = 0
+        var withDepth: Int?
+        while let cur = s {
+            if cur.isWith {
+                if withDepth == nil { withDepth = depth }
+            } else if let slot = cur.slots[name] {
+                return LocalNode(depth: depth, slot: slot, name: name, pos: pos)
+            }
+            depth += 1
+            s = cur.parent
+        }
+        if let v = ev.globals[name] { return ConstantNode(v, pos: pos) }
+        if let d = withDepth { return WithVariableNode(depth: d, name: name, pos: pos) }
+        if BaseEnvironment.globalNames.contains(ev.symbols[name]) {
+            throw EvalError("the builtin '\(ev.symbols[name])' is not available in this version of swix", at: pos)
+        }
+        throw EvalError("undefined variable '\(ev.symbols[name])'", at: pos, kind: .undefinedVariable)
+    }
+
+    func lower(_ r: NodeRef, _ scope: Scope?) throws(EvalError) -> Node {
+        let pos = tree.pos(r)
+        switch tree.view(r) {
+        case .int(let i): return ConstantNode(.int(i), pos: pos)
+        case .bigInt(let digits):
+            guard let n = NixInteger.parse(digits) else { throw EvalError("invalid integer", at: pos) }
+            return ConstantNode(Evaluator.value(n), pos: pos)
+        case .float(let d): return ConstantNode(.float(d), pos: pos)
+        case .string(let b): return ConstantNode(.string(NixString(b)), pos: pos)
+        case .path(let b): return ConstantNode(.path(NixPath(b)), pos: pos)
+        case .variable(let name): return try resolve(name, scope, pos)
+        case .curPos:
+            let p = ev.positions.resolve(pos)
+            let attrs = Attrs(unsorted: [
+                Attr(name: ev.symbols.intern("file"), value: .string(NixString(p.source?.origin.description ?? "")), pos: .none),
+                Attr(name: ev.symbols.intern("line"), value: .int(Int64(p.line)), pos: .none),
+                Attr(name: ev.symbols.intern("column"), value: .int(Int64(p.column)), pos: .none),
+            ])
+            return ConstantNode(.attrs(attrs), pos: pos)
+        case .select(let target, let path, let def):
+            return SelectNode(target: try lower(target, scope), path: try lowerPath(path, scope),
+                              orDefault: try def.map { (d) throws(EvalError) in try lower(d, scope) }, pos: pos)
+        case .hasAttr(let target, let path):
+            return HasAttrNode(target: try lower(target, scope), path: try lowerPath(path, scope), pos: pos)
+        case .attrs(let set):
+            return try lowerAttrs(set, scope, pos)
+        case .list(let elems):
+            var nodes: [Node] = []
+            for e in elems { nodes.append(try lower(e, scope)) }
+            return ListNode(nodes, pos: pos)
+        case .lambda(let l):
+            return try lowerLambda(l, scope)
+        case .call(let fn, let args):
+            var argNodes: [Node] = []
+            for a in args { argNodes.append(try lower(a, scope)) }
+            return CallNode(function: try lower(fn, scope), args: argNodes, pos: pos)
+        case .letIn(let set, let body):
+            let (inner, bindings, sources) = try lowerBindings(set, scope)
+            return LetNode(bindings: bindings, inheritSources: sources, body: try lower(body, inner), pos: pos)
+        case .with(let attrs, let body):
+            let inner = Scope(parent: scope, slots: [:], isWith: true)
+            return WithNode(scope: try lower(attrs, scope), body: try lower(body, inner), pos: pos)
+        case .ifThenElse(let c, let t, let e):
+            return IfNode(try lower(c, scope), try lower(t, scope), try lower(e, scope), pos: pos)
+        case .assert(let c, let body):
+            return AssertNode(try lower(c, scope), try lower(body, scope), text: show(c), pos: pos)
+        case .not(let x):
+            return NotNode(try lower(x, scope), pos: pos)
+        case .binary(let op, let l, let r):
+            return BinaryNode(op, try lower(l, scope), try lower(r, scope), pos: pos)
+        case .concatStrings(let parts, let forceString):
+            var nodes: [Node] = []
+            for p in parts { nodes.append(try lower(p.expr, scope)) }
+            return ConcatNode(parts: nodes, forceString: forceString, pos: pos)
+        case .inheritFrom:
+            throw EvalError("internal error: inherit source outside of its set", at: pos)
+        }
+    }
+
+    func lowerPath(_ path: [AttrName], _ scope: Scope?) throws(EvalError) -> [PathElement] {
+        var out: [PathElement] = []
+        for name in path {
+            switch name {
+            case .symbol(let s): out.append(.name(s))
+            case .dynamic(let e): out.append(.dynamic(try lower(e, scope)))
+            }
+        }
+        return out
+    }
+
+    /// The value of one definition. `inherit (e) x` becomes a selection from the
+    /// source's slot (`sourceBase + index`) in `sourceScope`'s environment.
+    func lowerDefinition(_ d: AttrDef, plainScope: Scope?, outerScope: Scope?, sourceBase: Int) throws(EvalError) -> Node {
+        switch d.kind {
+        case .plain:
+            return try lower(d.value, plainScope)
+        case .inherited:
+            return try lower(d.value, outerScope)
+        case .inheritedFrom:
+            guard case .select(let from, _, _) = tree.view(d.value), case .inheritFrom(let index) = tree.view(from) else {
+                throw EvalError("internal error: malformed inherit", at: d.pos)
+            }
+            let source = LocalNode(depth: 0, slot: sourceBase + index, name: d.name, pos: tree.pos(from))
+            return SelectNode(target: source, path: [.name(d.name)], orDefault: nil, pos: d.pos)
+        }
+    }
+
+    /// A `let` (or `rec` set) scope: bindings in symbol order, then the inherit sources.
+    func lowerBindings(_ set: AttrSet, _ scope: Scope?) throws(EvalError) -> (Scope, [AttrInit], [Node]) {
+        let order = set.indicesInSymbolOrder
+        var slots: [Symbol: Int] = [:]
+        for (slot, k) in order.enumerated() { slots[set.attrs[k].name] = slot }
+        let inner = Scope(parent: scope, slots: slots)
+        var sources: [Node] = []
+        for s in set.inheritFromExprs { sources.append(try lower(s, inner)) }
+        var bindings: [AttrInit] = []
+        for k in order {
+            let d = set.attrs[k]
+            let node = try lowerDefinition(d, plainScope: inner, outerScope: scope, sourceBase: order.count)
+            bindings.append(AttrInit(name: d.name, value: node, pos: d.pos, kind: d.kind))
+        }
+        return (inner, bindings, sources)
+    }
+
+    func lowerAttrs(_ set: AttrSet, _ scope: Scope?, _ pos: Pos) throws(EvalError) -> Node {
+        if set.isRecursive {
+            let (inner, attrs, sources) = try lowerBindings(set, scope)
+            var dynamic: [DynamicAttrInit] = []
+            for d in set.dynamicAttrs {
+                dynamic.append(DynamicAttrInit(name: try lower(d.name, inner), value: try lower(d.value, inner), pos: d.pos))
+            }
+            return AttrsNode(attrs: attrs, dynamic: dynamic, inheritSources: sources, recursive: true, pos: pos)
+        }
+        // Non-recursive: values see the enclosing scope; `inherit (e)` selections see
+        // an environment holding just the sources (when there are any).
+        let sourceScope = set.inheritFromExprs.isEmpty ? scope : Scope(parent: scope, slots: [:])
+        var sources: [Node] = []
+        for s in set.inheritFromExprs { sources.append(try lower(s, scope)) }
+        var attrs: [AttrInit] = []
+        for k in set.indicesInSymbolOrder {
+            let d = set.attrs[k]
+            let node: Node
+            if d.kind == .inheritedFrom {
+                node = try lowerDefinition(d, plainScope: sourceScope, outerScope: scope, sourceBase: 0)
+            } else {
+                node = try lower(d.value, scope)
+            }
+            attrs.append(AttrInit(name: d.name, value: node, pos: d.pos, kind: d.kind))
+        }
+        var dynamic: [DynamicAttrInit] = []
+        for d in set.dynamicAttrs {
+            dynamic.append(DynamicAttrInit(name: try lower(d.name, scope), value: try lower(d.value, scope), pos: d.pos))
+        }
+        return AttrsNode(attrs: attrs, dynamic: dynamic, inheritSources: sources, recursive: false, pos: pos)
+    }
+
+    func lowerLambda(_ l: Lambda, _ scope: Scope?) throws(EvalError) -> Node {
+        var slots: [Symbol: Int] = [:]
+        var next = 0
+        if let arg = l.arg {
+            slots[arg] = 0
+            next = 1
+        }
+        var formalSlots: [(Formal, Int)] = []
+        if let f = l.formals {
+            for x in f.formals {
+                slots[x.name] = next
+                formalSlots.append((x, next))
+                next += 1
+            }
+        }
+        let inner = Scope(parent: scope, slots: slots)
+        var formals: [FormalParam]?
+        if l.formals != nil {
+            var out: [FormalParam] = []
+            for (x, slot) in formalSlots {
+                out.append(FormalParam(name: x.name, slot: slot,
+                                       defaultValue: try x.defaultValue.map { (d) throws(EvalError) in try lower(d, inner) },
+                                       pos: x.pos))
+            }
+            formals = out
+        }
+        let body = try lower(l.body, inner)
+        return LambdaNode(arg: l.arg, formals: formals, ellipsis: l.formals?.ellipsis ?? false, body: body,
+                          name: l.name, pos: l.pos)
+    }
+}

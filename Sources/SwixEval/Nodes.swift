@@ -1,0 +1,186 @@
+import SwixSyntax
+
+/// An evaluation node: the lowered, scope-resolved form of an expression.
+/// `eval` returns a value in weak head normal form (never `.thunk`);
+/// `lazy` returns what a lazy position (an argument, a list element, an attribute)
+/// should hold: constants and variables as they are, everything else as a thunk.
+class Node {
+    let pos: Pos
+    init(pos: Pos) { self.pos = pos }
+
+    func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
+        fatalError("eval not implemented for \(type(of: self))")
+    }
+
+    func lazy(_ ev: Evaluator, _ env: Env) -> Value {
+        .thunk(Thunk(node: self, env: env))
+    }
+
+    /// `lazy` for a binding of a recursive scope while its slots are being filled:
+    /// a reference to a sibling must not read a slot that is not set yet.
+    func lazyBinding(_ ev: Evaluator, _ env: Env) -> Value {
+        lazy(ev, env)
+    }
+}
+
+/// A literal, or any value known before evaluation (builtins, for instance).
+final class ConstantNode: Node {
+    let value: Value
+    init(_ value: Value, pos: Pos = .none) {
+        self.value = value
+        super.init(pos: pos)
+    }
+    override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value { value }
+    override func lazy(_ ev: Evaluator, _ env: Env) -> Value { value }
+}
+
+/// A variable bound lexically: `depth` environments up, slot `slot`.
+final class LocalNode: Node {
+    let depth: Int
+    let slot: Int
+    let name: Symbol
+    init(depth: Int, slot: Int, name: Symbol, pos: Pos) {
+        self.depth = depth
+        self.slot = slot
+        self.name = name
+        super.init(pos: pos)
+    }
+    override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
+        try ev.force(env.up(depth).slots[slot], pos)
+    }
+    override func lazy(_ ev: Evaluator, _ env: Env) -> Value {
+        env.up(depth).slots[slot]
+    }
+    override func lazyBinding(_ ev: Evaluator, _ env: Env) -> Value {
+        depth == 0 ? .thunk(Thunk(node: self, env: env)) : env.up(depth).slots[slot]
+    }
+}
+
+/// A variable that no lexical scope binds: looked up in the enclosing `with`
+/// scopes at run time, innermost first. `depth` is the distance to the innermost
+/// `with` environment.
+final class WithVariableNode: Node {
+    let depth: Int
+    let name: Symbol
+    init(depth: Int, name: Symbol, pos: Pos) {
+        self.depth = depth
+        self.name = name
+        super.init(pos: pos)
+    }
+
+    func lookup(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
+        var e: Env? = env.up(depth)
+        while let w = e {
+            if w.isWith {
+                let attrs = try ev.forceAttrs(w.slots[0], pos, "while evaluating the first subexpression of a with expression")
+                if let v = attrs.get(name) { return v }
+            }
+            e = w.parent
+        }
+        throw EvalError("undefined variable '\(ev.symbols[name])'", at: pos, kind: .undefinedVariable)
+    }
+
+    override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
+        try ev.force(try lookup(ev, env), pos)
+    }
+}
+
+/// `[ a b c ]`
+final class ListNode: Node {
+    let elements: [Node]
+    init(_ elements: [Node], pos: Pos) {
+        self.elements = elements
+        super.init(pos: pos)
+    }
+    override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
+        if elements.isEmpty { return .list(.empty) }
+        var out: [Value] = []
+        out.reserveCapacity(elements.count)
+        for e in elements { out.append(e.lazy(ev, env)) }
+        return .list(NixList(out))
+    }
+}
+
+/// `if c then a else b`
+final class IfNode: Node {
+    let cond, then, otherwise: Node
+    init(_ cond: Node, _ then: Node, _ otherwise: Node, pos: Pos) {
+        self.cond = cond
+        self.then = then
+        self.otherwise = otherwise
+        super.init(pos: pos)
+    }
+    override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
+        let c = try ev.evalBool(cond, env, "while evaluating a branch condition")
+        return try (c ? then : otherwise).eval(ev, env)
+    }
+}
+
+/// `assert c; body`
+final class AssertNode: Node {
+    let cond, body: Node
+    let text: String
+    init(_ cond: Node, _ body: Node, text: String, pos: Pos) {
+        self.cond = cond
+        self.body = body
+        self.text = text
+        super.init(pos: pos)
+    }
+    override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
+        let ok = try ev.evalBool(cond, env, "while evaluating the condition of the assertion '\(text)'", tracePos: pos)
+        if !ok { throw EvalError("assertion '\(text)' failed", at: pos, kind: .assertion) }
+        return try body.eval(ev, env)
+    }
+}
+
+/// `! e`
+final class NotNode: Node {
+    let operand: Node
+    init(_ operand: Node, pos: Pos) {
+        self.operand = operand
+        super.init(pos: pos)
+    }
+    override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
+        .bool(!(try ev.evalBool(operand, env, "in the argument of the not operator")))
+    }
+}
+
+/// `==`, `!=`, `&&`, `||`, `->`, `//`, `++`
+final class BinaryNode: Node {
+    let op: BinaryOp
+    let lhs, rhs: Node
+    init(_ op: BinaryOp, _ lhs: Node, _ rhs: Node, pos: Pos) {
+        self.op = op
+        self.lhs = lhs
+        self.rhs = rhs
+        super.init(pos: pos)
+    }
+    override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
+        switch op {
+        case .eq, .neq:
+            let a = try lhs.eval(ev, env)
+            let b = try rhs.eval(ev, env)
+            let equal = try ev.equal(a, b, pos)
+            return .bool(op == .eq ? equal : !equal)
+        case .and:
+            if !(try ev.evalBool(lhs, env, "in the left operand of the AND (&&) operator")) { return .bool(false) }
+            return .bool(try ev.evalBool(rhs, env, "in the right operand of the AND (&&) operator"))
+        case .or:
+            if try ev.evalBool(lhs, env, "in the left operand of the OR (||) operator") { return .bool(true) }
+            return .bool(try ev.evalBool(rhs, env, "in the right operand of the OR (||) operator"))
+        case .impl:
+            if !(try ev.evalBool(lhs, env, "in the left operand of the IMPL (->) operator")) { return .bool(true) }
+            return .bool(try ev.evalBool(rhs, env, "in the right operand of the IMPL (->) operator"))
+        case .update:
+            let a = try ev.forceAttrs(try lhs.eval(ev, env), pos, "in the left operand of the update (//) operator")
+            let b = try ev.forceAttrs(try rhs.eval(ev, env), pos, "in the right operand of the update (//) operator")
+            return .attrs(a.updated(with: b))
+        case .concatLists:
+            let a = try ev.forceList(try lhs.eval(ev, env), pos, "in the left operand of the list concatenation operator")
+            let b = try ev.forceList(try rhs.eval(ev, env), pos, "in the right operand of the list concatenation operator")
+            if a.count == 0 { return .list(b) }
+            if b.count == 0 { return .list(a) }
+            return .list(NixList(a.elements + b.elements))
+        }
+    }
+}

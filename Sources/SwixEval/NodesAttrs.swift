@@ -1,0 +1,199 @@
+import SwixSyntax
+
+/// One attribute of a set literal: its value node and whether the value is
+/// evaluated in the set's own (recursive) environment.
+struct AttrInit {
+    let name: Symbol
+    let value: Node
+    let pos: Pos
+    let kind: AttrDef.Kind
+
+    /// The environment the value is evaluated in: plain definitions of a recursive
+    /// scope and `inherit (e)` selections use the new scope; `inherit x` (and plain
+    /// definitions of a non-recursive set) the enclosing one.
+    @inline(__always)
+    func env(recursive: Bool, outer: Env, scope: Env) -> Env {
+        switch kind {
+        case .plain: return recursive ? scope : outer
+        case .inherited: return outer
+        case .inheritedFrom: return scope
+        }
+    }
+}
+
+struct DynamicAttrInit {
+    let name: Node
+    let value: Node
+    let pos: Pos
+}
+
+/// `{ … }` and `rec { … }`. A recursive set gets an environment whose slots are
+/// its attributes (in symbol order) followed by its `inherit (e)` sources.
+final class AttrsNode: Node {
+    let attrs: [AttrInit]          // sorted by symbol id
+    let dynamic: [DynamicAttrInit]
+    let inheritSources: [Node]
+    let recursive: Bool
+
+    init(attrs: [AttrInit], dynamic: [DynamicAttrInit], inheritSources: [Node], recursive: Bool, pos: Pos) {
+        self.attrs = attrs
+        self.dynamic = dynamic
+        self.inheritSources = inheritSources
+        self.recursive = recursive
+        super.init(pos: pos)
+    }
+
+    override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
+        var scope = env
+        if recursive {
+            scope = Env(parent: env, size: attrs.count + inheritSources.count)
+            for (k, a) in attrs.enumerated() {
+                scope.slots[k] = a.value.lazyBinding(ev, a.env(recursive: true, outer: env, scope: scope))
+            }
+            for (k, s) in inheritSources.enumerated() { scope.slots[attrs.count + k] = s.lazyBinding(ev, scope) }
+        } else if !inheritSources.isEmpty {
+            scope = Env(parent: env, size: inheritSources.count)
+            for (k, s) in inheritSources.enumerated() { scope.slots[k] = s.lazy(ev, env) }
+        }
+        var out: [Attr] = []
+        out.reserveCapacity(attrs.count + dynamic.count)
+        for (k, a) in attrs.enumerated() {
+            let v = recursive ? scope.slots[k] : a.value.lazy(ev, a.env(recursive: false, outer: env, scope: scope))
+            out.append(Attr(name: a.name, value: v, pos: a.pos))
+        }
+        if dynamic.isEmpty { return .attrs(Attrs(sorted: out)) }
+        var set = Attrs(sorted: out)
+        let dynamicEnv = recursive ? scope : env
+        for d in dynamic {
+            let nameValue = try d.name.eval(ev, dynamicEnv)
+            if case .null = nameValue { continue }
+            let name = try ev.forceStringNoContext(nameValue, d.name.pos, "while evaluating the name of a dynamic attribute")
+            let sym = ev.symbols.intern(name)
+            if let existing = set.attr(sym) {
+                throw EvalError("dynamic attribute '\(ev.symbols[sym])' already defined at \(ev.describe(existing.pos))",
+                                at: d.pos)
+            }
+            set = set.updated(with: Attrs(sorted: [Attr(name: sym, value: d.value.lazy(ev, dynamicEnv), pos: d.pos)]))
+        }
+        return .attrs(set)
+    }
+}
+
+/// `let … in body`: an environment with the bindings (and `inherit (e)` sources).
+final class LetNode: Node {
+    let bindings: [AttrInit]
+    let inheritSources: [Node]
+    let body: Node
+
+    init(bindings: [AttrInit], inheritSources: [Node], body: Node, pos: Pos) {
+        self.bindings = bindings
+        self.inheritSources = inheritSources
+        self.body = body
+        super.init(pos: pos)
+    }
+
+    override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
+        let scope = Env(parent: env, size: bindings.count + inheritSources.count)
+        for (k, b) in bindings.enumerated() {
+            scope.slots[k] = b.value.lazyBinding(ev, b.env(recursive: true, outer: env, scope: scope))
+        }
+        for (k, s) in inheritSources.enumerated() { scope.slots[bindings.count + k] = s.lazyBinding(ev, scope) }
+        return try body.eval(ev, scope)
+    }
+}
+
+/// `with e; body`
+final class WithNode: Node {
+    let scope: Node
+    let body: Node
+    init(scope: Node, body: Node, pos: Pos) {
+        self.scope = scope
+        self.body = body
+        super.init(pos: pos)
+    }
+    override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
+        try body.eval(ev, Env(parent: env, with: scope.lazy(ev, env)))
+    }
+}
+
+/// An attribute name in a selection path: static, or computed at run time.
+enum PathElement {
+    case name(Symbol)
+    case dynamic(Node)
+}
+
+extension Evaluator {
+    func symbol(of element: PathElement, _ env: Env) throws(EvalError) -> Symbol {
+        switch element {
+        case .name(let s): return s
+        case .dynamic(let n):
+            let v = try n.eval(self, env)
+            let s = try forceStringNoContext(v, n.pos, "while evaluating an attribute name")
+            return symbols.intern(s)
+        }
+    }
+
+    func showPath(_ path: [Symbol]) -> String {
+        path.map { ASTPrinter.identifier(symbols.bytes($0)) }.joined(separator: ".")
+    }
+}
+
+/// `e.a.b` and `e.a.b or d`
+final class SelectNode: Node {
+    let target: Node
+    let path: [PathElement]
+    let orDefault: Node?
+
+    init(target: Node, path: [PathElement], orDefault: Node?, pos: Pos) {
+        self.target = target
+        self.path = path
+        self.orDefault = orDefault
+        super.init(pos: pos)
+    }
+
+    /// The selected value, possibly still a thunk.
+    func select(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
+        var v = try target.eval(ev, env)
+        for (k, element) in path.enumerated() {
+            let name = try ev.symbol(of: element, env)
+            if orDefault != nil {
+                guard case .attrs(let attrs) = v, let next = attrs.get(name) else {
+                    return orDefault!.lazy(ev, env)
+                }
+                v = try ev.force(next, pos)
+            } else {
+                let attrs = try ev.forceAttrs(v, pos, "while selecting an attribute")
+                guard let next = attrs.attr(name) else {
+                    throw ev.missingAttribute(name, in: attrs, at: pos)
+                }
+                if k == path.count - 1 { return next.value }
+                v = try ev.force(next.value, pos)
+            }
+        }
+        return v
+    }
+
+    override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
+        try ev.force(try select(ev, env), pos)
+    }
+}
+
+/// `e ? a.b`
+final class HasAttrNode: Node {
+    let target: Node
+    let path: [PathElement]
+    init(target: Node, path: [PathElement], pos: Pos) {
+        self.target = target
+        self.path = path
+        super.init(pos: pos)
+    }
+    override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
+        var v = try target.eval(ev, env)
+        for element in path {
+            let name = try ev.symbol(of: element, env)
+            guard case .attrs(let attrs) = v, let next = attrs.get(name) else { return .bool(false) }
+            v = try ev.force(next, pos)
+        }
+        return .bool(true)
+    }
+}

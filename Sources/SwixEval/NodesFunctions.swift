@@ -1,0 +1,123 @@
+import SwixSyntax
+
+/// A formal parameter: its name, slot and default.
+struct FormalParam {
+    let name: Symbol
+    let slot: Int
+    let defaultValue: Node?
+    let pos: Pos
+}
+
+/// `x: body`, `{ a, b ? d, ... }: body`, with an optional `@` name. The call's
+/// environment holds the `@`/plain argument first, then the formals.
+final class LambdaNode: Node {
+    let arg: Symbol?
+    let formals: [FormalParam]?
+    let ellipsis: Bool
+    var body: Node
+    let name: Symbol?
+    let envSize: Int
+
+    init(arg: Symbol?, formals: [FormalParam]?, ellipsis: Bool, body: Node, name: Symbol?, pos: Pos) {
+        self.arg = arg
+        self.formals = formals
+        self.ellipsis = ellipsis
+        self.body = body
+        self.name = name
+        envSize = (arg == nil ? 0 : 1) + (formals?.count ?? 0)
+        super.init(pos: pos)
+    }
+
+    override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
+        .lambda(Closure(lambda: self, env: env))
+    }
+
+    override func lazy(_ ev: Evaluator, _ env: Env) -> Value {
+        .lambda(Closure(lambda: self, env: env))
+    }
+
+    /// `'name'` or `anonymous function`, as Nix names a lambda in traces.
+    func describe(_ ev: Evaluator) -> String {
+        if let name { return "'\(ev.symbols[name])'" }
+        return "anonymous function"
+    }
+}
+
+/// `f a b …`
+final class CallNode: Node {
+    let function: Node
+    let args: [Node]
+    init(function: Node, args: [Node], pos: Pos) {
+        self.function = function
+        self.args = args
+        super.init(pos: pos)
+    }
+
+    override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
+        var f = try function.eval(ev, env)
+        for a in args {
+            f = try ev.call(f, a.lazy(ev, env), pos)
+        }
+        return f
+    }
+}
+
+/// String interpolation and `+`: `"a${b}c"`, `./p/${x}`, `a + b`.
+final class ConcatNode: Node {
+    let parts: [Node]
+    let forceString: Bool
+    init(parts: [Node], forceString: Bool, pos: Pos) {
+        self.parts = parts
+        self.forceString = forceString
+        super.init(pos: pos)
+    }
+
+    override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
+        let first = try parts[0].eval(ev, env)
+        // `+` on numbers.
+        if !forceString, parts.count == 2 {
+            switch first {
+            case .int, .bigInt, .float:
+                let second = try parts[1].eval(ev, env)
+                return try ev.add(first, second, pos)
+            default:
+                break
+            }
+        }
+        var bytes: [UInt8] = []
+        var context = StringContext.empty
+        let isPath: Bool
+        if !forceString, case .path(let p) = first {
+            isPath = true
+            bytes = p.bytes
+        } else {
+            isPath = false
+            let (b, c) = try ev.coerceToString(first, parts[0].pos, "while evaluating a path segment",
+                                               interpolation: forceString)
+            bytes = b
+            context = c
+        }
+        for part in parts.dropFirst() {
+            let v = try part.eval(ev, env)
+            if isPath {
+                if case .path(let p) = v {
+                    bytes.append(contentsOf: p.bytes)
+                    continue
+                }
+                let (b, c) = try ev.coerceToString(v, part.pos, "while evaluating a path segment", interpolation: true)
+                if !c.isEmpty {
+                    throw EvalError("a string that refers to a store path cannot be appended to a path", at: pos)
+                }
+                bytes.append(contentsOf: b)
+            } else {
+                let (b, c) = try ev.coerceToString(v, part.pos, "while evaluating a path segment", interpolation: forceString)
+                bytes.append(contentsOf: b)
+                context = context.union(c)
+            }
+        }
+        if isPath {
+            return .path(NixPath(SwixSyntax.Parser.canonicalize(bytes[...], trailingSlash: false)))
+        }
+        return .string(NixString(bytes, context: context))
+    }
+}

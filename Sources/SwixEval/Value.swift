@@ -1,0 +1,141 @@
+import SwixSyntax
+
+/// A Nix value. Payloads are inline scalars or one class reference, so a `Value`
+/// is two words and copying one never allocates.
+public enum Value {
+    case null
+    case bool(Bool)
+    case int(Int64)
+    /// An integer beyond 64 bits (never one that fits in `Int64`).
+    case bigInt(BigInt)
+    case float(Double)
+    case string(NixString)
+    case path(NixPath)
+    case list(NixList)
+    case attrs(Attrs)
+    case lambda(Closure)
+    case primop(PrimOp)
+    case primopApp(PrimOpApp)
+    /// Not yet evaluated (or being evaluated). Values inside lists, attribute sets
+    /// and environments may be thunks; `Evaluator.force` removes them.
+    case thunk(Thunk)
+
+    /// The type name `builtins.typeOf` returns.
+    public var typeName: String {
+        switch self {
+        case .null: return "null"
+        case .bool: return "bool"
+        case .int, .bigInt: return "int"
+        case .float: return "float"
+        case .string: return "string"
+        case .path: return "path"
+        case .list: return "list"
+        case .attrs: return "set"
+        case .lambda, .primop, .primopApp: return "lambda"
+        case .thunk: return "thunk"
+        }
+    }
+
+    /// The phrase Nix uses in type errors ("expected a set but found an integer").
+    public var typeDescription: String {
+        switch self {
+        case .null: return "null"
+        case .bool: return "a Boolean"
+        case .int, .bigInt: return "an integer"
+        case .float: return "a float"
+        case .string: return "a string"
+        case .path: return "a path"
+        case .list: return "a list"
+        case .attrs: return "a set"
+        case .lambda: return "a function"
+        case .primop: return "a built-in function"
+        case .primopApp: return "a partially applied built-in function"
+        case .thunk: return "a thunk"
+        }
+    }
+}
+
+/// A string: bytes (Nix strings are byte strings) and the store paths it refers to.
+public final class NixString {
+    public let bytes: [UInt8]
+    public let context: StringContext
+
+    public init(_ bytes: [UInt8], context: StringContext = .empty) {
+        self.bytes = bytes
+        self.context = context
+    }
+
+    public convenience init(_ s: String) {
+        self.init(Array(s.utf8))
+    }
+
+    public var string: String { String(decoding: bytes, as: UTF8.self) }
+}
+
+/// The store paths a string depends on (`getContext`): plain paths, derivation
+/// outputs (`!out!/nix/store/…drv`), and whole derivations (`=…drv`).
+public struct StringContext: Equatable, Sendable {
+    public var elements: [[UInt8]]
+
+    public static let empty = StringContext(elements: [])
+    public var isEmpty: Bool { elements.isEmpty }
+
+    /// The union of two contexts, sorted and without duplicates.
+    public func union(_ other: StringContext) -> StringContext {
+        if other.isEmpty { return self }
+        if isEmpty { return other }
+        var all = elements + other.elements
+        all.sort { $0.lexicographicallyPrecedes($1) }
+        var unique: [[UInt8]] = []
+        for e in all where unique.last != e { unique.append(e) }
+        return StringContext(elements: unique)
+    }
+}
+
+/// An absolute, canonical path.
+public final class NixPath {
+    public let bytes: [UInt8]
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+    public var string: String { String(decoding: bytes, as: UTF8.self) }
+}
+
+/// A list: a contiguous array of (possibly unevaluated) values.
+public final class NixList {
+    public let elements: [Value]
+    public init(_ elements: [Value]) { self.elements = elements }
+    public var count: Int { elements.count }
+    nonisolated(unsafe) public static let empty = NixList([])
+}
+
+/// A function value: a lambda node and the environment it closes over.
+public final class Closure {
+    let lambda: LambdaNode
+    let env: Env
+    init(lambda: LambdaNode, env: Env) {
+        self.lambda = lambda
+        self.env = env
+    }
+}
+
+/// A value whose evaluation is deferred: an expression and its environment until
+/// forced, then the result (updated in place, so it is computed once). While it is
+/// being computed it is a black hole: forcing it again is infinite recursion.
+public final class Thunk {
+    enum State: UInt8 { case pending, blackhole, done }
+    var state: State
+    var node: Node?
+    var env: Env?
+    var value: Value
+
+    init(node: Node, env: Env) {
+        state = .pending
+        self.node = node
+        self.env = env
+        value = .null
+    }
+
+    init(value: Value) {
+        state = .done
+        self.value = value
+    }
+}
