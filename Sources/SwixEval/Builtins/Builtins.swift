@@ -12,9 +12,10 @@ enum Builtins {
         constant("true", .bool(true))
         constant("false", .bool(false))
         constant("null", .null)
-        for p in arithmetic() { add(p) }
-        for p in control() { add(p) }
-        for p in types() { add(p) }
+        for family in families {
+            for p in family() { add(p) }
+        }
+        for (name, value) in constants(ev) { constant(name, value) }
 
         var builtinsAttrs: [Attr] = []
         for (name, value) in entries {
@@ -29,6 +30,14 @@ enum Builtins {
         let set = Attrs(unsorted: builtinsAttrs)
         thunk.value = .attrs(set)
         ev.globals[ev.symbols.intern("builtins")] = .attrs(set)
+    }
+
+    /// Every family of primops (one file each in this folder).
+    static let families: [() -> [PrimOp]] = [arithmetic, control, types]
+
+    /// Constants other than true/false/null (families that need the evaluator).
+    static func constants(_ ev: Evaluator) -> [(String, Value)] {
+        []
     }
 
     static func arithmetic() -> [PrimOp] {
