@@ -11,6 +11,12 @@ public final class Evaluator {
     var stack = StackGuard()
     /// The values of the base environment's names (`builtins`, `map`, `__sub`, …).
     var globals: [Symbol: Value] = [:]
+    /// Parsed and evaluated files (`import`).
+    let fileCache = FileCache()
+    /// For `~/` path literals in imported files.
+    public var homeDirectory = "/homeless-shelter"
+    /// The search path for `<name>`: `-I` entries, then `NIX_PATH`'s.
+    public var searchPath: [(prefix: String, path: String)] = []
 
     let sOutPath, sFunctor, sToString: Symbol
 
@@ -29,7 +35,7 @@ public final class Evaluator {
     /// Evaluates a parsed expression to weak head normal form.
     public func evaluate(_ expr: Expr) throws(EvalError) -> Value {
         stack = StackGuard()
-        let node = try Lowering(evaluator: self).lower(expr)
+        let node = try Lowering(evaluator: self, extraNames: []).lower(expr)
         return try node.eval(self, Env(parent: nil, size: 0))
     }
 

@@ -21,21 +21,28 @@ struct Lowering {
 
     let ev: Evaluator
     var tree: SyntaxTree { ev.tree }
+    /// Names bound above the base environment (`scopedImport`): slot k of the
+    /// outermost environment holds the k-th.
+    let extraNames: [Symbol]
 
-    init(evaluator: Evaluator) {
+    init(evaluator: Evaluator, extraNames: [Symbol]) {
         ev = evaluator
+        self.extraNames = extraNames
     }
 
     func lower(_ expr: Expr) throws(EvalError) -> Node {
         // Undefined variables are reported first, in CppNix's order.
         do {
-            try ScopeChecker(symbols: ev.symbols).check(expr)
+            try ScopeChecker(symbols: ev.symbols,
+                             globals: BaseEnvironment.globalNames + extraNames.map { ev.symbols[$0] }).check(expr)
         } catch let d as Diagnostic {
             throw EvalError(d.message, at: d.pos, kind: .undefinedVariable)
         } catch {
             throw EvalError("\(error)")
         }
-        return try lower(expr.root, nil)
+        var slots: [Symbol: Int] = [:]
+        for (k, name) in extraNames.enumerated() { slots[name] = k }
+        return try lower(expr.root, Scope(parent: nil, slots: slots))
     }
 
     func show(_ r: NodeRef) -> String {

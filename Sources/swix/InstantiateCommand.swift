@@ -50,6 +50,8 @@ final class InstantiateCommand {
                     let expr = try load(input, options)
                     let evaluator = Evaluator(symbols: symbols, positions: positions, tree: expr.tree)
                     if let depth = options.maxCallDepth { evaluator.maxCallDepth = depth }
+                    evaluator.homeDirectory = getenv("HOME").map { String(cString: $0) } ?? "/homeless-shelter"
+                    evaluator.searchPath = searchPath(options)
                     do {
                         var value = try evaluator.evaluate(expr)
                         value = try autoCall(evaluator, value, options)
@@ -114,6 +116,25 @@ final class InstantiateCommand {
             attrs.append(Attr(name: symbols.intern(a.name), value: value, pos: .none))
         }
         return try ev.autoCall(w, Attrs(unsorted: attrs))
+    }
+
+    /// `-I` entries, then `NIX_PATH`'s: `prefix=path` or `path`, relative paths
+    /// taken from the current directory.
+    func searchPath(_ options: InstantiateOptions) -> [(prefix: String, path: String)] {
+        var entries = options.searchPath
+        if let env = getenv("NIX_PATH").map({ String(cString: $0) }), !env.isEmpty {
+            entries += env.split(separator: ":").map(String.init)
+        }
+        let cwd = currentDirectory()
+        return entries.map { entry in
+            var prefix = "", path = entry
+            if let eq = entry.firstIndex(of: "=") {
+                prefix = String(entry[..<eq])
+                path = String(entry[entry.index(after: eq)...])
+            }
+            if !path.hasPrefix("/") && !path.contains("://") { path = absolutePath(path, cwd: cwd) }
+            return (prefix, path)
+        }
     }
 
     /// `-A a.b.0.c`: attribute names, or list indices for lists.

@@ -33,11 +33,11 @@ enum Builtins {
     }
 
     /// Every family of primops (one file each in this folder).
-    static var families: [() -> [PrimOp]] { [arithmetic, control, types] }
+    static var families: [() -> [PrimOp]] { [arithmetic, control, types, paths] }
 
     /// Constants other than true/false/null (families that need the evaluator).
     static func constants(_ ev: Evaluator) -> [(String, Value)] {
-        []
+        [("__nixPath", .thunk(Thunk(node: NixPathNode(), env: Env(parent: nil, size: 0))))]
     }
 
     static func arithmetic() -> [PrimOp] {
@@ -158,5 +158,20 @@ extension Evaluator {
         default: break
         }
         throw EvalError("cannot compare \(x.typeDescription) with \(y.typeDescription)", at: pos, kind: .typeError)
+    }
+}
+
+/// `__nixPath`: the search path as a list of `{ prefix; path; }`, computed when
+/// first used (the CLI sets the search path after the evaluator is created).
+final class NixPathNode: Node {
+    init() { super.init(pos: .none) }
+    override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
+        let prefix = ev.symbols.intern("prefix"), path = ev.symbols.intern("path")
+        return .list(NixList(ev.searchPath.map { entry in
+            .attrs(Attrs(unsorted: [
+                Attr(name: prefix, value: .string(NixString(entry.prefix)), pos: .none),
+                Attr(name: path, value: .string(NixString(entry.path)), pos: .none),
+            ]))
+        }))
     }
 }
