@@ -18,7 +18,7 @@ public final class Evaluator {
     /// The search path for `<name>`: `-I` entries, then `NIX_PATH`'s.
     public var searchPath: [(prefix: String, path: String)] = []
 
-    let sOutPath, sFunctor, sToString: Symbol
+    let sOutPath, sFunctor, sToString, sOverrides: Symbol
 
     public init(symbols: SymbolTable, positions: PositionTable, tree: SyntaxTree) {
         self.symbols = symbols
@@ -27,6 +27,7 @@ public final class Evaluator {
         sOutPath = symbols.intern("outPath")
         sFunctor = symbols.intern("__functor")
         sToString = symbols.intern("__toString")
+        sOverrides = symbols.intern("__overrides")
         Builtins.install(into: self)
     }
 
@@ -292,7 +293,9 @@ public final class Evaluator {
         case (.list(let p), .list(let q)):
             if p === q { return true }
             guard p.count == q.count else { return false }
-            for k in 0..<p.count where !(try equal(p.elements[k], q.elements[k], pos)) { return false }
+            for k in 0..<p.count where !identical(p.elements[k], q.elements[k]) {
+                if !(try equal(p.elements[k], q.elements[k], pos)) { return false }
+            }
             return true
         case (.attrs(let p), .attrs(let q)):
             if p === q { return true }
@@ -303,11 +306,27 @@ public final class Evaluator {
             guard p.count == q.count else { return false }
             for k in 0..<p.count {
                 guard p.attrs[k].name == q.attrs[k].name else { return false }
+                if identical(p.attrs[k].value, q.attrs[k].value) { continue }
                 if !(try equal(p.attrs[k].value, q.attrs[k].value, pos)) { return false }
             }
             return true
         default:
             return false
+        }
+    }
+
+    /// CppNix's value identity shortcut: elements of lists and sets that are the
+    /// very same value (the same thunk, function, set or list) are equal, even
+    /// functions, which otherwise never are.
+    func identical(_ a: Value, _ b: Value) -> Bool {
+        switch (a, b) {
+        case (.thunk(let x), .thunk(let y)): return x === y
+        case (.lambda(let x), .lambda(let y)): return x === y
+        case (.primop(let x), .primop(let y)): return x === y
+        case (.primopApp(let x), .primopApp(let y)): return x === y
+        case (.attrs(let x), .attrs(let y)): return x === y
+        case (.list(let x), .list(let y)): return x === y
+        default: return false
         }
     }
 

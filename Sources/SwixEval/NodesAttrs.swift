@@ -61,6 +61,20 @@ final class AttrsNode: Node {
             let v = recursive ? scope.slots[k] : a.value.lazy(ev, a.env(recursive: false, outer: env, scope: scope))
             out.append(Attr(name: a.name, value: v, pos: a.pos))
         }
+        if recursive, let k = attrs.firstIndex(where: { $0.name == ev.sOverrides }) {
+            // Legacy `__overrides`: its attributes replace the set's own, also in
+            // the recursive scope, and add to the set.
+            let overrides = try ev.forceAttrs(scope.slots[k], pos, "while evaluating the `__overrides` attribute")
+            for o in overrides.attrs {
+                if let j = attrs.firstIndex(where: { $0.name == o.name }) {
+                    out[j] = o
+                    scope.slots[j] = o.value
+                } else {
+                    out.append(o)
+                }
+            }
+            out.sort { $0.name < $1.name }
+        }
         if dynamic.isEmpty { return .attrs(Attrs(sorted: out)) }
         var set = Attrs(sorted: out)
         let dynamicEnv = recursive ? scope : env

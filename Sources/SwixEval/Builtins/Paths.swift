@@ -37,13 +37,17 @@ extension Builtins {
                 return .string(NixString(bytes))
             },
             PrimOp("__pathExists", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
-                let path = try ev.realisePath(a[0], pos, "while evaluating the first argument passed to builtins.pathExists",
-                                              keepTrailingSlash: true)
+                // A string ending in `/` or `/.` names a directory: the path must be one.
+                var mustBeDirectory = false
+                if case .string(let s) = try ev.force(a[0], pos) {
+                    mustBeDirectory = s.bytes.last == 47 || (s.bytes.count >= 2 && s.bytes.suffix(2).elementsEqual([47, 46]))
+                }
+                let path = try ev.realisePath(a[0], pos, "while evaluating the first argument passed to builtins.pathExists")
                 var st = stat()
-                if path.hasSuffix("/") {
+                if mustBeDirectory {
                     return .bool(stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR)
                 }
-                return .bool(lstat(path, &st) == 0 || stat(path, &st) == 0)
+                return .bool(lstat(path, &st) == 0)
             },
             PrimOp("__readFileType", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
                 let path = try ev.realisePath(a[0], pos, "while evaluating the first argument passed to builtins.readFileType")
@@ -121,7 +125,7 @@ extension Builtins {
 extension Evaluator {
     /// A path argument: a path value, or a string holding an absolute path (an
     /// attribute set with `outPath` too), canonicalised.
-    func realisePath(_ v: Value, _ pos: Pos, _ context: String, keepTrailingSlash: Bool = false) throws(EvalError) -> String {
+    func realisePath(_ v: Value, _ pos: Pos, _ context: String) throws(EvalError) -> String {
         let w = try force(v, pos)
         if case .path(let p) = w { return p.string }
         let bytes: [UInt8]
@@ -134,8 +138,7 @@ extension Evaluator {
             throw EvalError("string '\(String(decoding: bytes, as: UTF8.self))' doesn't represent an absolute path", at: pos)
                 .addTrace(context, at: pos)
         }
-        let trailing = keepTrailingSlash && bytes.count > 1 && bytes.last == 47
-        return String(decoding: SwixSyntax.Parser.canonicalize(bytes[...], trailingSlash: trailing), as: UTF8.self)
+        return String(decoding: SwixSyntax.Parser.canonicalize(bytes[...], trailingSlash: false), as: UTF8.self)
     }
 
     /// `import path`: evaluated once per file (the result is cached).
