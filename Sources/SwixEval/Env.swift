@@ -38,6 +38,7 @@ public final class EvalError: Error {
     public var message: String
     public var pos: Pos
     public var traces: [TraceFrame] = []
+    public var suggestions: [String] = []
     /// `throw` and `abort` errors can be caught by `tryEval` (only `throw`'s).
     public enum Kind { case generic, thrown, aborted, assertion, infiniteRecursion, stackOverflow, undefinedVariable, typeError }
     public var kind: Kind
@@ -55,6 +56,11 @@ public final class EvalError: Error {
     }
 
     public var diagnostic: Diagnostic {
-        Diagnostic(message, at: pos, traces: traces)
+        Diagnostic(message, at: pos, traces: traces, suggestions: suggestions)
+    }
+
+    public func withSuggestions(_ s: [String]) -> EvalError {
+        suggestions = s
+        return self
     }
 }

@@ -7,6 +7,8 @@ public final class Evaluator {
     public let positions: PositionTable
     public let tree: SyntaxTree
     public var maxCallDepth = 10_000
+    /// `--show-trace`: also record the frames of every function call.
+    public var showTrace = false
     var callDepth = 0
     var stack = StackGuard()
     /// The values of the base environment's names (`builtins`, `map`, `__sub`, …).
@@ -107,19 +109,19 @@ public final class Evaluator {
 
     public func forceAttrs(_ v: Value, _ pos: Pos, _ context: String) throws(EvalError) -> Attrs {
         let w = try force(v, pos)
-        guard case .attrs(let a) = w else { throw typeError("a set", w, pos).addTrace(context) }
+        guard case .attrs(let a) = w else { throw typeError("a set", w, pos).addTrace(context, at: pos) }
         return a
     }
 
     public func forceList(_ v: Value, _ pos: Pos, _ context: String) throws(EvalError) -> NixList {
         let w = try force(v, pos)
-        guard case .list(let l) = w else { throw typeError("a list", w, pos).addTrace(context) }
+        guard case .list(let l) = w else { throw typeError("a list", w, pos).addTrace(context, at: pos) }
         return l
     }
 
     public func forceBool(_ v: Value, _ pos: Pos, _ context: String) throws(EvalError) -> Bool {
         let w = try force(v, pos)
-        guard case .bool(let b) = w else { throw typeError("a Boolean", w, pos).addTrace(context) }
+        guard case .bool(let b) = w else { throw typeError("a Boolean", w, pos).addTrace(context, at: pos) }
         return b
     }
 
@@ -136,7 +138,7 @@ public final class Evaluator {
 
     public func forceString(_ v: Value, _ pos: Pos, _ context: String) throws(EvalError) -> NixString {
         let w = try force(v, pos)
-        guard case .string(let s) = w else { throw typeError("a string", w, pos).addTrace(context) }
+        guard case .string(let s) = w else { throw typeError("a string", w, pos).addTrace(context, at: pos) }
         return s
     }
 
@@ -149,12 +151,13 @@ public final class Evaluator {
         switch w {
         case .int(let i): return .small(i)
         case .bigInt(let b): return NixInt(b)
-        default: throw typeError("an integer", w, pos).addTrace(context)
+        default: throw typeError("an integer", w, pos).addTrace(context, at: pos)
         }
     }
 
     func missingAttribute(_ name: Symbol, in attrs: Attrs, at pos: Pos) -> EvalError {
         EvalError("attribute '\(ASTPrinter.identifier(symbols.bytes(name)))' missing", at: pos)
+            .withSuggestions(Suggestions.best(symbols[name], among: attrs.attrs.map { symbols[$0.name] }))
     }
 
     // MARK: Calling
@@ -173,11 +176,11 @@ public final class Evaluator {
         case .lambda(let c):
             return try callLambda(c, arg, pos)
         case .primop(let p):
-            if p.arity == 1 { return try p.body(self, [arg], pos) }
+            if p.arity == 1 { return try callPrimOp(p, [arg], pos) }
             return .primopApp(PrimOpApp(primop: p, args: [arg]))
         case .primopApp(let app):
             let args = app.args + [arg]
-            if args.count == app.primop.arity { return try app.primop.body(self, args, pos) }
+            if args.count == app.primop.arity { return try callPrimOp(app.primop, args, pos) }
             return .primopApp(PrimOpApp(primop: app.primop, args: args))
         case .attrs(let a):
             if let functor = a.get(sFunctor) {
@@ -191,20 +194,26 @@ public final class Evaluator {
         }
     }
 
+    func callPrimOp(_ p: PrimOp, _ args: [Value], _ pos: Pos) throws(EvalError) -> Value {
+        do {
+            return try p.body(self, args, pos)
+        } catch {
+            let name = p.name.hasPrefix("__") ? String(p.name.dropFirst(2)) : p.name
+            throw error.addTrace("while calling the '\(name)' builtin", at: pos)
+        }
+    }
+
     func callLambda(_ c: Closure, _ arg: Value, _ pos: Pos) throws(EvalError) -> Value {
         let l = c.lambda
         let env = Env(parent: c.env, size: l.envSize)
-        var slot = 0
-        if l.arg != nil {
-            env.slots[0] = arg
-            slot = 1
-        }
+        if l.arg != nil { env.slots[0] = arg }
         if let formals = l.formals {
             let attrs: Attrs
             do {
                 attrs = try forceAttrs(arg, pos, "while evaluating the value passed for the lambda argument")
             } catch {
-                throw error.addTrace("while calling \(l.describe(self))", at: l.pos)
+                if showTrace { error.addTrace("from call site", at: pos) }
+                throw error
             }
             var used = 0
             for f in formals {
@@ -214,21 +223,27 @@ public final class Evaluator {
                 } else if let d = f.defaultValue {
                     env.slots[f.slot] = d.lazy(self, env)
                 } else {
-                    throw EvalError("function \(l.describe(self)) called without required argument '\(symbols[f.name])'", at: pos)
+                    throw EvalError("function '\(l.traceName(self))' called without required argument '\(symbols[f.name])'", at: l.pos)
                         .addTrace("from call site", at: pos)
                 }
             }
             if !l.ellipsis && used < attrs.count {
                 for a in attrs.attrs where !formals.contains(where: { $0.name == a.name }) {
-                    throw EvalError("function \(l.describe(self)) called with unexpected argument '\(symbols[a.name])'", at: pos)
+                    let names = formals.map { symbols[$0.name] }
+                    throw EvalError("function '\(l.traceName(self))' called with unexpected argument '\(symbols[a.name])'", at: l.pos)
+                        .withSuggestions(Suggestions.best(symbols[a.name], among: names))
+                        .addTrace("from call site", at: pos)
                 }
             }
-            _ = slot
         }
         do {
             return try l.body.eval(self, env)
         } catch {
-            throw error.addTrace("while calling \(l.describe(self))", at: l.pos)
+            if showTrace {
+                error.addTrace("while calling \(l.describe(self))", at: l.pos)
+                if !pos.isNone { error.addTrace("from call site", at: pos) }
+            }
+            throw error
         }
     }
 

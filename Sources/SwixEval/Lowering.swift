@@ -134,7 +134,7 @@ struct Lowering {
         for name in path {
             switch name {
             case .symbol(let s): out.append(.name(s))
-            case .dynamic(let e): out.append(.dynamic(try lower(e, scope)))
+            case .dynamic(let e): out.append(.dynamic(try lower(e, scope), show(e)))
             }
         }
         return out

@@ -133,14 +133,15 @@ final class WithNode: Node {
 /// An attribute name in a selection path: static, or computed at run time.
 enum PathElement {
     case name(Symbol)
-    case dynamic(Node)
+    /// A computed name, with its source text for messages (`"${key}"`).
+    case dynamic(Node, String)
 }
 
 extension Evaluator {
     func symbol(of element: PathElement, _ env: Env) throws(EvalError) -> Symbol {
         switch element {
         case .name(let s): return s
-        case .dynamic(let n):
+        case .dynamic(let n, _):
             let v = try n.eval(self, env)
             let s = try forceStringNoContext(v, n.pos, "while evaluating an attribute name")
             return symbols.intern(s)
@@ -149,6 +150,20 @@ extension Evaluator {
 
     func showPath(_ path: [Symbol]) -> String {
         path.map { ASTPrinter.identifier(symbols.bytes($0)) }.joined(separator: ".")
+    }
+
+    /// A selection path as written: static names, and `"${…}"` for computed ones
+    /// (with their value when it is known).
+    func showSelectionPath(_ path: [PathElement], known: [Symbol]) -> String {
+        var parts: [String] = []
+        for element in path {
+            switch element {
+            case .name(let s): parts.append(ASTPrinter.identifier(symbols.bytes(s)))
+            case .dynamic(_, let text):
+                parts.append("\"${" + text + "}\"")
+            }
+        }
+        return parts.joined(separator: ".")
     }
 }
 
@@ -168,23 +183,47 @@ final class SelectNode: Node {
     /// The selected value, possibly still a thunk.
     func select(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
         var v = try target.eval(ev, env)
-        for (k, element) in path.enumerated() {
-            let name = try ev.symbol(of: element, env)
-            if orDefault != nil {
-                guard case .attrs(let attrs) = v, let next = attrs.get(name) else {
-                    return orDefault!.lazy(ev, env)
+        // Where the last attribute reached was defined, and the path so far.
+        var attrPos = Pos.none
+        var reached: [Symbol] = []
+        var fullPath: [Symbol] = []
+        do throws(EvalError) {
+            for (k, element) in path.enumerated() {
+                let name = try ev.symbol(of: element, env)
+                fullPath.append(name)
+                if let orDefault {
+                    guard case .attrs(let attrs) = v, let next = attrs.attr(name) else {
+                        return orDefault.lazy(ev, env)
+                    }
+                    attrPos = next.pos
+                    reached.append(name)
+                    v = try ev.force(next.value, next.pos.isNone ? pos : next.pos)
+                } else {
+                    let attrs = try ev.forceAttrs(v, pos, "while selecting an attribute")
+                    guard let next = attrs.attr(name) else {
+                        throw ev.missingAttribute(name, in: attrs, at: pos)
+                    }
+                    attrPos = next.pos
+                    reached.append(name)
+                    if k == path.count - 1 {
+                        v = try ev.force(next.value, next.pos.isNone ? pos : next.pos)
+                    } else {
+                        v = try ev.force(next.value, next.pos.isNone ? pos : next.pos)
+                    }
                 }
-                v = try ev.force(next, pos)
-            } else {
-                let attrs = try ev.forceAttrs(v, pos, "while selecting an attribute")
-                guard let next = attrs.attr(name) else {
-                    throw ev.missingAttribute(name, in: attrs, at: pos)
-                }
-                if k == path.count - 1 { return next.value }
-                v = try ev.force(next.value, pos)
             }
+            return v
+        } catch {
+            // The full path may not be known if a dynamic name failed.
+            for element in path.dropFirst(fullPath.count) {
+                if case .name(let s) = element { fullPath.append(s) } else { break }
+            }
+            if !attrPos.isNone {
+                error.addTrace("from the definition of '\(ev.showPath(reached))'", at: attrPos)
+            }
+            error.addTrace("while evaluating the attribute '\(ev.showSelectionPath(path, known: fullPath))'", at: pos)
+            throw error
         }
-        return v
     }
 
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {

@@ -36,10 +36,15 @@ final class LambdaNode: Node {
         .lambda(Closure(lambda: self, env: env))
     }
 
-    /// `'name'` or `anonymous function`, as Nix names a lambda in traces.
+    /// `'name'` or `anonymous lambda`, as Nix names a lambda in traces.
     func describe(_ ev: Evaluator) -> String {
         if let name { return "'\(ev.symbols[name])'" }
-        return "anonymous function"
+        return "anonymous lambda"
+    }
+
+    /// The name inside `function '…' called without …`.
+    func traceName(_ ev: Evaluator) -> String {
+        name.map { ev.symbols[$0] } ?? "anonymous lambda"
     }
 }
 

@@ -19,12 +19,49 @@ public struct TraceFrame: Sendable {
 public struct Diagnostic: Error, Sendable {
     public var message: String
     public var pos: Pos
+    /// Context frames, innermost first (printed outermost first).
     public var traces: [TraceFrame]
+    /// Names to offer in "Did you mean …?" (already trimmed and ordered).
+    public var suggestions: [String]
 
-    public init(_ message: String, at pos: Pos = .none, traces: [TraceFrame] = []) {
+    public init(_ message: String, at pos: Pos = .none, traces: [TraceFrame] = [], suggestions: [String] = []) {
         self.message = message
         self.pos = pos
         self.traces = traces
+        self.suggestions = suggestions
+    }
+}
+
+/// CppNix's "Did you mean …?" choice: candidates within edit distance 2 of the
+/// query, closest first (then alphabetical), at most five.
+public enum Suggestions {
+    public static func best(_ query: String, among candidates: [String]) -> [String] {
+        let q = Array(query.utf8)
+        var scored: [(Int, String)] = []
+        for c in Set(candidates) {
+            scored.append((levenshtein(q, Array(c.utf8)), c))
+        }
+        scored.sort { $0.0 != $1.0 ? $0.0 < $1.0 : Array($0.1.utf8).lexicographicallyPrecedes(Array($1.1.utf8)) }
+        return scored.prefix { $0.0 <= 2 }.prefix(5).map(\.1)
+    }
+
+    static func levenshtein(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        var v0 = Array(0...b.count)
+        var v1 = [Int](repeating: 0, count: b.count + 1)
+        for i in 0..<a.count {
+            v1[0] = i + 1
+            for j in 0..<b.count {
+                v1[j + 1] = min(v0[j + 1] + 1, v1[j] + 1, a[i] == b[j] ? v0[j] : v0[j] + 1)
+            }
+            swap(&v0, &v1)
+        }
+        return v0[b.count]
+    }
+
+    /// "x", "one of x or y", "one of x, y or z".
+    public static func phrase(_ s: [String]) -> String {
+        if s.count == 1 { return s[0] }
+        return "one of " + s.dropLast().joined(separator: ", ") + " or " + s.last!
     }
 }
 
@@ -57,12 +94,28 @@ public enum DiagnosticRenderer {
     }
 
     /// The full text Nix prints for an error (without a trailing newline).
-    public static func render(_ d: Diagnostic, positions: PositionTable, prefix: String = "error") -> String {
+    public static func render(_ d: Diagnostic, positions: PositionTable, prefix: String = "error",
+                              showTrace: Bool = true) -> String {
         var body: [String] = []
+        // Traces print outermost first. Without --show-trace CppNix stops after a
+        // few (a frame with a position counts twice).
+        var count = 0
+        var truncated = false
         for frame in d.traces.reversed() where !frame.message.isEmpty {
+            if !showTrace && count > 3 {
+                truncated = true
+                break
+            }
+            count += 1
             body.append("")
             body.append("… " + frame.message)
-            body.append(contentsOf: location(positions.resolve(frame.pos), indent: "  "))
+            let loc = location(positions.resolve(frame.pos), indent: "  ")
+            if !loc.isEmpty { count += 1 }
+            body.append(contentsOf: loc)
+        }
+        if truncated {
+            body.append("")
+            body.append("(stack trace truncated; use '--show-trace' to show the full, detailed trace)")
         }
         var messageLines = d.message.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if !d.traces.isEmpty {
@@ -72,6 +125,9 @@ public enum DiagnosticRenderer {
         }
         body.append(contentsOf: messageLines)
         body.append(contentsOf: location(positions.resolve(d.pos), indent: ""))
+        if !d.suggestions.isEmpty {
+            body.append("Did you mean \(Suggestions.phrase(d.suggestions))?")
+        }
         // Every line after the first is indented under the "error: " prefix, and
         // trailing blanks are dropped, as CppNix's `indent` + `chomp` do.
         let head = prefix + ": "

@@ -18,10 +18,14 @@ final class InstantiateCommand {
         self.console = console
     }
 
+    /// `--show-trace`, or `show-trace = true` in nix.conf / `NIX_CONFIG`.
+    var showTrace = false
+
     func run(_ arguments: [String]) -> Int32 {
         let options: InstantiateOptions
         do {
             options = try InstantiateOptions.parse(arguments)
+            showTrace = options.showTrace ?? NixConfig.load().bool("show-trace") ?? false
         } catch let e as InstantiateOptions.UsageError {
             console.error("error: \(e.message)\nTry 'nix-instantiate --help' for more information.\n")
             return 1
@@ -52,6 +56,7 @@ final class InstantiateCommand {
                     if let depth = options.maxCallDepth { evaluator.maxCallDepth = depth }
                     evaluator.homeDirectory = getenv("HOME").map { String(cString: $0) } ?? "/homeless-shelter"
                     evaluator.searchPath = searchPath(options)
+                    evaluator.showTrace = showTrace
                     do {
                         var value = try evaluator.evaluate(expr)
                         value = try autoCall(evaluator, value, options)
@@ -59,7 +64,8 @@ final class InstantiateCommand {
                         if options.strict { try evaluator.forceDeep(value, .none) }
                         console.write(ValuePrinter(evaluator).print(value) + "\n")
                     } catch {
-                        console.error(DiagnosticRenderer.render(error.diagnostic, positions: positions) + "\n")
+                        console.error(DiagnosticRenderer.render(error.diagnostic, positions: positions,
+                                                                showTrace: showTrace) + "\n")
                         return 1
                     }
                 }
@@ -246,4 +252,47 @@ func directoryOf(_ path: String) -> String {
 func isDirectory(_ path: String) -> Bool {
     var st = stat()
     return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+}
+
+/// The settings of `nix.conf` (in `$NIX_CONF_DIR`, default `/etc/nix`) and of
+/// `NIX_CONFIG`, as `key = value` lines; later ones win.
+struct NixConfig {
+    var settings: [String: String] = [:]
+
+    static func load() -> NixConfig {
+        var config = NixConfig()
+        let dir = getenv("NIX_CONF_DIR").map { String(cString: $0) } ?? "/etc/nix"
+        if let source = Source(origin: .none, readingFile: dir + "/nix.conf", baseDirectory: dir) {
+            config.read(String(decoding: source.bytes, as: UTF8.self))
+        }
+        if let env = getenv("NIX_CONFIG").map({ String(cString: $0) }) { config.read(env) }
+        return config
+    }
+
+    mutating func read(_ text: String) {
+        for rawLine in text.split(whereSeparator: { $0 == "\n" }) {
+            let line = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+            guard let eq = line.firstIndex(of: "=") else { continue }
+            let key = line[..<eq].trimmingCharacters(in: " \t")
+            let value = line[line.index(after: eq)...].trimmingCharacters(in: " \t")
+            if !key.isEmpty { settings[key] = value }
+        }
+    }
+
+    func bool(_ key: String) -> Bool? {
+        switch settings[key] {
+        case "true": return true
+        case "false": return false
+        default: return nil
+        }
+    }
+}
+
+extension Substring {
+    func trimmingCharacters(in set: String) -> String {
+        var s = self
+        while let c = s.first, set.contains(c) { s = s.dropFirst() }
+        while let c = s.last, set.contains(c) { s = s.dropLast() }
+        return String(s)
+    }
 }

@@ -17,7 +17,8 @@ struct InstantiateOptions {
     /// `--arg NAME EXPR` (`isString == false`) and `--argstr NAME STR`.
     var autoArgs: [(name: String, value: String, isString: Bool)] = []
     var searchPath: [String] = []
-    var showTrace = false
+    /// From `--show-trace`/`--no-show-trace`; nil: the configuration decides.
+    var showTrace: Bool?
     var store: String?
     var addRoot: String?
     var options: [(String, String)] = []
