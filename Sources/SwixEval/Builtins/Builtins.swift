@@ -85,7 +85,6 @@ enum Builtins {
                                                 interpolation: false)
                 throw EvalError("evaluation aborted with the following error message: '\(String(decoding: msg.0, as: UTF8.self))'",
                                 at: .none, kind: .aborted)
-                    .addTrace("while calling the 'abort' builtin", at: pos)
             },
             PrimOp("__seq", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
                 _ = try ev.force(a[0], pos)
