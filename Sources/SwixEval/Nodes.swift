@@ -127,8 +127,19 @@ final class AssertNode: Node {
         super.init(pos: pos)
     }
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
-        let ok = try ev.evalBool(cond, env, "while evaluating the condition of the assertion '\(text)'", tracePos: pos)
-        if !ok { throw EvalError("assertion '\(text)' failed", at: pos, kind: .assertion) }
+        let context = "while evaluating the condition of the assertion '\(text)'"
+        let ok = try ev.evalBool(cond, env, context, tracePos: pos)
+        if !ok {
+            // `assert a == b` explains the difference.
+            if let eq = cond as? BinaryNode, eq.op == .eq {
+                do throws(EvalError) {
+                    try ev.assertEqual(try eq.lhs.eval(ev, env), try eq.rhs.eval(ev, env), eq.pos)
+                } catch {
+                    throw error.addTrace(context, at: pos)
+                }
+            }
+            throw EvalError("assertion '\(text)' failed", at: pos, kind: .assertion)
+        }
         return try body.eval(ev, env)
     }
 }
