@@ -143,7 +143,13 @@ public final class Evaluator {
     }
 
     public func forceStringNoContext(_ v: Value, _ pos: Pos, _ context: String) throws(EvalError) -> [UInt8] {
-        try forceString(v, pos, context).bytes
+        let s = try forceString(v, pos, context)
+        if let first = s.context.elements.first {
+            let path = first.first == 61 ? Array(first.dropFirst()) : first.first == 33 ? Array(first.split(separator: 33, maxSplits: 2).last ?? []) : first
+            throw EvalError("the string '\(s.string)' is not allowed to refer to a store path (such as '\(String(decoding: path, as: UTF8.self))')", at: pos)
+                .addTrace(context, at: pos)
+        }
+        return s.bytes
     }
 
     public func forceInt(_ v: Value, _ pos: Pos, _ context: String) throws(EvalError) -> NixInt {
@@ -345,7 +351,7 @@ public final class Evaluator {
         }
     }
 
-    func isDerivation(_ a: Attrs) -> Bool {
+    public func isDerivation(_ a: Attrs) -> Bool {
         guard let t = a.get(symbols.intern("type")), case .string(let s) = (try? force(t, .none)) ?? .null else { return false }
         return s.bytes == Array("derivation".utf8)
     }

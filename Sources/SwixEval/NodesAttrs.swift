@@ -242,10 +242,11 @@ final class HasAttrNode: Node {
     }
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
         var v = try target.eval(ev, env)
-        for element in path {
+        for (k, element) in path.enumerated() {
             let name = try ev.symbol(of: element, env)
             guard case .attrs(let attrs) = v, let next = attrs.get(name) else { return .bool(false) }
-            v = try ev.force(next, pos)
+            // The last attribute need not be evaluated: `{ a = throw "x"; } ? a` is true.
+            if k < path.count - 1 { v = try ev.force(next, pos) }
         }
         return .bool(true)
     }

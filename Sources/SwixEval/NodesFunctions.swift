@@ -98,7 +98,7 @@ final class ConcatNode: Node {
         } else {
             isPath = false
             let (b, c) = try ev.coerceToString(first, parts[0].pos, "while evaluating a path segment",
-                                               interpolation: forceString)
+                                               interpolation: true)
             bytes = b
             context = c
         }
@@ -115,7 +115,7 @@ final class ConcatNode: Node {
                 }
                 bytes.append(contentsOf: b)
             } else {
-                let (b, c) = try ev.coerceToString(v, part.pos, "while evaluating a path segment", interpolation: forceString)
+                let (b, c) = try ev.coerceToString(v, part.pos, "while evaluating a path segment", interpolation: true)
                 bytes.append(contentsOf: b)
                 context = context.union(c)
             }

@@ -20,7 +20,7 @@ public struct ValuePrinter {
     /// A short form for error messages.
     public func brief(_ v: Value) -> String {
         switch v {
-        case .attrs: return "{ … }"
+        case .attrs(let a): return a.count == 0 ? "{ }" : "{ … }"
         case .list(let l): return l.count == 0 ? "[ ]" : "[ … ]"
         default: return print(v)
         }

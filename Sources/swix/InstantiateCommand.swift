@@ -49,7 +49,7 @@ final class InstantiateCommand {
                     let text = try checkAndPrint(expr)
                     console.write(text.buffer)
                 }
-            case .eval:
+            case .eval, .instantiate:
                 for input in inputs(options) {
                     let expr = try load(input, options)
                     let evaluator = Evaluator(symbols: symbols, positions: positions, tree: expr.tree)
@@ -61,6 +61,10 @@ final class InstantiateCommand {
                         var value = try evaluator.evaluate(expr)
                         value = try autoCall(evaluator, value, options)
                         for path in options.attrPaths { value = try select(evaluator, value, path) }
+                        if options.mode == .instantiate {
+                            try instantiate(evaluator, value)
+                            continue
+                        }
                         if options.strict { try evaluator.forceDeep(value, .none) }
                         console.write(ValuePrinter(evaluator).print(value) + "\n")
                     } catch {
@@ -69,13 +73,8 @@ final class InstantiateCommand {
                         return 1
                     }
                 }
-            case .instantiate, .findFile:
-                // Parse and check everything first, as Nix does, then report what this
-                // build cannot do yet.
-                for input in inputs(options) {
-                    try ScopeChecker(symbols: symbols).check(try load(input, options))
-                }
-                console.error("error: instantiating derivations is not available in this build of swix yet; use --eval or --parse\n")
+            case .findFile:
+                console.error("error: --find-file is not available in this build of swix yet\n")
                 return 1
             }
         } catch let d as Diagnostic {
@@ -95,6 +94,31 @@ final class InstantiateCommand {
     }
 
     struct FileError: Error { let message: String }
+
+    /// Default mode: the value must be a derivation, or a set or list of them
+    /// (CppNix's `getDerivations`). Writing `.drv` files needs the store.
+    func instantiate(_ ev: Evaluator, _ v: Value) throws(EvalError) {
+        let w = try ev.force(v, .none)
+        switch w {
+        case .attrs(let a):
+            if ev.isDerivation(a) {
+                throw EvalError("instantiating derivations is not available in this build of swix yet; use --eval or --parse")
+            }
+            for attr in a.attrs {
+                if case .attrs(let inner) = try ev.force(attr.value, .none), ev.isDerivation(inner) {
+                    throw EvalError("instantiating derivations is not available in this build of swix yet; use --eval or --parse")
+                }
+            }
+        case .list(let l):
+            for e in l.elements {
+                guard case .attrs(let inner) = try ev.force(e, .none), ev.isDerivation(inner) else {
+                    throw EvalError("expression does not evaluate to a derivation (or a set or list of those)")
+                }
+            }
+        default:
+            throw EvalError("expression does not evaluate to a derivation (or a set or list of those)")
+        }
+    }
 
     /// `--arg`/`--argstr`: a function with formals at the top is called with them
     /// (nix-instantiate's auto-calling).
