@@ -370,6 +370,17 @@ public final class Evaluator {
                 return try coerceToString(r, pos, context, interpolation: interpolation)
             }
             if let o = a.get(sOutPath) { return try coerceToString(o, pos, context, interpolation: interpolation) }
+        case .list(let l) where !interpolation:
+            // `toString [ a b ]`: elements joined by spaces (nested lists flattened).
+            var out: [UInt8] = []
+            var ctx = StringContext.empty
+            for (k, e) in l.elements.enumerated() {
+                let (b, c) = try coerceToString(e, pos, context, interpolation: false)
+                out.append(contentsOf: b)
+                ctx = ctx.union(c)
+                if k < l.count - 1 && !isEmptyList(e) { out.append(32) }
+            }
+            return (out, ctx)
         case .int(let i) where !interpolation: return (Array(String(i).utf8), .empty)
         case .bigInt(let b) where !interpolation: return (b.decimalUTF8, .empty)
         case .float(let d) where !interpolation: return (Array(ASTPrinter.formatFloat(d).utf8), .empty)
@@ -377,6 +388,12 @@ public final class Evaluator {
         case .null where !interpolation: return ([], .empty)
         default: break
         }
-        throw EvalError("cannot coerce \(w.typeDescription) to a string: \(ValuePrinter(self).brief(w))", at: pos, kind: .typeError)
+        throw EvalError("cannot coerce \(w.typeDescription) to a string: \(ValuePrinter(self).brief(w))", at: .none, kind: .typeError)
+            .addTrace(context, at: pos)
+    }
+
+    func isEmptyList(_ v: Value) -> Bool {
+        if case .list(let l) = (try? force(v, .none)) ?? .null { return l.count == 0 }
+        return false
     }
 }

@@ -123,7 +123,7 @@ struct Lowering {
         case .concatStrings(let parts, let forceString):
             var nodes: [Node] = []
             for p in parts { nodes.append(try lower(p.expr, scope)) }
-            return ConcatNode(parts: nodes, forceString: forceString, pos: pos)
+            return ConcatNode(parts: nodes, partPositions: parts.map(\.pos), forceString: forceString, pos: pos)
         case .inheritFrom:
             throw EvalError("internal error: inherit source outside of its set", at: pos)
         }

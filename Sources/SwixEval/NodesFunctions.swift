@@ -70,9 +70,12 @@ final class CallNode: Node {
 /// String interpolation and `+`: `"a${b}c"`, `./p/${x}`, `a + b`.
 final class ConcatNode: Node {
     let parts: [Node]
+    /// Where each part starts (`${` for interpolations), for error frames.
+    let partPositions: [Pos]
     let forceString: Bool
-    init(parts: [Node], forceString: Bool, pos: Pos) {
+    init(parts: [Node], partPositions: [Pos], forceString: Bool, pos: Pos) {
         self.parts = parts
+        self.partPositions = partPositions
         self.forceString = forceString
         super.init(pos: pos)
     }
@@ -97,25 +100,26 @@ final class ConcatNode: Node {
             bytes = p.bytes
         } else {
             isPath = false
-            let (b, c) = try ev.coerceToString(first, parts[0].pos, "while evaluating a path segment",
+            let (b, c) = try ev.coerceToString(first, partPositions[0], "while evaluating a path segment",
                                                interpolation: true)
             bytes = b
             context = c
         }
-        for part in parts.dropFirst() {
+        for (k, part) in parts.enumerated().dropFirst() {
             let v = try part.eval(ev, env)
+            let partPos = partPositions[k]
             if isPath {
                 if case .path(let p) = v {
                     bytes.append(contentsOf: p.bytes)
                     continue
                 }
-                let (b, c) = try ev.coerceToString(v, part.pos, "while evaluating a path segment", interpolation: true)
+                let (b, c) = try ev.coerceToString(v, partPos, "while evaluating a path segment", interpolation: true)
                 if !c.isEmpty {
                     throw EvalError("a string that refers to a store path cannot be appended to a path", at: pos)
                 }
                 bytes.append(contentsOf: b)
             } else {
-                let (b, c) = try ev.coerceToString(v, part.pos, "while evaluating a path segment", interpolation: true)
+                let (b, c) = try ev.coerceToString(v, partPos, "while evaluating a path segment", interpolation: true)
                 bytes.append(contentsOf: b)
                 context = context.union(c)
             }

@@ -1,13 +1,26 @@
 import SwixSyntax
 
-/// Prints values the way `nix-instantiate --eval` does: `{ a = 1; }`, `[ 1 2 ]`,
-/// quoted strings, `<LAMBDA>`, `<PRIMOP>`, `«thunk»` for what was not evaluated and
-/// `«repeated»` for a set or list met again.
+/// Prints values.
+///
+/// - `print` is `nix-instantiate --eval`'s output: `{ a = 1; }`, `[ 1 2 ]`, quoted
+///   strings, `<LAMBDA>`, `<PRIMOP>`, `«thunk»` for what was not evaluated and
+///   `«repeated»` for a set or list met again.
+/// - `brief` is the form inside error messages (CppNix's `errorPrintOptions`):
+///   functions as `«lambda @ file:line:col»` / `«primop map»`, at most 10
+///   attributes or list items and 1024 string bytes (the rest "elided"), 10 levels
+///   deep, and nothing forced.
 public struct ValuePrinter {
     let ev: Evaluator
+    let errorStyle: Bool
 
     public init(_ ev: Evaluator) {
         self.ev = ev
+        errorStyle = false
+    }
+
+    init(_ ev: Evaluator, errorStyle: Bool) {
+        self.ev = ev
+        self.errorStyle = errorStyle
     }
 
     public func print(_ v: Value) -> String {
@@ -17,13 +30,15 @@ public struct ValuePrinter {
         return String(decoding: out.buffer, as: UTF8.self)
     }
 
-    /// A short form for error messages.
+    /// The form for error messages.
     public func brief(_ v: Value) -> String {
-        switch v {
-        case .attrs(let a): return a.count == 0 ? "{ }" : "{ … }"
-        case .list(let l): return l.count == 0 ? "[ ]" : "[ … ]"
-        default: return print(v)
-        }
+        ValuePrinter(ev, errorStyle: true).print(v)
+    }
+
+    static let maxDepth = 10, maxItems = 10, maxStringLength = 1024
+
+    func elided(_ n: Int, _ one: String, _ many: String, _ out: ByteBuffer) {
+        out.append(contentsOf: "«\(n) \(n == 1 ? one : many) elided»".utf8)
     }
 
     func write(_ v: Value, _ out: ByteBuffer, _ seen: inout Set<ObjectIdentifier>, depth: Int) {
@@ -33,30 +48,63 @@ public struct ValuePrinter {
         case .int(let i): ASTPrinter.writeInt(i, out)
         case .bigInt(let b): out.append(contentsOf: b.decimalUTF8)
         case .float(let d): ASTPrinter.writeFloat(d, out)
-        case .string(let s): ASTPrinter.writeString(s.bytes, out)
-        case .path(let p): out.append(contentsOf: p.bytes)
-        case .lambda: out.append("<LAMBDA>")
-        case .primop: out.append("<PRIMOP>")
-        case .primopApp: out.append("<PRIMOP-APP>")
-        case .thunk(let t):
-            if t.state == .done {
-                write(t.value, out, &seen, depth: depth)
+        case .string(let s):
+            if errorStyle && s.bytes.count > ValuePrinter.maxStringLength {
+                ASTPrinter.writeString(Array(s.bytes.prefix(ValuePrinter.maxStringLength)), out)
+                out.append(32)
+                elided(s.bytes.count - ValuePrinter.maxStringLength, "byte", "bytes", out)
             } else {
-                out.append("«thunk»")
+                ASTPrinter.writeString(s.bytes, out)
+            }
+        case .path(let p): out.append(contentsOf: p.bytes)
+        case .lambda(let c):
+            if errorStyle {
+                var text = "«lambda"
+                if let name = c.lambda.name { text += " " + ev.symbols[name] }
+                if !c.lambda.pos.isNone { text += " @ " + ev.describe(c.lambda.pos) }
+                out.append(contentsOf: (text + "»").utf8)
+            } else {
+                out.append("<LAMBDA>")
+            }
+        case .primop(let p):
+            if errorStyle { out.append(contentsOf: "«primop \(p.displayName)»".utf8) } else { out.append("<PRIMOP>") }
+        case .primopApp(let app):
+            if errorStyle {
+                out.append(contentsOf: "«partially applied primop \(app.primop.displayName)»".utf8)
+            } else {
+                out.append("<PRIMOP-APP>")
+            }
+        case .thunk(let t):
+            switch t.state {
+            case .done: write(t.value, out, &seen, depth: depth)
+            case .blackhole: out.append("«potential infinite recursion»")
+            case .pending: out.append("«thunk»")
             }
         case .list(let l):
             guard seen.insert(ObjectIdentifier(l)).inserted else { out.append("«repeated»"); return }
+            if errorStyle && depth >= ValuePrinter.maxDepth { out.append("[ ... ]"); return }
             out.append("[ ")
-            for e in l.elements {
+            for (k, e) in l.elements.enumerated() {
+                if errorStyle && k == ValuePrinter.maxItems {
+                    elided(l.count - k, "item", "items", out)
+                    out.append(32)
+                    break
+                }
                 write(e, out, &seen, depth: depth + 1)
                 out.append(32)
             }
             out.append(93)
         case .attrs(let a):
             guard seen.insert(ObjectIdentifier(a)).inserted else { out.append("«repeated»"); return }
+            if errorStyle && depth >= ValuePrinter.maxDepth { out.append("{ ... }"); return }
             out.append("{ ")
             let sorted = a.attrs.sorted { ev.symbols.lexicographicallyPrecedes($0.name, $1.name) }
-            for attr in sorted {
+            for (k, attr) in sorted.enumerated() {
+                if errorStyle && k == ValuePrinter.maxItems {
+                    elided(sorted.count - k, "attribute", "attributes", out)
+                    out.append(32)
+                    break
+                }
                 ASTPrinter.writeIdentifier(ev.symbols.bytes(attr.name), out)
                 out.append(" = ")
                 write(attr.value, out, &seen, depth: depth + 1)
@@ -65,4 +113,9 @@ public struct ValuePrinter {
             out.append(125)
         }
     }
+}
+
+extension PrimOp {
+    /// The name users know (`map`, `length`): without the `__` of globals.
+    var displayName: String { name.hasPrefix("__") ? String(name.dropFirst(2)) : name }
 }

@@ -122,7 +122,7 @@ enum Builtins {
                 .string(NixString(try ev.force(a[0], pos).typeName))
             },
             PrimOp("__length", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
-                .int(Int64(try ev.forceList(a[0], pos, "while evaluating the first argument passed to builtins.length").count))
+                .int(Int64(try ev.forceList(a[0], .none, "while evaluating the first argument passed to builtins.length").count))
             },
         ]
     }
