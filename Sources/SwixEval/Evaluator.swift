@@ -170,11 +170,12 @@ public final class Evaluator {
 
     /// Applies a function value to one (lazy) argument.
     public func call(_ f: Value, _ arg: Value, _ pos: Pos) throws(EvalError) -> Value {
-        callDepth += 1
-        defer { callDepth -= 1 }
+        // Depths 0…maxCallDepth may start a call (checked before counting it, as CppNix).
         if callDepth > maxCallDepth {
             throw EvalError("stack overflow; max-call-depth exceeded", at: pos, kind: .stackOverflow)
         }
+        callDepth += 1
+        defer { callDepth -= 1 }
         guard stack.hasRoom() else {
             throw EvalError("stack overflow; max-call-depth exceeded", at: pos, kind: .stackOverflow)
         }

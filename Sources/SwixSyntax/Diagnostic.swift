@@ -101,18 +101,44 @@ public enum DiagnosticRenderer {
         // few (a frame with a position counts twice).
         var count = 0
         var truncated = false
-        for frame in d.traces.reversed() where !frame.message.isEmpty {
-            if !showTrace && count > 3 {
-                truncated = true
-                break
-            }
-            count += 1
+        // Frames seen since the last "duplicate frames omitted" note, and the
+        // repeats waiting to be printed or summarised.
+        var seen = Set<String>()
+        var skipped: [TraceFrame] = []
+        func printFrame(_ frame: TraceFrame) {
             body.append("")
             body.append("… " + frame.message)
             let loc = location(positions.resolve(frame.pos), indent: "  ")
             if !loc.isEmpty { count += 1 }
             body.append(contentsOf: loc)
         }
+        func flushSkipped() {
+            if skipped.isEmpty { return }
+            if skipped.count <= 5 {
+                for f in skipped { printFrame(f) }
+            } else {
+                body.append("")
+                body.append("(\(skipped.count) duplicate frames omitted)")
+                seen.removeAll()
+            }
+            skipped.removeAll()
+        }
+        for frame in d.traces.reversed() where !frame.message.isEmpty {
+            if !showTrace && count > 3 {
+                truncated = true
+                break
+            }
+            let key = "\(frame.pos.raw)\u{0}\(frame.message)"
+            if seen.contains(key) {
+                skipped.append(frame)
+                continue
+            }
+            seen.insert(key)
+            flushSkipped()
+            count += 1
+            printFrame(frame)
+        }
+        flushSkipped()
         if truncated {
             body.append("")
             body.append("(stack trace truncated; use '--show-trace' to show the full, detailed trace)")
