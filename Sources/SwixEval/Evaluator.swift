@@ -205,8 +205,9 @@ public final class Evaluator {
         do {
             return try p.body(self, args, pos)
         } catch {
-            let name = p.name.hasPrefix("__") ? String(p.name.dropFirst(2)) : p.name
-            throw error.addTrace("while calling the '\(name)' builtin", at: pos)
+            // addErrorContext adds its own frame instead (CppNix: addTrace = false).
+            if p.name == "__addErrorContext" { throw error }
+            throw error.addTrace("while calling the '\(p.displayName)' builtin", at: pos)
         }
     }
 

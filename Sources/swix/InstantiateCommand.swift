@@ -40,6 +40,15 @@ final class InstantiateCommand {
             console.write("nix-instantiate (swix) \(swixVersion)\n")
             return 0
         }
+        // The debugging builtins (trace, traceVerbose, warn) write through the console.
+        DebugSettings.sink = { [console] text in console.error(text) }
+        if options.traceVerbose { DebugSettings.traceVerbose = true }
+        if options.abortOnWarn { DebugSettings.abortOnWarn = true }
+        for (name, value) in options.options {
+            let on = value == "true" || value == "1" || value == "yes"
+            if name == "trace-verbose" { DebugSettings.traceVerbose = on }
+            if name == "abort-on-warn" { DebugSettings.abortOnWarn = on }
+        }
         do {
             switch options.mode {
             case .parse:

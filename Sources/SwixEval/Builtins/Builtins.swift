@@ -33,27 +33,36 @@ enum Builtins {
     }
 
     /// Every family of primops (one file each in this folder).
-    static var families: [() -> [PrimOp]] { [arithmetic, control, types, paths, attrsets] }
+    static var families: [() -> [PrimOp]] { [arithmetic, control, types, paths, attrsets, debug] }
 
     /// Constants other than true/false/null (families that need the evaluator).
     static func constants(_ ev: Evaluator) -> [(String, Value)] {
-        [("__nixPath", .thunk(Thunk(node: NixPathNode(), env: Env(parent: nil, size: 0))))]
+        [("__nixPath", .thunk(Thunk(node: NixPathNode(), env: Env(parent: nil, size: 0))))] + debugConstants()
     }
 
     static func arithmetic() -> [PrimOp] {
         func numeric(_ name: String, _ what: String,
                      _ ints: @escaping (NixInt, NixInt) throws(NixArithmeticError) -> NixInt,
                      _ floats: @escaping (Double, Double) -> Double) -> PrimOp {
-            PrimOp(name, arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            let firstContext = "while evaluating the first argument passed to builtins.\(what)"
+            let secondContext = "while evaluating the second argument passed to builtins.\(what)"
+            return PrimOp(name, arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
                 let x = try ev.force(a[0], pos), y = try ev.force(a[1], pos)
                 switch (x, y) {
                 case (.float, _), (_, .float):
                     let p = try ev.toDouble(x, pos), q = try ev.toDouble(y, pos)
                     if name == "__div" && q == 0 { throw EvalError("division by zero", at: pos) }
                     return .float(floats(p, q))
+                case (.int(let p), .int(let q)):
+                    // The common case, without building error contexts.
+                    do {
+                        return Evaluator.value(try ints(.small(p), .small(q)))
+                    } catch {
+                        throw EvalError("division by zero", at: pos)
+                    }
                 default:
-                    let p = try ev.forceInt(x, pos, "while evaluating the first argument passed to builtins.\(what)")
-                    let q = try ev.forceInt(y, pos, "while evaluating the second argument passed to builtins.\(what)")
+                    let p = try ev.forceInt(x, pos, firstContext)
+                    let q = try ev.forceInt(y, pos, secondContext)
                     do {
                         return Evaluator.value(try ints(p, q))
                     } catch {
@@ -75,17 +84,6 @@ enum Builtins {
 
     static func control() -> [PrimOp] {
         [
-            PrimOp("throw", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
-                let msg = try ev.coerceToString(a[0], pos, "while evaluating the error message passed to builtins.throw",
-                                                interpolation: false)
-                throw EvalError(String(decoding: msg.0, as: UTF8.self), at: .none, kind: .thrown)
-            },
-            PrimOp("abort", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
-                let msg = try ev.coerceToString(a[0], pos, "while evaluating the error message passed to builtins.abort",
-                                                interpolation: false)
-                throw EvalError("evaluation aborted with the following error message: '\(String(decoding: msg.0, as: UTF8.self))'",
-                                at: .none, kind: .aborted)
-            },
             PrimOp("__seq", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
                 _ = try ev.force(a[0], pos)
                 return try ev.force(a[1], pos)
