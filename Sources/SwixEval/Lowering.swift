@@ -103,6 +103,20 @@ struct Lowering {
         case .lambda(let l):
             return try lowerLambda(l, scope)
         case .call(let fn, let args):
+            if args.count == 2, case .variable(let name) = tree.view(fn),
+               let constant = try resolve(name, scope, .none) as? ConstantNode, case .primop(let p) = constant.value {
+                let op: ArithmeticNode.Op?
+                switch p.name {
+                case "__sub": op = .sub
+                case "__mul": op = .mul
+                case "__div": op = .div
+                case "__lessThan": op = .lessThan
+                default: op = nil
+                }
+                if let op {
+                    return ArithmeticNode(op: op, primop: p, lhs: try lower(args[0], scope), rhs: try lower(args[1], scope), pos: pos)
+                }
+            }
             var argNodes: [Node] = []
             for a in args { argNodes.append(try lower(a, scope)) }
             return CallNode(function: try lower(fn, scope), args: argNodes, pos: pos)

@@ -81,6 +81,7 @@ public struct ValuePrinter {
             case .pending: out.append("«thunk»")
             }
         case .list(let l):
+            if l.count == 0 { out.append("[ ]"); return }
             guard seen.insert(ObjectIdentifier(l)).inserted else { out.append("«repeated»"); return }
             if errorStyle && depth >= ValuePrinter.maxDepth { out.append("[ ... ]"); return }
             out.append("[ ")
@@ -95,6 +96,7 @@ public struct ValuePrinter {
             }
             out.append(93)
         case .attrs(let a):
+            if a.count == 0 { out.append("{ }"); return }
             guard seen.insert(ObjectIdentifier(a)).inserted else { out.append("«repeated»"); return }
             if errorStyle && depth >= ValuePrinter.maxDepth { out.append("{ ... }"); return }
             out.append("{ ")

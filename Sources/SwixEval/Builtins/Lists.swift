@@ -7,11 +7,12 @@ import SwixSyntax
 /// Laziness follows CppNix: `map`, `genList` and `zipAttrsWith` build their results
 /// from unevaluated applications (`ListApplyNode` thunks); the others call the
 /// function at once. Functions are called without a call-site position, as CppNix's
-/// primops call them with `noPos`.
+/// primops call them with `noPos`. (`Evaluator.callPrimOp` adds the
+/// `while calling the 'NAME' builtin` frame.)
 extension Builtins {
     static func lists() -> [PrimOp] {
         [
-            listPrimOp("map", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("map", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
                 let list = try ListOps.list(ev, a[1], "while evaluating the second argument passed to builtins.map")
                 if list.count == 0 { return .list(list) }
                 let f = try ListOps.function(ev, a[0], "while evaluating the first argument passed to builtins.map")
@@ -24,7 +25,7 @@ extension Builtins {
                 return .list(NixList(out))
             },
 
-            listPrimOp("__filter", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__filter", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
                 let list = try ListOps.list(ev, a[1], "while evaluating the second argument passed to builtins.filter")
                 if list.count == 0 { return .list(list) }
                 let f = try ListOps.function(ev, a[0], "while evaluating the first argument passed to builtins.filter")
@@ -38,7 +39,7 @@ extension Builtins {
                 return out.count == list.count ? .list(list) : .list(NixList(out))
             },
 
-            listPrimOp("__foldl'", arity: 3) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__foldl'", arity: 3) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
                 let op = try ListOps.function(ev, a[0], "while evaluating the first argument passed to builtins.foldlStrict")
                 let list = try ListOps.list(ev, a[2], "while evaluating the third argument passed to builtins.foldlStrict")
                 if list.count == 0 { return try ev.force(a[1], .none) }
@@ -52,7 +53,7 @@ extension Builtins {
                 return try ev.force(acc, .none)
             },
 
-            listPrimOp("__genList", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__genList", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
                 let n = try ListOps.int(ev, a[1], "while evaluating the second argument passed to builtins.genList")
                 guard case .small(let len) = n, len >= 0, len <= Int64(Int32.max) else {
                     throw EvalError("cannot create list of size \(n.description)")
@@ -68,7 +69,7 @@ extension Builtins {
                 return .list(NixList(out))
             },
 
-            listPrimOp("__elemAt", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__elemAt", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
                 let n = try ListOps.int(ev, a[1], "while evaluating the second argument passed to 'builtins.elemAt'")
                 let list = try ListOps.list(ev, a[0], "while evaluating the first argument passed to 'builtins.elemAt'")
                 guard case .small(let i) = n, i >= 0, i < Int64(list.count) else {
@@ -77,20 +78,20 @@ extension Builtins {
                 return try ev.force(list.elements[Int(i)], .none)
             },
 
-            listPrimOp("__head", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__head", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
                 let list = try ListOps.list(ev, a[0], "while evaluating the first argument passed to 'builtins.head'")
                 guard let first = list.elements.first else { throw EvalError("'builtins.head' called on an empty list") }
                 return try ev.force(first, .none)
             },
 
-            listPrimOp("__tail", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__tail", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
                 let list = try ListOps.list(ev, a[0], "while evaluating the first argument passed to 'builtins.tail'")
                 if list.count == 0 { throw EvalError("'builtins.tail' called on an empty list") }
                 if list.count == 1 { return .list(.empty) }
                 return .list(NixList(Array(list.elements[1...])))
             },
 
-            listPrimOp("__concatLists", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__concatLists", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
                 let outer = try ListOps.list(ev, a[0], "while evaluating the first argument passed to builtins.concatLists")
                 var lists: [NixList] = []
                 lists.reserveCapacity(outer.count)
@@ -100,7 +101,7 @@ extension Builtins {
                 return ListOps.concatenate(lists)
             },
 
-            listPrimOp("__concatMap", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__concatMap", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
                 let f = try ListOps.function(ev, a[0], "while evaluating the first argument passed to builtins.concatMap")
                 let list = try ListOps.list(ev, a[1], "while evaluating the second argument passed to builtins.concatMap")
                 var lists: [NixList] = []
@@ -115,21 +116,21 @@ extension Builtins {
                 return ListOps.concatenate(lists)
             },
 
-            listPrimOp("__all", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__all", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
                 try ListOps.anyOrAll(ev, a, any: false)
             },
 
-            listPrimOp("__any", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__any", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
                 try ListOps.anyOrAll(ev, a, any: true)
             },
 
-            listPrimOp("__elem", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__elem", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
                 let list = try ListOps.list(ev, a[1], "while evaluating the second argument passed to builtins.elem")
                 for x in list.elements where try ev.equal(a[0], x, .none) { return .bool(true) }
                 return .bool(false)
             },
 
-            listPrimOp("__sort", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__sort", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
                 let list = try ListOps.list(ev, a[1], "while evaluating the second argument passed to builtins.sort")
                 if list.count == 0 { return .list(list) }
                 let f = try ListOps.function(ev, a[0], "while evaluating the first argument passed to builtins.sort")
@@ -151,7 +152,7 @@ extension Builtins {
                 return .list(NixList(items))
             },
 
-            listPrimOp("__partition", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__partition", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
                 let f = try ListOps.function(ev, a[0], "while evaluating the first argument passed to builtins.partition")
                 let list = try ListOps.list(ev, a[1], "while evaluating the second argument passed to builtins.partition")
                 var right: [Value] = [], wrong: [Value] = []
@@ -170,7 +171,7 @@ extension Builtins {
                 ]))
             },
 
-            listPrimOp("__groupBy", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__groupBy", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
                 let f = try ListOps.function(ev, a[0], "while evaluating the first argument passed to builtins.groupBy")
                 let list = try ListOps.list(ev, a[1], "while evaluating the second argument passed to builtins.groupBy")
                 var groupOf: [Symbol: Int] = [:]
@@ -198,7 +199,7 @@ extension Builtins {
                 return .attrs(Attrs(sorted: attrs))
             },
 
-            listPrimOp("__listToAttrs", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__listToAttrs", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
                 let list = try ListOps.list(ev, a[0], "while evaluating the argument passed to builtins.listToAttrs")
                 let sName = ev.symbols.intern("name"), sValue = ev.symbols.intern("value")
                 // First every name (CppNix's order of evaluation), then the values of
@@ -228,7 +229,7 @@ extension Builtins {
                 return .attrs(Attrs(sorted: out))
             },
 
-            listPrimOp("__zipAttrsWith", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__zipAttrsWith", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
                 let f = try ListOps.function(ev, a[0], "while evaluating the first argument passed to builtins.zipAttrsWith")
                 let list = try ListOps.list(ev, a[1], "while evaluating the second argument passed to builtins.zipAttrsWith")
                 var sets: [Attrs] = []
@@ -263,31 +264,18 @@ extension Builtins {
                 return .attrs(Attrs(sorted: out))
             },
 
-            listPrimOp("__genericClosure", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__genericClosure", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
                 try ListOps.genericClosure(ev, a[0])
             },
         ]
-    }
-
-    /// A primop whose errors get CppNix's `while calling the 'NAME' builtin` frame.
-    private static func listPrimOp(_ name: String, arity: Int,
-                                   _ body: @escaping (Evaluator, [Value], Pos) throws(EvalError) -> Value) -> PrimOp {
-        let frame = "while calling the '\(name.hasPrefix("__") ? String(name.dropFirst(2)) : name)' builtin"
-        return PrimOp(name, arity: arity) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
-            do throws(EvalError) {
-                return try body(ev, a, pos)
-            } catch {
-                throw error.addTrace(frame, at: pos)
-            }
-        }
     }
 }
 
 // MARK: - Lazy applications
 
-/// `f x`, unevaluated: the elements of `map` and `genList`. Forced like CppNix's
+/// `f x`, unevaluated: the elements of `map` and `genList`. Called like CppNix's
 /// application values: at the function's position (`determinePos`), so an error in
-/// a lambda's body gets the `from call site` frame.
+/// a lambda's body gets `from call site` there (with --show-trace).
 private final class ListApplyNode: Node {
     let function: Value
     let argument: Value
@@ -334,17 +322,11 @@ private enum ListOps {
         return fallback
     }
 
-    /// Calls `f x` as CppNix's `callFunction(f, x, pos)` does: a lambda whose body
-    /// fails gets `from call site` (unless the core already added it).
+    /// Calls `f x` for an application thunk. CppNix forces those at the function's
+    /// position, so a failing lambda gets `from call site` there (with --show-trace).
+    @inline(__always)
     static func apply(_ ev: Evaluator, _ f: Value, _ x: Value, _ pos: Pos) throws(EvalError) -> Value {
-        do throws(EvalError) {
-            return try ev.call(f, x, pos)
-        } catch {
-            if case .lambda = f, !pos.isNone, error.traces.last?.message != "from call site" {
-                error.addTrace("from call site", at: pos)
-            }
-            throw error
-        }
+        try ev.call(f, x, pos)
     }
 
     // MARK: Forcing with CppNix's contexts
@@ -474,12 +456,15 @@ private enum ListOps {
     }
 
     static func anyOrAll(_ ev: Evaluator, _ a: [Value], any: Bool) throws(EvalError) -> Value {
-        let name = any ? "any" : "all"
-        let f = try function(ev, a[0], "while evaluating the first argument passed to builtins.\(name)")
-        let list = try list(ev, a[1], "while evaluating the second argument passed to builtins.\(name)")
+        let f = try function(ev, a[0], any ? "while evaluating the first argument passed to builtins.any"
+                                           : "while evaluating the first argument passed to builtins.all")
+        let list = try list(ev, a[1], any ? "while evaluating the second argument passed to builtins.any"
+                                          : "while evaluating the second argument passed to builtins.all")
+        let resultContext = any ? "while evaluating the return value of the function passed to builtins.any"
+                                : "while evaluating the return value of the function passed to builtins.all"
         for x in list.elements {
             let r = try ev.call(f, x, .none)
-            if try bool(ev, r, "while evaluating the return value of the function passed to builtins.\(name)") == any {
+            if try bool(ev, r, resultContext) == any {
                 return .bool(any)
             }
         }
