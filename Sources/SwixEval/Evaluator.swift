@@ -125,15 +125,40 @@ public final class Evaluator {
         return b
     }
 
-    func evalBool(_ node: Node, _ env: Env, _ context: String, tracePos: Pos = .none) throws(EvalError) -> Bool {
+    /// Evaluates a condition (CppNix's `evalBool`): any error while evaluating it,
+    /// and a non-Boolean result, get `context` as a frame at the expression.
+    func evalBool(_ node: Node, _ env: Env, _ context: String) throws(EvalError) -> Bool {
         let v: Value
         do {
             v = try node.eval(self, env)
         } catch {
-            throw tracePos.isNone ? error : error.addTrace(context, at: tracePos)
+            throw error.addTrace(context, at: node.pos)
         }
-        guard case .bool(let b) = v else { throw typeError("a Boolean", v, node.pos).addTrace(context, at: tracePos) }
+        guard case .bool(let b) = v else { throw typeError("a Boolean", v, node.pos).addTrace(context, at: node.pos) }
         return b
+    }
+
+    /// Evaluates to a set (CppNix's `evalAttrs`): errors, and a result that is no
+    /// set, get `context` as a frame at the expression.
+    func evalAttrs(_ node: Node, _ env: Env, _ context: String) throws(EvalError) -> Attrs {
+        let v: Value
+        do {
+            v = try node.eval(self, env)
+        } catch {
+            throw error.addTrace(context, at: node.pos)
+        }
+        guard case .attrs(let a) = v else { throw typeError("a set", v, .none).addTrace(context, at: node.pos) }
+        return a
+    }
+
+    /// Evaluates an operand, giving any error `context` as a frame at the expression.
+    @inline(__always)
+    func eval(_ node: Node, _ env: Env, _ context: String) throws(EvalError) -> Value {
+        do {
+            return try node.eval(self, env)
+        } catch {
+            throw error.addTrace(context, at: node.pos)
+        }
     }
 
     public func forceString(_ v: Value, _ pos: Pos, _ context: String) throws(EvalError) -> NixString {

@@ -128,7 +128,7 @@ final class AssertNode: Node {
     }
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
         let context = "while evaluating the condition of the assertion '\(text)'"
-        let ok = try ev.evalBool(cond, env, context, tracePos: pos)
+        let ok = try ev.evalBool(cond, env, "in the condition of the assert statement")
         if !ok {
             // `assert a == b` explains the difference.
             if let eq = cond as? BinaryNode, eq.op == .eq {
@@ -152,7 +152,7 @@ final class NotNode: Node {
         super.init(pos: pos)
     }
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
-        .bool(!(try ev.evalBool(operand, env, "in the argument of the not operator")))
+        .bool(!(try ev.evalBool(operand, env, "in the argument of '!'")))
     }
 }
 
@@ -169,26 +169,30 @@ final class BinaryNode: Node {
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
         switch op {
         case .eq, .neq:
-            let a = try lhs.eval(ev, env)
-            let b = try rhs.eval(ev, env)
+            let sym = op == .eq ? "==" : "!="
+            let a = try ev.eval(lhs, env, "in the left operand of '\(sym)'")
+            let b = try ev.eval(rhs, env, "in the right operand of '\(sym)'")
             let equal = try ev.equal(a, b, pos)
             return .bool(op == .eq ? equal : !equal)
         case .and:
-            if !(try ev.evalBool(lhs, env, "in the left operand of the AND (&&) operator")) { return .bool(false) }
-            return .bool(try ev.evalBool(rhs, env, "in the right operand of the AND (&&) operator"))
+            if !(try ev.evalBool(lhs, env, "in the left operand of '&&'")) { return .bool(false) }
+            return .bool(try ev.evalBool(rhs, env, "in the right operand of '&&'"))
         case .or:
-            if try ev.evalBool(lhs, env, "in the left operand of the OR (||) operator") { return .bool(true) }
-            return .bool(try ev.evalBool(rhs, env, "in the right operand of the OR (||) operator"))
+            if try ev.evalBool(lhs, env, "in the left operand of '||'") { return .bool(true) }
+            return .bool(try ev.evalBool(rhs, env, "in the right operand of '||'"))
         case .impl:
-            if !(try ev.evalBool(lhs, env, "in the left operand of the IMPL (->) operator")) { return .bool(true) }
-            return .bool(try ev.evalBool(rhs, env, "in the right operand of the IMPL (->) operator"))
+            if !(try ev.evalBool(lhs, env, "in the left operand of '->'")) { return .bool(true) }
+            return .bool(try ev.evalBool(rhs, env, "in the right operand of '->'"))
         case .update:
-            let a = try ev.forceAttrs(try lhs.eval(ev, env), pos, "in the left operand of the update (//) operator")
-            let b = try ev.forceAttrs(try rhs.eval(ev, env), pos, "in the right operand of the update (//) operator")
+            // The right operand first, as CppNix's update queue does.
+            let b = try ev.evalAttrs(rhs, env, "in the right operand of '//'")
+            let a = try ev.evalAttrs(lhs, env, "in the left operand of '//'")
             return .attrs(a.updated(with: b))
         case .concatLists:
-            let a = try ev.forceList(try lhs.eval(ev, env), pos, "in the left operand of the list concatenation operator")
-            let b = try ev.forceList(try rhs.eval(ev, env), pos, "in the right operand of the list concatenation operator")
+            let av = try ev.eval(lhs, env, "in the left operand of '++'")
+            let bv = try ev.eval(rhs, env, "in the right operand of '++'")
+            let a = try ev.forceList(av, pos, "while evaluating one of the elements to concatenate")
+            let b = try ev.forceList(bv, pos, "while evaluating one of the elements to concatenate")
             if a.count == 0 { return .list(b) }
             if b.count == 0 { return .list(a) }
             return .list(NixList(a.elements + b.elements))

@@ -241,7 +241,7 @@ final class HasAttrNode: Node {
         super.init(pos: pos)
     }
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
-        var v = try target.eval(ev, env)
+        var v = try ev.eval(target, env, "in the argument of '?'")
         for (k, element) in path.enumerated() {
             let name = try ev.symbol(of: element, env)
             guard case .attrs(let attrs) = v, let next = attrs.get(name) else { return .bool(false) }

@@ -81,34 +81,58 @@ final class ConcatNode: Node {
     }
 
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
-        let first = try parts[0].eval(ev, env)
-        // `+` on numbers.
-        if !forceString, parts.count == 2 {
-            switch first {
-            case .int, .bigInt, .float:
-                let second = try parts[1].eval(ev, env)
-                return try ev.add(first, second, pos)
-            default:
-                break
-            }
-        }
+        // As CppNix's ExprConcatStrings: the first operand of `+` decides whether
+        // this adds numbers, joins a path, or builds a string.
+        enum Kind { case int, float, path, string }
+        var kind = Kind.string
+        var intSum: Int64 = 0
+        var bigSum: NixInt?
+        var floatSum = 0.0
         var bytes: [UInt8] = []
         var context = StringContext.empty
-        let isPath: Bool
-        if !forceString, case .path(let p) = first {
-            isPath = true
-            bytes = p.bytes
-        } else {
-            isPath = false
-            let (b, c) = try ev.coerceToString(first, partPositions[0], "while evaluating a path segment",
-                                               interpolation: true)
-            bytes = b
-            context = c
-        }
-        for (k, part) in parts.enumerated().dropFirst() {
-            let v = try part.eval(ev, env)
+        for (k, part) in parts.enumerated() {
+            let v: Value
+            do throws(EvalError) {
+                v = try part.eval(ev, env)
+            } catch {
+                throw error.addTrace("in an operand of '+'", at: part.pos)
+            }
             let partPos = partPositions[k]
-            if isPath {
+            if k == 0 && !forceString {
+                switch v {
+                case .int(let i): kind = .int; intSum = i; continue
+                case .bigInt(let b): kind = .int; bigSum = NixInt(b); continue
+                case .float(let d): kind = .float; floatSum = d; continue
+                case .path(let p): kind = .path; bytes = p.bytes; continue
+                default: kind = .string
+                }
+            }
+            switch kind {
+            case .int:
+                switch v {
+                case .int(let i):
+                    if bigSum == nil {
+                        let (r, o) = intSum.addingReportingOverflow(i)
+                        if !o { intSum = r; continue }
+                        bigSum = .small(intSum)
+                    }
+                    bigSum = NixInteger.add(bigSum!, .small(i))
+                case .bigInt(let b):
+                    bigSum = NixInteger.add(bigSum ?? .small(intSum), NixInt(b))
+                case .float(let d):
+                    kind = .float
+                    floatSum = (bigSum?.doubleValue ?? Double(intSum)) + d
+                default:
+                    throw EvalError("cannot add \(v.typeDescription) to an integer", at: partPos)
+                }
+            case .float:
+                switch v {
+                case .int(let i): floatSum += Double(i)
+                case .bigInt(let b): floatSum += b.doubleValue
+                case .float(let d): floatSum += d
+                default: throw EvalError("cannot add \(v.typeDescription) to a float", at: partPos)
+                }
+            case .path:
                 if case .path(let p) = v {
                     bytes.append(contentsOf: p.bytes)
                     continue
@@ -118,16 +142,18 @@ final class ConcatNode: Node {
                     throw EvalError("a string that refers to a store path cannot be appended to a path", at: pos)
                 }
                 bytes.append(contentsOf: b)
-            } else {
+            case .string:
                 let (b, c) = try ev.coerceToString(v, partPos, "while evaluating a path segment", interpolation: true)
                 bytes.append(contentsOf: b)
                 context = context.union(c)
             }
         }
-        if isPath {
-            return .path(NixPath(SwixSyntax.Parser.canonicalize(bytes[...], trailingSlash: false)))
+        switch kind {
+        case .int: return bigSum.map { Evaluator.value($0) } ?? .int(intSum)
+        case .float: return .float(floatSum)
+        case .path: return .path(NixPath(SwixSyntax.Parser.canonicalize(bytes[...], trailingSlash: false)))
+        case .string: return .string(NixString(bytes, context: context))
         }
-        return .string(NixString(bytes, context: context))
     }
 }
 
