@@ -9,19 +9,31 @@ import SwixSyntax
 /// looked up through the chain of `with` environments at run time.
 public final class Env {
     let parent: Env?
-    var slots: ContiguousArray<Value>
     let isWith: Bool
+    let count: Int
+    /// The slots, allocated with the environment's size (no generic array
+    /// machinery on the hot path: `ContiguousArray` cost a metadata lookup per call).
+    let slots: UnsafeMutablePointer<Value>
 
     init(parent: Env?, size: Int) {
         self.parent = parent
-        slots = ContiguousArray(repeating: .null, count: size)
         isWith = false
+        count = size
+        slots = .allocate(capacity: Swift.max(size, 1))
+        slots.initialize(repeating: .null, count: size)
     }
 
     init(parent: Env?, with attrs: Value) {
         self.parent = parent
-        slots = [attrs]
         isWith = true
+        count = 1
+        slots = .allocate(capacity: 1)
+        slots.initialize(to: attrs)
+    }
+
+    deinit {
+        slots.deinitialize(count: count)
+        slots.deallocate()
     }
 
     @inline(__always)

@@ -1,0 +1,206 @@
+import SwixStore
+
+/// Bytewise order, the order `std::string` and `std::set<std::string>` keep in CppNix
+/// (environment variables, output names, store paths in a `.drv`).
+@inline(__always)
+func bytewiseLess(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    a.lexicographicallyPrecedes(b)
+}
+
+/// A store derivation: what `derivationStrict` writes as `NAME.drv` (CppNix's
+/// `Derivation`), with the ATerm serialisation and the "hash modulo" that input-addressed
+/// output paths are computed from.
+///
+/// Everything a `.drv` holds is kept sorted the way CppNix's `std::map`/`std::set` keep it
+/// (bytewise), so `unparse` writes the fields in order.
+struct StoreDerivation {
+    /// How one output's path is determined.
+    enum Output {
+        /// Input-addressed: the path comes from the hash modulo of the derivation.
+        case inputAddressed(path: String)
+        /// Fixed-output: the path comes from the expected content hash.
+        case fixed(method: ContentAddressMethod, hash: Hash, path: String)
+        /// Input-addressed, path not computed yet (while hashing the masked derivation).
+        case deferred
+
+        /// `r:sha256`, `sha256` (`FixedOutputHash::printMethodAlgo`).
+        static func methodAlgo(_ method: ContentAddressMethod, _ hash: Hash) -> String {
+            let prefix: String
+            switch method {
+            case .flat: prefix = ""
+            case .recursive: prefix = "r:"
+            case .text: prefix = "text:"
+            }
+            return prefix + hash.algorithm.name
+        }
+    }
+
+    var name: String
+    /// Output name → output, sorted by name.
+    var outputs: [(name: [UInt8], output: Output)] = []
+    /// `.drv` path → output names it needs, both sorted.
+    var inputDrvs: [(path: String, outputs: [[UInt8]])] = []
+    /// Sorted store paths.
+    var inputSrcs: [String] = []
+    var platform: [UInt8] = []
+    var builder: [UInt8] = []
+    var args: [[UInt8]] = []
+    /// Sorted by key, keys unique.
+    var env: [(key: [UInt8], value: [UInt8])] = []
+
+    var isFixedOutput: Bool {
+        !outputs.isEmpty && outputs.allSatisfy { if case .fixed = $0.output { return true } else { return false } }
+    }
+
+    var outputNames: [[UInt8]] { outputs.map(\.name) }
+
+    /// The store paths a `.drv` file refers to: its sources and input derivations
+    /// (outputs are not references).
+    var references: [String] {
+        var refs = inputSrcs
+        refs.append(contentsOf: inputDrvs.map(\.path))
+        return refs.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
+    // MARK: ATerm
+
+    /// The `.drv` text (`Derivation::unparse`). With `maskOutputs`, output paths and the
+    /// environment variables named after outputs are written empty; `actualInputs`
+    /// replaces `inputDrvs` (hash modulo of each input → its outputs).
+    func unparse(store: StoreDirectory, maskOutputs: Bool,
+                 actualInputs: [(key: String, outputs: [[UInt8]])]? = nil) -> [UInt8] {
+        var s: [UInt8] = []
+        s.reserveCapacity(1024)
+        s.append(contentsOf: "Derive([".utf8)
+        for (k, o) in outputs.enumerated() {
+            if k > 0 { s.append(UInt8(ascii: ",")) }
+            s.append(UInt8(ascii: "("))
+            Self.writeUnquoted(&s, o.name)
+            switch o.output {
+            case .inputAddressed(let path):
+                s.append(UInt8(ascii: ",")); Self.writeUnquoted(&s, maskOutputs ? [] : Array(path.utf8))
+                s.append(UInt8(ascii: ",")); Self.writeUnquoted(&s, [])
+                s.append(UInt8(ascii: ",")); Self.writeUnquoted(&s, [])
+            case .fixed(let method, let hash, let path):
+                s.append(UInt8(ascii: ",")); Self.writeUnquoted(&s, maskOutputs ? [] : Array(path.utf8))
+                s.append(UInt8(ascii: ",")); Self.writeUnquoted(&s, Array(Output.methodAlgo(method, hash).utf8))
+                s.append(UInt8(ascii: ",")); Self.writeUnquoted(&s, Array(hash.base16.utf8))
+            case .deferred:
+                s.append(UInt8(ascii: ",")); Self.writeUnquoted(&s, [])
+                s.append(UInt8(ascii: ",")); Self.writeUnquoted(&s, [])
+                s.append(UInt8(ascii: ",")); Self.writeUnquoted(&s, [])
+            }
+            s.append(UInt8(ascii: ")"))
+        }
+        s.append(contentsOf: "],[".utf8)
+        let inputs = actualInputs ?? inputDrvs.map { (key: $0.path, outputs: $0.outputs) }
+        for (k, i) in inputs.enumerated() {
+            if k > 0 { s.append(UInt8(ascii: ",")) }
+            s.append(UInt8(ascii: "("))
+            Self.writeUnquoted(&s, Array(i.key.utf8))
+            s.append(UInt8(ascii: ","))
+            Self.writeUnquotedList(&s, i.outputs)
+            s.append(UInt8(ascii: ")"))
+        }
+        s.append(contentsOf: "],".utf8)
+        Self.writeUnquotedList(&s, inputSrcs.map { Array($0.utf8) })
+        s.append(UInt8(ascii: ",")); Self.writeUnquoted(&s, platform)
+        s.append(UInt8(ascii: ",")); Self.writeEscaped(&s, builder)
+        s.append(UInt8(ascii: ",")); s.append(UInt8(ascii: "["))
+        for (k, a) in args.enumerated() {
+            if k > 0 { s.append(UInt8(ascii: ",")) }
+            Self.writeEscaped(&s, a)
+        }
+        s.append(contentsOf: "],[".utf8)
+        for (k, e) in env.enumerated() {
+            if k > 0 { s.append(UInt8(ascii: ",")) }
+            s.append(UInt8(ascii: "("))
+            Self.writeEscaped(&s, e.key)
+            s.append(UInt8(ascii: ","))
+            let masked = maskOutputs && outputs.contains { $0.name == e.key }
+            Self.writeEscaped(&s, masked ? [] : e.value)
+            s.append(UInt8(ascii: ")"))
+        }
+        s.append(contentsOf: "])".utf8)
+        return s
+    }
+
+    /// `"…"` with `"`, `\`, newline, carriage return and tab escaped; every other byte
+    /// as is (`printString`).
+    static func writeEscaped(_ s: inout [UInt8], _ bytes: [UInt8]) {
+        s.append(UInt8(ascii: "\""))
+        for c in bytes {
+            switch c {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): s.append(UInt8(ascii: "\\")); s.append(c)
+            case 10: s.append(UInt8(ascii: "\\")); s.append(UInt8(ascii: "n"))
+            case 13: s.append(UInt8(ascii: "\\")); s.append(UInt8(ascii: "r"))
+            case 9: s.append(UInt8(ascii: "\\")); s.append(UInt8(ascii: "t"))
+            default: s.append(c)
+            }
+        }
+        s.append(UInt8(ascii: "\""))
+    }
+
+    /// `"…"` without escaping (`printUnquotedString`: store paths, output names, hashes).
+    static func writeUnquoted(_ s: inout [UInt8], _ bytes: [UInt8]) {
+        s.append(UInt8(ascii: "\""))
+        s.append(contentsOf: bytes)
+        s.append(UInt8(ascii: "\""))
+    }
+
+    static func writeUnquotedList(_ s: inout [UInt8], _ items: [[UInt8]]) {
+        s.append(UInt8(ascii: "["))
+        for (k, i) in items.enumerated() {
+            if k > 0 { s.append(UInt8(ascii: ",")) }
+            writeUnquoted(&s, i)
+        }
+        s.append(UInt8(ascii: "]"))
+    }
+}
+
+/// The hash modulo of a derivation, per output (CppNix's `DrvHash` of kind `Regular`:
+/// swix has no content-addressed or impure derivations, which need experimental
+/// features).
+struct DrvHashModulo {
+    var hashes: [(output: [UInt8], hash: Hash)]
+
+    func hash(for output: [UInt8]) -> Hash? {
+        hashes.first { $0.output == output }?.hash
+    }
+}
+
+extension StoreDerivation {
+    /// `hashDerivationModulo`: for a fixed-output derivation, a hash of its output's
+    /// content address and path (so that dependents do not change when only how it is
+    /// fetched changes); otherwise the SHA-256 of the ATerm with every input derivation
+    /// replaced by its own hash modulo. `inputHash` gives the hash modulo of an input
+    /// `.drv`.
+    func hashModulo(store: StoreDirectory, maskOutputs: Bool,
+                    inputHash: (String) throws(EvalError) -> DrvHashModulo) throws(EvalError) -> DrvHashModulo {
+        if isFixedOutput {
+            var hashes: [(output: [UInt8], hash: Hash)] = []
+            for o in outputs {
+                guard case .fixed(let method, let hash, let path) = o.output else { continue }
+                let text = "fixed:out:" + Output.methodAlgo(method, hash) + ":" + hash.base16 + ":" + path
+                hashes.append((o.name, Digest.hash(.sha256, string: text)))
+            }
+            return DrvHashModulo(hashes: hashes)
+        }
+        // Input derivations keyed by the hex of their hash modulo; a regular derivation
+        // has one hash for all outputs, so outputs of one input merge under one key.
+        var inputs: [String: [[UInt8]]] = [:]
+        for input in inputDrvs {
+            let res = try inputHash(input.path)
+            for output in input.outputs {
+                guard let h = res.hash(for: output) else {
+                    throw EvalError("derivation '\(input.path)' does not have an output named '\(String(decoding: output, as: UTF8.self))'")
+                }
+                inputs[h.base16, default: []].append(output)
+            }
+        }
+        let actual = inputs.map { (key: $0.key, outputs: Array(Set($0.value)).sorted(by: bytewiseLess)) }
+            .sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        let hash = Digest.hash(.sha256, unparse(store: store, maskOutputs: maskOutputs, actualInputs: actual))
+        return DrvHashModulo(hashes: outputs.map { ($0.name, hash) })
+    }
+}
