@@ -143,6 +143,13 @@ final class ConcatNode: Node {
                 }
                 bytes.append(contentsOf: b)
             case .string:
+                if case .path(let p) = v {
+                    // A path in a string is copied to the store (its store path is computed).
+                    let s = try ev.copyPathToStore(p.bytes, partPos)
+                    bytes.append(contentsOf: s.bytes)
+                    context = context.union(s.context)
+                    continue
+                }
                 let (b, c) = try ev.coerceToString(v, partPos, "while evaluating a path segment", interpolation: true)
                 bytes.append(contentsOf: b)
                 context = context.union(c)

@@ -33,11 +33,19 @@ enum Builtins {
     }
 
     /// Every family of primops (one file each in this folder).
-    static var families: [() -> [PrimOp]] { [arithmetic, control, types, paths, attrsets, debug, lists] }
+    static var families: [() -> [PrimOp]] { [arithmetic, control, types, paths, attrsets, debug, lists, derivations] }
 
     /// Constants other than true/false/null (families that need the evaluator).
     static func constants(_ ev: Evaluator) -> [(String, Value)] {
-        [("__nixPath", .thunk(Thunk(node: NixPathNode(), env: Env(parent: nil, size: 0))))] + debugConstants()
+        var all: [(String, Value)] = [("__nixPath", .thunk(Thunk(node: NixPathNode(), env: Env(parent: nil, size: 0))))]
+        all += debugConstants()
+        do {
+            all += try derivationConstants(ev)
+        } catch {
+            // Our own Nix source for `derivation` must always evaluate.
+            preconditionFailure("derivation: \(error.message)")
+        }
+        return all
     }
 
     static func arithmetic() -> [PrimOp] {

@@ -28,6 +28,8 @@ extension Builtins {
             },
             PrimOp("__readFile", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
                 let path = try ev.realisePath(a[0], pos, "while evaluating the first argument passed to builtins.readFile")
+                // Store objects this evaluation created (`.drv` files, `toFile`) are in memory.
+                if let stored = ev.storeFileContents(forPath: path) { return .string(NixString(stored)) }
                 guard let bytes = readWholeFile(path) else {
                     throw EvalError(fileErrorMessage(path, reading: true), at: pos)
                 }
