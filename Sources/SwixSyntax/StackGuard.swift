@@ -39,16 +39,14 @@ public struct StackGuard {
     }
 }
 
-/// Runs `body` on a thread with a large stack and waits for it. Deeply nested input
-/// (hundreds of thousands of levels) then parses and evaluates; past that limit the
-/// stack guard reports a clean error.
-public func runWithLargeStack<T>(stackSize: Int = 1 << 30, _ body: @escaping () -> T) -> T {
-    var result: T?
-    let task = ThreadTask { result = body() }
+/// Starts `task` on a new thread with a `stackSize`-byte stack; nil if no thread
+/// could be created (the caller then runs the work itself).
+func startThread(stackSize: Int, _ task: ThreadTask) -> pthread_t? {
     #if os(Linux)
     var attr = pthread_attr_t()
     pthread_attr_init(&attr)
     pthread_attr_setstacksize(&attr, stackSize)
+    defer { pthread_attr_destroy(&attr) }
     var thread = pthread_t()
     let context = Unmanaged.passRetained(task).toOpaque()
     let rc = pthread_create(&thread, &attr, { raw in
@@ -56,16 +54,27 @@ public func runWithLargeStack<T>(stackSize: Int = 1 << 30, _ body: @escaping () 
         task.run()
         return nil
     }, context)
-    pthread_attr_destroy(&attr)
     if rc != 0 {
         Unmanaged<ThreadTask>.fromOpaque(context).release()
-        task.run()
-    } else {
-        pthread_join(thread, nil)
+        return nil
     }
+    return thread
     #else
-    task.run()
+    return nil
     #endif
+}
+
+/// Runs `body` on a thread with a large stack and waits for it. Deeply nested input
+/// (hundreds of thousands of levels) then parses and evaluates; past that limit the
+/// stack guard reports a clean error.
+public func runWithLargeStack<T>(stackSize: Int = 1 << 30, _ body: @escaping () -> T) -> T {
+    var result: T?
+    let task = ThreadTask { result = body() }
+    if let thread = startThread(stackSize: stackSize, task) {
+        pthread_join(thread, nil)
+    } else {
+        task.run()
+    }
     return result!
 }
 
@@ -73,30 +82,13 @@ public func runWithLargeStack<T>(stackSize: Int = 1 << 30, _ body: @escaping () 
 /// returns when both are done. The two must not write shared state.
 public func runConcurrently(stackSize: Int = 1 << 30, _ a: @escaping () -> Void, _ b: () -> Void) {
     let task = ThreadTask(a)
-    #if os(Linux)
-    var attr = pthread_attr_t()
-    pthread_attr_init(&attr)
-    pthread_attr_setstacksize(&attr, stackSize)
-    var thread = pthread_t()
-    let context = Unmanaged.passRetained(task).toOpaque()
-    let rc = pthread_create(&thread, &attr, { raw in
-        let task = Unmanaged<ThreadTask>.fromOpaque(raw!).takeRetainedValue()
-        task.run()
-        return nil
-    }, context)
-    pthread_attr_destroy(&attr)
-    if rc != 0 {
-        Unmanaged<ThreadTask>.fromOpaque(context).release()
+    guard let thread = startThread(stackSize: stackSize, task) else {
         task.run()
         b()
         return
     }
     b()
     pthread_join(thread, nil)
-    #else
-    task.run()
-    b()
-    #endif
 }
 
 final class ThreadTask: @unchecked Sendable {
