@@ -59,6 +59,7 @@ final class InstantiateCommand {
                     console.write(text.buffer)
                 }
             case .eval, .instantiate:
+                Evaluator.parseTomlTimestamps = options.experimentalFeatures.contains("parse-toml-timestamps")
                 for input in inputs(options) {
                     let expr = try load(input, options)
                     let evaluator = Evaluator(symbols: symbols, positions: positions, tree: expr.tree)
@@ -72,6 +73,14 @@ final class InstantiateCommand {
                         for path in options.attrPaths { value = try select(evaluator, value, path) }
                         if options.mode == .instantiate {
                             try instantiate(evaluator, value)
+                            continue
+                        }
+                        if options.json {
+                            console.write(try evaluator.jsonString(value, strict: options.strict) + "\n")
+                            continue
+                        }
+                        if options.xml {
+                            console.write(try evaluator.xmlString(value, location: options.location, strict: options.strict))
                             continue
                         }
                         if options.strict { try evaluator.forceDeep(value, .none) }
