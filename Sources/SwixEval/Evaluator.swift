@@ -6,7 +6,10 @@ public final class Evaluator {
     public let symbols: SymbolTable
     public let positions: PositionTable
     public let tree: SyntaxTree
-    public var maxCallDepth = 10_000
+    /// `--max-call-depth`. CppNix defaults to 10 000; swix evaluates on a 1 GiB
+    /// stack guarded by `StackGuard`, so it allows far deeper recursion by default
+    /// (25 000-level non-tail recursions, which CppNix 2.8 handles, need ~50 000).
+    public var maxCallDepth = 1_000_000
     /// `--show-trace`: also record the frames of every function call.
     public var showTrace = false
     var callDepth = 0

@@ -47,7 +47,7 @@ struct InstantiateOptions {
       --read-write-mode       write derivations to the store
       --store ROOT            use the store rooted at ROOT
       --find-file             resolve <...> paths only
-      --max-call-depth N      limit function call depth (default 10000)
+      --max-call-depth N      limit function call depth (default 1000000; the stack guard stops runaway recursion first)
     """
 
     static func parse(_ args: [String]) throws -> InstantiateOptions {
