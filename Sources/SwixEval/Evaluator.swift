@@ -10,6 +10,12 @@ public final class Evaluator {
     /// stack guarded by `StackGuard`, so it allows far deeper recursion by default
     /// (25 000-level non-tail recursions, which CppNix 2.8 handles, need ~50 000).
     public var maxCallDepth = 1_000_000
+    /// Bound on the evaluator's own recursions over data (`toJSON`, structured
+    /// attributes, coercing nested lists). Current CppNix counts these against
+    /// `max-call-depth` (10 000 by default) and the conformance corpus expects
+    /// "stack overflow" at that nesting, so they keep CppNix's default even though
+    /// function calls may go deeper. `--max-call-depth N` sets both.
+    public var maxNestingDepth = 10_000
     /// `--show-trace`: also record the frames of every function call.
     public var showTrace = false
     var callDepth = 0

@@ -63,7 +63,7 @@ final class InstantiateCommand {
                 for input in inputs(options) {
                     let expr = try load(input, options)
                     let evaluator = Evaluator(symbols: symbols, positions: positions, tree: expr.tree)
-                    if let depth = options.maxCallDepth { evaluator.maxCallDepth = depth }
+                    if let depth = options.maxCallDepth { evaluator.maxCallDepth = depth; evaluator.maxNestingDepth = depth }
                     evaluator.homeDirectory = getenv("HOME").map { String(cString: $0) } ?? "/homeless-shelter"
                     evaluator.searchPath = searchPath(options)
                     evaluator.showTrace = showTrace

@@ -258,7 +258,7 @@ private struct TracePrinter {
     }
 
     mutating func write(_ v: Value, cell: AnyObject?, depth: Int) throws(EvalError) {
-        if depth > ev.maxCallDepth {
+        if depth > ev.maxNestingDepth {
             throw EvalError("stack overflow; max-call-depth exceeded", kind: .stackOverflow)
         }
         switch v {

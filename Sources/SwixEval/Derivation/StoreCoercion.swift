@@ -82,7 +82,7 @@ extension Evaluator {
     @inline(__always)
     func enterNested(_ pos: Pos) throws(EvalError) {
         callDepth += 1
-        if callDepth > maxCallDepth || !stack.hasRoom() {
+        if callDepth > maxNestingDepth || callDepth > maxCallDepth || !stack.hasRoom() {
             callDepth -= 1
             throw EvalError("stack overflow; max-call-depth exceeded", at: pos, kind: .stackOverflow)
         }
