@@ -6,21 +6,14 @@ import SwixSyntax
 /// prints the value as `nix-instantiate --eval --strict` does; an error becomes
 /// `error: MESSAGE` followed by its trace frames, outermost first, one per line.
 private func evaluate(_ text: String, file path: String? = nil) -> String {
-    let symbols = SymbolTable()
-    let positions = PositionTable()
-    let source = Source(origin: path.map { .file($0) } ?? .string, text: text, baseDirectory: "/")
-    positions.add(source)
-    let expr: Expr
+    let program: TestProgram
     do {
-        expr = try Parser(source: source, symbols: symbols).parse()
+        program = try TestProgram(text, file: path)
     } catch {
         return "parse error: \(error)"
     }
-    let ev = Evaluator(symbols: symbols, positions: positions, tree: expr.tree)
     do {
-        let v = try ev.evaluate(expr)
-        try ev.forceDeep(v, .none)
-        return ValuePrinter(ev).print(v)
+        return try program.strictOutput()
     } catch {
         return (["error: \(error.message)"] + error.traces.reversed().map { "… \($0.message)" }).joined(separator: "\n")
     }

@@ -17,29 +17,24 @@ private struct Outcome {
 /// capturing the output of trace/warn. The debug settings are process-wide, so the
 /// suite runs serialized and every run restores them.
 private func run(_ source: String, traceVerbose: Bool = false, abortOnWarn: Bool = false) -> Outcome {
-    let symbols = SymbolTable()
-    let positions = PositionTable()
-    let src = Source(origin: .string, text: source, baseDirectory: "/tmp")
-    positions.add(src)
     var captured = ""
     let saved = (DebugSettings.sink, DebugSettings.traceVerbose, DebugSettings.abortOnWarn)
     DebugSettings.sink = { captured += $0 }
     DebugSettings.traceVerbose = traceVerbose
     DebugSettings.abortOnWarn = abortOnWarn
     defer { (DebugSettings.sink, DebugSettings.traceVerbose, DebugSettings.abortOnWarn) = saved }
-    let expr: Expr
+    let program: TestProgram
     do {
-        expr = try Parser(source: src, symbols: symbols).parse()
+        program = try TestProgram(source, baseDirectory: "/tmp")
     } catch {
         return Outcome(value: nil, error: "parse error: \(error)", output: "")
     }
-    let ev = Evaluator(symbols: symbols, positions: positions, tree: expr.tree)
     do {
-        let v = try ev.evaluate(expr)
-        try ev.forceDeep(v, .none)
-        return Outcome(value: ValuePrinter(ev).print(v), error: nil, output: captured)
+        let printed = try program.strictOutput()
+        return Outcome(value: printed, error: nil, output: captured)
     } catch {
-        return Outcome(value: nil, error: DiagnosticRenderer.render(error.diagnostic, positions: positions), output: captured)
+        return Outcome(value: nil, error: DiagnosticRenderer.render(error.diagnostic, positions: program.positions),
+                       output: captured)
     }
 }
 

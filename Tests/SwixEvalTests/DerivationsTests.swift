@@ -11,15 +11,8 @@ import Glibc
 /// Parses and evaluates `text`, forces it deeply and prints it like
 /// `nix-instantiate --eval --strict`; also returns the evaluator (for its store).
 private func run(_ text: String) throws -> (String, Evaluator) {
-    let symbols = SymbolTable()
-    let positions = PositionTable()
-    let source = Source(origin: .string, text: text, baseDirectory: "/")
-    positions.add(source)
-    let expr = try Parser(source: source, symbols: symbols).parse()
-    let ev = Evaluator(symbols: symbols, positions: positions, tree: expr.tree)
-    let v = try ev.evaluate(expr)
-    try ev.forceDeep(v, .none)
-    return (ValuePrinter(ev).print(v), ev)
+    let program = try TestProgram(text)
+    return (try program.strictOutput(), program.evaluator)
 }
 
 private func eval(_ text: String) throws -> String {

@@ -8,16 +8,9 @@ import SwixSyntax
 
 /// Parses and evaluates `text`, forces it deeply and prints it as nix-instantiate does.
 private func eval(_ text: String, showTrace: Bool = false) throws -> String {
-    let symbols = SymbolTable()
-    let positions = PositionTable()
-    let source = Source(origin: .string, text: text, baseDirectory: "/")
-    positions.add(source)
-    let expr = try Parser(source: source, symbols: symbols).parse()
-    let ev = Evaluator(symbols: symbols, positions: positions, tree: expr.tree)
-    ev.showTrace = showTrace
-    let value = try ev.evaluate(expr)
-    try ev.forceDeep(value, .none)
-    return ValuePrinter(ev).print(value)
+    let program = try TestProgram(text)
+    program.evaluator.showTrace = showTrace
+    return try program.strictOutput()
 }
 
 /// The evaluation error of `text`: its message and trace frames, outermost first.

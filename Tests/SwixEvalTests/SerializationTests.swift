@@ -7,13 +7,8 @@ import Glibc
 
 /// Parses and evaluates `text` (bytes, so that it need not be UTF-8).
 private func evaluate(_ bytes: [UInt8], origin: SourceOrigin = .string) throws -> (Evaluator, Value) {
-    let symbols = SymbolTable()
-    let positions = PositionTable()
-    let source = Source(origin: origin, bytes: bytes, baseDirectory: "/tmp")
-    positions.add(source)
-    let expr = try Parser(source: source, symbols: symbols).parse()
-    let ev = Evaluator(symbols: symbols, positions: positions, tree: expr.tree)
-    return (ev, try ev.evaluate(expr))
+    let program = try TestProgram(bytes: bytes, origin: origin, baseDirectory: "/tmp")
+    return (program.evaluator, try program.evaluate())
 }
 
 private func evaluate(_ text: String) throws -> (Evaluator, Value) {

@@ -11,22 +11,10 @@ private func eval(_ text: String) -> String {
 }
 
 private func evalOnThisThread(_ text: String) -> String {
-    let symbols = SymbolTable()
-    let positions = PositionTable()
-    let source = positions.add(Source(origin: .string, text: text, baseDirectory: "/"))
-    let expr: Expr
     do {
-        expr = try Parser(source: source, symbols: symbols).parse()
+        return try TestProgram(text).strictOutputOrDiagnostic()
     } catch {
         return "parse error: \(error)"
-    }
-    let ev = Evaluator(symbols: symbols, positions: positions, tree: expr.tree)
-    do {
-        let v = try ev.evaluate(expr)
-        try ev.forceDeep(v, .none)
-        return ValuePrinter(ev).print(v)
-    } catch {
-        return DiagnosticRenderer.render(error.diagnostic, positions: positions)
     }
 }
 

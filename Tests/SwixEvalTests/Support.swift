@@ -1,0 +1,46 @@
+@testable import SwixEval
+import SwixSyntax
+
+/// A program parsed as `swix instantiate` parses it, with a fresh evaluator over it:
+/// the one setup every evaluator test shares.
+struct TestProgram {
+    let evaluator: Evaluator
+    let expr: Expr
+
+    /// Parses `bytes` (they need not be UTF-8); throws the parse error.
+    init(bytes: [UInt8], origin: SourceOrigin = .string, baseDirectory: String = "/") throws {
+        let symbols = SymbolTable()
+        let positions = PositionTable()
+        let source = positions.add(Source(origin: origin, bytes: bytes, baseDirectory: baseDirectory))
+        expr = try Parser(source: source, symbols: symbols).parse()
+        evaluator = Evaluator(symbols: symbols, positions: positions, tree: expr.tree)
+    }
+
+    /// Parses `text`, as the file `path` when given, else as `--expr` text.
+    init(_ text: String, file path: String? = nil, baseDirectory: String = "/") throws {
+        try self.init(bytes: Array(text.utf8), origin: path.map { .file($0) } ?? .string,
+                      baseDirectory: baseDirectory)
+    }
+
+    var positions: PositionTable { evaluator.positions }
+
+    func evaluate() throws(EvalError) -> Value {
+        try evaluator.evaluate(expr)
+    }
+
+    /// Evaluates, forces deeply and prints the value as `nix-instantiate --eval --strict`.
+    func strictOutput() throws(EvalError) -> String {
+        let value = try evaluate()
+        try evaluator.forceDeep(value, .none)
+        return ValuePrinter(evaluator).print(value)
+    }
+
+    /// `strictOutput()`, or the error rendered as the CLI renders it.
+    func strictOutputOrDiagnostic() -> String {
+        do {
+            return try strictOutput()
+        } catch {
+            return DiagnosticRenderer.render(error.diagnostic, positions: positions)
+        }
+    }
+}
