@@ -257,16 +257,24 @@ public final class Evaluator {
                 if showTrace { error.addTrace("from call site", at: pos) }
                 throw error
             }
+            // Passed arguments go in first: a default may name another formal
+            // (`{ x ? y, y ? x }`); `lazyBinding` keeps a reference to a sibling default lazy.
             var used = 0
+            var defaulted = 0
             for f in formals {
                 if let v = attrs.get(f.name) {
                     env.slots[f.slot] = v
                     used += 1
-                } else if let d = f.defaultValue {
-                    env.slots[f.slot] = d.lazy(self, env)
+                } else if f.defaultValue != nil {
+                    defaulted += 1
                 } else {
                     throw EvalError("function '\(l.traceName(self))' called without required argument '\(symbols[f.name])'", at: l.pos)
                         .addTrace("from call site", at: pos)
+                }
+            }
+            if defaulted > 0 {
+                for f in formals where attrs.get(f.name) == nil {
+                    if let d = f.defaultValue { env.slots[f.slot] = d.lazyBinding(self, env) }
                 }
             }
             if !l.ellipsis && used < attrs.count {

@@ -238,7 +238,7 @@ extension Evaluator {
         if name == "nix/fetchurl.nix" || name.hasPrefix("nix/") {
             if let builtin = CorePackages.path(for: name) { return builtin }
         }
-        throw EvalError("file '\(name)' was not found in the Nix search path (add it using $NIX_PATH or -I)", at: pos)
+        throw EvalError("file '\(name)' was not found in the Nix search path (add it using $NIX_PATH or -I)", at: pos, kind: .thrown)
     }
 }
 

@@ -1,0 +1,83 @@
+import Testing
+@testable import SwixEval
+import SwixSyntax
+
+/// Evaluates `text` strictly on a large stack; the printed value, or the innermost
+/// `error: …` line of the rendered diagnostic.
+private func outcome(_ text: String) -> String {
+    runWithLargeStack {
+        let rendered: String
+        do {
+            rendered = try TestProgram(text).strictOutputOrDiagnostic()
+        } catch {
+            return "parse error: \(error)"
+        }
+        guard rendered.contains("error:") else { return rendered }
+        let errors = rendered.split(separator: "\n").map { $0.drop(while: { $0 == " " }) }
+            .filter { $0.hasPrefix("error:") }
+        return errors.last.map(String.init) ?? rendered
+    }
+}
+
+/// The core language (scopes, functions and formals, attribute sets, `with`, strings,
+/// arithmetic, comparisons, errors). Expected results were recorded with
+/// `nix-instantiate --eval --strict -E` (Nix 2.8); where swix follows current Nix or
+/// diverges on purpose, the line says so.
+@Suite("Core language")
+struct LanguageTests {
+    static let cases: [(String, String)] = [
+        ("({ x ? y, y ? x }: y) { x = \"c\"; }", "\"c\""),
+        ("({ x ? y, y ? x }: x) { y = \"d\"; }", "\"d\""),
+        ("({ x ? y, y ? 2 }: x) { }", "2"),
+        ("({ x ? y, y ? x }: x) { }", "error: infinite recursion encountered"),
+        ("({ a, ... }@args: args.b) { a = 1; b = 2; }", "2"),
+        ("(args@{ a ? 3 }: args) { }", "{ }"),
+        ("let f = { a }: a; in f { a = 1; b = 2; }", "error: function 'f' called with unexpected argument 'b'"), // current Nix's wording
+        ("let x = 1; y = x + 1; in [ x y ]", "[ 1 2 ]"),
+        ("let fib = n: if n < 2 then n else fib (n - 1) + fib (n - 2); in fib 20", "6765"),
+        ("rec { a = b + 1; b = 2; }.a", "3"),
+        ("let a = { x = 1; }; in a.y or \"default\"", "\"default\""),
+        ("{ a.b.c = 1; a.b.d = 2; }", "{ a = { b = { c = 1; d = 2; }; }; }"),
+        ("{ a = 1; } // { b = 2; a = 3; }", "{ a = 3; b = 2; }"),
+        ("with { x = 1; }; with { x = 2; y = 3; }; [ x y ]", "[ 2 3 ]"),
+        ("let x = 5; in with { x = 1; }; x", "5"),
+        ("({ x = { y = 1; }; }) ? x.y", "true"),
+        ("let s = \"b\"; in { a = 1; ${s} = 2; \"c d\" = 3; }", "{ a = 1; b = 2; \"c d\" = 3; }"),
+        ("let inherit ({ a = 1; b = 2; }) a b; in a + b", "3"),
+        ("\"a${toString 1}b${\"c\"}\"", "\"a1bc\""),
+        ("''\n  indented\n    more ''${x} '''\n''", "\"indented\\n  more \\${x} ''\\n\""),
+        ("9223372036854775807 + 1", "9223372036854775808"), // swix promotes to a big integer; 2.8 wraps
+        ("(-9223372036854775807 - 1) / -1", "9223372036854775808"), // swix promotes to a big integer
+        ("3 * 1.5", "4.5"),
+        ("7 / 2", "3"),
+        ("7.0 / 2", "3.5"),
+        ("-7 / 2", "-3"), // (truncates toward zero)
+        ("1 < 2 && \"a\" < \"b\" && [ 1 2 ] < [ 1 3 ]", "true"),
+        ("[ 1 2 ] ++ [ 3 ]", "[ 1 2 3 ]"),
+        ("\"x\" + ./foo", "error: getting status of '/foo': No such file or directory"),
+        ("./foo + \"bar\"", "/foobar"),
+        ("assert 1 == 1; \"ok\"", "\"ok\""),
+        ("assert 1 == 2; \"no\"", "error: an integer with value '1' is not equal to an integer with value '2'"), // current Nix explains a failed `==` assertion
+        ("let x = x; in x", "error: infinite recursion encountered"),
+        ("throw \"boom\"", "error: boom"),
+        ("abort \"bye\"", "error: evaluation aborted with the following error message: 'bye'"),
+        ("{ a = 1; }.b", "error: attribute 'b' missing"),
+        ("1 + \"a\"", "error: cannot add a string to an integer"),
+        ("(x: x) 1 2", "error: attempt to call something which is not a function but an integer: 1"), // current Nix prints the value
+        ("[ (1 == 1.0) ({ a = 1; } == { a = 1; }) ((x: x) == (x: x)) ]", "[ true true false ]"),
+        ("let f = a: b: a - b; in f 10 3", "7"),
+        ("builtins.tryEval (throw \"x\")", "{ success = false; value = false; }"),
+        ("builtins.tryEval (assert false; 1)", "{ success = false; value = false; }"),
+        ("let a = 1; in let a = 2; in a", "2"),
+        ("1.0", "1"),
+        ("0.1 + 0.2", "0.3"),
+        ("1.0e20", "1e+20"),
+        ("123456789.123", "1.23457e+08"),
+        ("[ 1 2 ] |> builtins.length", "2"), // pipe operators (current Nix, experimental there)
+    ]
+
+    @Test(arguments: cases)
+    func evaluates(_ c: (String, String)) {
+        #expect(outcome(c.0) == c.1)
+    }
+}
