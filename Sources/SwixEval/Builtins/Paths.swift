@@ -59,7 +59,14 @@ extension Builtins {
             },
             PrimOp("__readDir", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
                 let path = try ev.realisePath(a[0], pos, "while evaluating the first argument passed to builtins.readDir")
-                guard let dir = opendir(path) else { throw EvalError(fileErrorMessage(path, reading: false), at: pos) }
+                guard let dir = opendir(path) else {
+                    // Current Nix words the two common failures itself, without a position.
+                    switch errno {
+                    case ENOENT: throw EvalError("path '\(path)' does not exist")
+                    case ENOTDIR: throw EvalError("'\(path)' is not a directory")
+                    default: throw EvalError(fileErrorMessage(path, reading: false), at: pos)
+                    }
+                }
                 defer { closedir(dir) }
                 var attrs: [Attr] = []
                 while let entry = readdir(dir) {
