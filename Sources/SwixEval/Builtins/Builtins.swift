@@ -49,13 +49,25 @@ enum Builtins {
     }
 
     static func arithmetic() -> [PrimOp] {
-        func numeric(_ name: String, _ what: String,
+        // Current Nix names the operation in its argument contexts ("the first
+        // argument of the addition", "the second operand of the division") and gives
+        // neither those frames nor the type error a position: the builtin's own
+        // "while calling" frame carries it.
+        func numeric(_ name: String, _ operation: String, _ argument: String,
                      _ ints: @escaping (NixInt, NixInt) throws(NixArithmeticError) -> NixInt,
                      _ floats: @escaping (Double, Double) -> Double) -> PrimOp {
-            let firstContext = "while evaluating the first argument passed to builtins.\(what)"
-            let secondContext = "while evaluating the second argument passed to builtins.\(what)"
+            let firstContext = "while evaluating the first \(argument) of the \(operation)"
+            let secondContext = "while evaluating the second \(argument) of the \(operation)"
             return PrimOp(name, arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
                 let x = try ev.force(a[0], pos), y = try ev.force(a[1], pos)
+                // Division reads its divisor as a float first (to refuse zero).
+                if name == "__div" {
+                    switch y {
+                    case .int(0), .float(0): throw EvalError("division by zero")
+                    case .int, .bigInt, .float: break
+                    default: throw ev.typeError("a float", y, .none).addTrace(secondContext)
+                    }
+                }
                 switch (x, y) {
                 case (.float, _), (_, .float):
                     let p = try ev.toDouble(x, pos), q = try ev.toDouble(y, pos)
@@ -69,8 +81,8 @@ enum Builtins {
                         throw EvalError("division by zero", at: pos)
                     }
                 default:
-                    let p = try ev.forceInt(x, pos, firstContext)
-                    let q = try ev.forceInt(y, pos, secondContext)
+                    let p = try ev.forceInt(x, .none, firstContext)
+                    let q = try ev.forceInt(y, .none, secondContext)
                     do {
                         return Evaluator.value(try ints(p, q))
                     } catch {
@@ -80,10 +92,10 @@ enum Builtins {
             }
         }
         return [
-            numeric("__add", "add", { (a, b) throws(NixArithmeticError) in NixInteger.add(a, b) }, +),
-            numeric("__sub", "sub", { (a, b) throws(NixArithmeticError) in NixInteger.sub(a, b) }, -),
-            numeric("__mul", "mul", { (a, b) throws(NixArithmeticError) in NixInteger.mul(a, b) }, *),
-            numeric("__div", "div", { (a, b) throws(NixArithmeticError) in try NixInteger.div(a, b) }, /),
+            numeric("__add", "addition", "argument", { (a, b) throws(NixArithmeticError) in NixInteger.add(a, b) }, +),
+            numeric("__sub", "subtraction", "argument", { (a, b) throws(NixArithmeticError) in NixInteger.sub(a, b) }, -),
+            numeric("__mul", "multiplication", "argument", { (a, b) throws(NixArithmeticError) in NixInteger.mul(a, b) }, *),
+            numeric("__div", "division", "operand", { (a, b) throws(NixArithmeticError) in try NixInteger.div(a, b) }, /),
             PrimOp("__lessThan", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
                 .bool(try ev.lessThan(a[0], a[1], pos))
             },
