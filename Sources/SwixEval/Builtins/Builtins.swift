@@ -147,34 +147,10 @@ enum Builtins {
 }
 
 extension Evaluator {
-    /// `a < b`: numbers, strings, paths, and lists lexicographically.
+    /// `a < b` (`__lessThan`): numbers, strings, paths, and lists lexicographically,
+    /// with CppNix's errors for anything else (`ListOps.compare`, shared with `sort`).
     func lessThan(_ a: Value, _ b: Value, _ pos: Pos) throws(EvalError) -> Bool {
-        let x = try force(a, pos), y = try force(b, pos)
-        switch (x, y) {
-        case (.int(let p), .int(let q)): return p < q
-        case (.int, .bigInt), (.bigInt, .int), (.bigInt, .bigInt):
-            return NixInteger.lessThan(try forceInt(x, pos, ""), try forceInt(y, pos, ""))
-        case (.float, _), (_, .float):
-            switch (x, y) {
-            case (.int, .float), (.bigInt, .float), (.float, .int), (.float, .bigInt), (.float, .float):
-                return try toDouble(x, pos) < toDouble(y, pos)
-            default: break
-            }
-        case (.string(let p), .string(let q)): return p.bytes.lexicographicallyPrecedes(q.bytes)
-        case (.path(let p), .path(let q)): return p.bytes.lexicographicallyPrecedes(q.bytes)
-        case (.list(let p), .list(let q)):
-            var k = 0
-            while true {
-                if k == q.count { return false }
-                if k == p.count { return true }
-                if !(try equal(p.elements[k], q.elements[k], pos)) {
-                    return try lessThan(p.elements[k], q.elements[k], pos)
-                }
-                k += 1
-            }
-        default: break
-        }
-        throw EvalError("cannot compare \(x.typeDescription) with \(y.typeDescription)", at: pos, kind: .typeError)
+        try ListOps.compare(self, a, b, "")
     }
 }
 

@@ -312,7 +312,8 @@ private final class ListApply2Node: Node {
 
 // MARK: - Helpers
 
-private enum ListOps {
+/// List algorithms shared by the builtins; `compare` is also the core `<`.
+enum ListOps {
     /// The environment of the application thunks (they read nothing from it).
     static func emptyEnv(_ ev: Evaluator) -> Env { Env(parent: nil, size: 0) }
 
