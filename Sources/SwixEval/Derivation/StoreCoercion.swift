@@ -137,6 +137,11 @@ extension Evaluator {
             if keepReferences && method == .recursive { references = store.references(of: path) }
             hash = method == .flat ? Digest.hash(.sha256, contents) : NAR.narHash(contents: contents)
         } else {
+            // Current Nix checks existence first and says so without a position.
+            var st = stat()
+            if lstat(path, &st) != 0 && errno == ENOENT {
+                throw EvalError("path '\(path)' does not exist")
+            }
             do {
                 if method == .flat {
                     hash = try Digest.hashFile(.sha256, path: path)
