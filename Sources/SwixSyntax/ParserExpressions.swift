@@ -328,6 +328,7 @@ extension Parser {
             return call(variable(sFindFile, .none), variable(sNixPath, .none), stringNode(name), pos(t))
         case .uri:
             advance()
+            try lintURL(bytes(t), at: pos(t))
             return stringNode(bytes(t))
         case .lparen:
             advance()

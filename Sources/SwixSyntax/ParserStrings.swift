@@ -263,6 +263,7 @@ extension Parser {
     func parsePath() throws -> NodeRef {
         let t = advance()
         let literal = Array(bytes(t))[...]
+        try lintPath(literal, home: t.kind == .hpath, at: pos(t))
         let canonical: [UInt8]
         if t.kind == .hpath {
             canonical = Array(homeDirectory.utf8) + literal.dropFirst()

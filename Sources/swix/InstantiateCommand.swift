@@ -49,6 +49,7 @@ final class InstantiateCommand {
             if name == "trace-verbose" { DebugSettings.traceVerbose = on }
             if name == "abort-on-warn" { DebugSettings.abortOnWarn = on }
         }
+        configureLint(options)
         do {
             switch options.mode {
             case .parse:
@@ -259,6 +260,20 @@ final class InstantiateCommand {
         if let checkError { throw checkError }
         if let printError { throw printError }
         return text
+    }
+
+    /// `--lint-*` flags (and `--option lint-… LEVEL`): levels for every parse, and
+    /// warnings printed as Nix prints them.
+    private func configureLint(_ options: InstantiateOptions) {
+        var levels = options.lint
+        for (name, value) in options.options where name.hasPrefix("lint-") { levels[name] = value }
+        func level(_ name: String) -> Lint.Level { levels[name].flatMap(Lint.Level.init(rawValue:)) ?? .ignore }
+        Lint.absolutePathLiterals = level("lint-absolute-path-literals")
+        Lint.shortPathLiterals = level("lint-short-path-literals")
+        Lint.urlLiterals = level("lint-url-literals")
+        Lint.warn = { [console, positions] d in
+            console.error(DiagnosticRenderer.render(d, positions: positions, prefix: "warning") + "\n")
+        }
     }
 }
 

@@ -341,6 +341,36 @@ struct ExecutableTests {
         return (p.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
     }
 
+    // Lint levels are process-wide, so these run the executable rather than in-process.
+    // Expected texts: the conformance corpus (current Nix's lint-* settings).
+    @Test(.enabled(if: ExecutableTests.available))
+    func lintLevels() throws {
+        let fatal = try ExecutableTests.execute(ExecutableTests.binary,
+            ["instantiate", "--eval", "--lint-url-literals", "fatal", "-E", "http://example.com"], stdin: "")
+        #expect(fatal.0 == 1)
+        #expect(fatal.2 == """
+            error: URL literals are disallowed. Consider using a string literal "http://example.com" instead (lint-url-literals)
+                   at «string»:1:1:
+                        1| http://example.com
+                         | ^
+
+            """)
+        let warn = try ExecutableTests.execute(ExecutableTests.binary,
+            ["instantiate", "--eval", "--lint-short-path-literals", "warn", "-E", "builtins.isPath a/b"], stdin: "")
+        #expect(warn.0 == 0)
+        #expect(warn.1 == "true\n")
+        #expect(warn.2 == """
+            warning: relative path literal 'a/b' should be prefixed with '.' for clarity: './a/b' (lint-short-path-literals)
+                     at «string»:1:17:
+                          1| builtins.isPath a/b
+                           |                 ^
+
+            """)
+        let quiet = try ExecutableTests.execute(ExecutableTests.binary,
+            ["instantiate", "--eval", "--lint-absolute-path-literals", "fatal", "-E", "builtins.isPath ./a"], stdin: "")
+        #expect(quiet.0 == 0 && quiet.2 == "")
+    }
+
     @Test(.enabled(if: ExecutableTests.available))
     func subcommand() throws {
         let (code, out, err) = try ExecutableTests.execute(ExecutableTests.binary, ["instantiate", "--parse", "-"],
