@@ -54,7 +54,7 @@ struct LanguageTests {
         ("-7 / 2", "-3"), // (truncates toward zero)
         ("1 < 2 && \"a\" < \"b\" && [ 1 2 ] < [ 1 3 ]", "true"),
         ("[ 1 2 ] ++ [ 3 ]", "[ 1 2 3 ]"),
-        ("\"x\" + ./foo", "error: getting status of '/foo': No such file or directory"),
+        ("\"x\" + ./foo", "error: path '/foo' does not exist"), // current Nix's wording
         ("./foo + \"bar\"", "/foobar"),
         ("assert 1 == 1; \"ok\"", "\"ok\""),
         ("assert 1 == 2; \"no\"", "error: an integer with value '1' is not equal to an integer with value '2'"), // current Nix explains a failed `==` assertion
