@@ -1,6 +1,9 @@
 import Testing
 @testable import SwixEval
 import SwixSyntax
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Parses and evaluates `text` strictly and prints the value as
 /// `nix-instantiate --eval --strict` does; an evaluation error is returned as
@@ -125,7 +128,7 @@ struct StringsTests {
               (concatStringsSep ", " [ "foo" "bar" "xyzzy" ]) (concatStringsSep ", " [ "foo" ]) (concatStringsSep ", " [ ])
             ]
             """#) == #"[ "" "foobarxyzzy" "foo, bar, xyzzy" "foo" "" ]"#)
-        #expect(eval(#"builtins.concatStringsSep "/" [ "a" /b { outPath = "c"; } { __toString = s: "d"; } ]"#) == #""a//b/c/d""#)
+        #expect(eval(#"builtins.concatStringsSep "/" [ "a" "/b" { outPath = "c"; } { __toString = s: "d"; } ]"#) == #""a//b/c/d""#)
     }
 
     @Test func concatStringsSepErrors() {
@@ -209,6 +212,26 @@ struct StringsTests {
         let e = eval(#"builtins.toPath "foo""#)
         #expect(e.contains("… while evaluating the first argument passed to builtins.toPath"))
         #expect(e.hasSuffix("error: string 'foo' doesn't represent an absolute path"))
+    }
+
+    @Test func pathsAreCopiedToTheStore() {
+        let dir = "/tmp/swix-strings-test-\(getpid())"
+        mkdir(dir, 0o755)
+        let file = dir + "/foo.txt"
+        let f = fopen(file, "w")!
+        fputs("hello\n", f)
+        fclose(f)
+        defer {
+            unlink(file)
+            rmdir(dir)
+        }
+        // As CppNix's coerceToString with copyToStore (the store path is computed, not written).
+        let storePath = "/nix/store/0xhahvdjiaq1nm0nr46qyn4j6l9n9cns-foo.txt"
+        #expect(eval("with builtins; [ (stringLength \(file)) (substring 0 100 \(file)) (concatStringsSep \",\" [ \(file) ]) (unsafeDiscardStringContext \(file)) ]")
+            == #"[ 51 "\#(storePath)" "\#(storePath)" "\#(storePath)" ]"#)
+        #expect(eval("builtins.getContext (builtins.substring 0 100 \(file))") == #"{ "\#(storePath)" = { path = true; }; }"#)
+        // baseNameOf, dirOf and toPath do not copy.
+        #expect(eval("[ (baseNameOf \(file)) (dirOf \(file)) (builtins.toPath \(file)) ]") == #"[ "foo.txt" \#(dir) "\#(file)" ]"#)
     }
 
     // MARK: Context

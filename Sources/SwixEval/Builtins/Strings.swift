@@ -111,7 +111,7 @@ extension Builtins {
                 ]))
             },
             stringPrimOp("baseNameOf", 1) { ev, a, pos throws(EvalError) in
-                let (bytes, context) = try ev.stringsCoerce(a[0], "while evaluating the first argument passed to builtins.baseNameOf")
+                let (bytes, context) = try ev.stringsCoerce(a[0], "while evaluating the first argument passed to builtins.baseNameOf", copyToStore: false)
                 return .string(NixString(Array(legacyBaseNameOf(bytes)), context: context))
             },
             stringPrimOp("dirOf", 1) { ev, a, pos throws(EvalError) in
@@ -119,13 +119,13 @@ extension Builtins {
                 if case .path(let p) = w {
                     return .path(NixPath(Array(directoryPart(p.bytes) ?? [UInt8(ascii: "/")])))
                 }
-                let (bytes, context) = try ev.stringsCoerce(w, "while evaluating the first argument passed to 'builtins.dirOf'")
+                let (bytes, context) = try ev.stringsCoerce(w, "while evaluating the first argument passed to 'builtins.dirOf'", copyToStore: false)
                 let dir: ArraySlice<UInt8> = directoryPart(bytes) ?? [UInt8(ascii: ".")]
                 return .string(NixString(Array(dir), context: context))
             },
             stringPrimOp("__toPath", 1) { ev, a, pos throws(EvalError) in
                 let context = "while evaluating the first argument passed to builtins.toPath"
-                let (bytes, c) = try ev.stringsCoerce(a[0], context)
+                let (bytes, c) = try ev.stringsCoerce(a[0], context, copyToStore: false)
                 guard bytes.first == UInt8(ascii: "/") else {
                     throw EvalError("string '\(String(decoding: bytes, as: UTF8.self))' doesn't represent an absolute path")
                         .addTrace(context)
@@ -222,33 +222,25 @@ extension Builtins {
 
 nonisolated(unsafe) private let emptyString = NixString([])
 
-/// A primop whose errors get CppNix's "while calling the 'NAME' builtin" frame.
+/// A primop of this family. (The evaluator adds the "while calling the 'NAME'
+/// builtin" frame to errors raised inside any primop.)
 private func stringPrimOp(_ name: String, _ arity: Int,
                           _ body: @escaping (Evaluator, [Value], Pos) throws(EvalError) -> Value) -> PrimOp {
-    let shown = name.hasPrefix("__") ? String(name.dropFirst(2)) : name
-    return PrimOp(name, arity: arity) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
-        do throws(EvalError) {
-            return try body(ev, a, pos)
-        } catch {
-            throw error.addTrace("while calling the '\(shown)' builtin", at: pos)
-        }
-    }
+    PrimOp(name, arity: arity, body)
 }
 
 extension Evaluator {
     /// CppNix's `coerceToString(noPos, v, context, errorCtx)` without `coerceMore`:
-    /// strings, paths, and sets with `__toString` or `outPath`. A value that cannot
-    /// be coerced gets the error context as a trace frame, as in CppNix.
-    fileprivate func stringsCoerce(_ v: Value, _ errorContext: String) throws(EvalError) -> ([UInt8], StringContext) {
-        do {
-            return try coerceToString(v, .none, errorContext, interpolation: true)
-        } catch {
-            if error.kind == .typeError && error.message.hasPrefix("cannot coerce ")
-                && !error.traces.contains(where: { $0.message == errorContext }) {
-                error.addTrace(errorContext)
-            }
-            throw error
+    /// strings, paths, and sets with `__toString` or `outPath`. With `copyToStore`
+    /// (CppNix's default) a path becomes the store path it is copied to, with that
+    /// path as context, as in string interpolation.
+    fileprivate func stringsCoerce(_ v: Value, _ errorContext: String,
+                                   copyToStore: Bool = true) throws(EvalError) -> ([UInt8], StringContext) {
+        if copyToStore, case .path(let p) = try force(v, .none) {
+            let s = try copyPathToStore(p.bytes, .none)
+            return (s.bytes, s.context)
         }
+        return try coerceToString(v, .none, errorContext, interpolation: true)
     }
 
     /// CppNix's `forceStringNoCtx`: a string that must not refer to store paths.
@@ -271,18 +263,31 @@ private struct ContextCollector {
     mutating func add(_ c: StringContext) {
         if c.isEmpty { return }
         parts += 1
-        if parts == 1 { single = c }
+        if parts == 1 {
+            single = c
+            return
+        }
+        spill()
         elements.append(contentsOf: c.elements)
     }
 
     mutating func add(_ e: [UInt8]) {
         parts += 2
+        spill()
         elements.append(e)
     }
 
+    /// Moves the first context into `elements` once a second part arrives.
+    private mutating func spill() {
+        if let s = single {
+            elements.append(contentsOf: s.elements)
+            single = nil
+        }
+    }
+
     var result: StringContext {
-        if parts == 0 { return .empty }
-        if parts == 1, let single { return single }
+        if let single { return single }
+        if elements.isEmpty { return .empty }
         var all = elements
         all.sort { $0.lexicographicallyPrecedes($1) }
         var unique: [[UInt8]] = []
@@ -479,10 +484,12 @@ private func getContext(_ ev: Evaluator, _ context: StringContext) -> Value {
     }
     var keys: [[UInt8]] = []
     var infos: [Info] = []
+    var index: [[UInt8]: Int] = [:]
     func info(_ key: [UInt8]) -> Int {
-        if let k = keys.firstIndex(of: key) { return k }
+        if let k = index[key] { return k }
         keys.append(key)
         infos.append(Info())
+        index[key] = keys.count - 1
         return keys.count - 1
     }
     // Outputs of one derivation are listed in name order (the context is sorted).
