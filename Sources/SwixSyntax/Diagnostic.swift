@@ -107,7 +107,8 @@ public enum DiagnosticRenderer {
         var skipped: [TraceFrame] = []
         func printFrame(_ frame: TraceFrame) {
             body.append("")
-            body.append("… " + frame.message)
+            // A message of several lines keeps its own layout under the padding.
+            body.append(contentsOf: ("… " + frame.message).split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
             let loc = location(positions.resolve(frame.pos), indent: "  ")
             if !loc.isEmpty { count += 1 }
             body.append(contentsOf: loc)
