@@ -234,6 +234,18 @@ struct StringsTests {
         #expect(eval("[ (baseNameOf \(file)) (dirOf \(file)) (builtins.toPath \(file)) ]") == #"[ "foo.txt" \#(dir) "\#(file)" ]"#)
     }
 
+    @Test func hashFile() {
+        let file = "/tmp/swix-hashfile-test-\(getpid())"
+        let f = fopen(file, "w")!
+        fputs("abc", f)
+        fclose(f)
+        defer { unlink(file) }
+        // Digests of "abc", as nix-instantiate prints them.
+        #expect(eval("map (h: builtins.hashFile h \(file)) [ \"md5\" \"sha256\" ]")
+            == #"[ "900150983cd24fb0d6963f7d28e17f72" "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" ]"#)
+        #expect(eval("builtins.hashFile \"sha256\" \(file)-missing").hasSuffix("error: path '\(file)-missing' does not exist"))
+    }
+
     // MARK: Context
 
     @Test func contextRoundTrip() {

@@ -187,6 +187,18 @@ extension Builtins {
                 let s = try ev.forceString(a[1], .none, "while evaluating the second argument passed to builtins.hashString")
                 return .string(NixString(Digest.hash(algorithm, s.bytes).base16))
             },
+            stringPrimOp("__hashFile", 2) { ev, a, pos throws(EvalError) in
+                let name = try ev.stringsForceNoContext(a[0], .none, "while evaluating the first argument passed to builtins.hashFile")
+                let algorithm = try parseHashAlgorithm(name)
+                let path = try ev.realisePath(a[1], .none, "while evaluating the second argument passed to builtins.hashFile")
+                var st = stat()
+                if lstat(path, &st) != 0 && errno == ENOENT { throw EvalError("path '\(path)' does not exist") }
+                do throws(SystemError) {
+                    return .string(NixString(try Digest.hashFile(algorithm, path: path).base16))
+                } catch {
+                    throw EvalError(error.message)
+                }
+            },
             stringPrimOp("__convertHash", 1) { ev, a, pos throws(EvalError) in
                 try convertHash(ev, a[0])
             },
