@@ -236,32 +236,24 @@ struct SerializationTests {
     }
 
     @Test func pathsAreCopiedToTheStore() throws {
-        let dir = "/tmp/swix-serialization-test-\(getpid())"
-        mkdir(dir, 0o755)
-        let file = dir + "/hello.txt"
-        let f = fopen(file, "w")!
-        fputs("hello\n", f)
-        fclose(f)
-        defer {
-            unlink(file)
-            rmdir(dir)
+        try withTemporaryFile("serialization-test", name: "hello.txt", contents: "hello\n") { dir, file in
+            // As `nix-instantiate --readonly-mode --eval`: the store path is computed, not written.
+            let storePath = "/nix/store/i9pmrzmpshapij2kin22pff6fc2adavx-hello.txt"
+            #expect(try eval("builtins.toJSON [ \(file) { a = \(file); } ]")
+                    == #""[\"\#(storePath)\",{\"a\":\"\#(storePath)\"}]""#)
+            let (ev, v) = try evaluate("builtins.toJSON \(file)")
+            guard case .string(let s) = try ev.force(v, .none) else {
+                Issue.record("not a string")
+                return
+            }
+            #expect(s.context.elements == [Array(storePath.utf8)])
+            // A path reached through `__toString` is not copied.
+            #expect(try eval("builtins.toJSON { __toString = self: \(file); }") == #""\"\#(file)\"""#)
+            #expect(try eval("builtins.toJSON { outPath = \(file); }") == #""\"\#(storePath)\"""#)
+            #expect(try errorText("builtins.toJSON \(dir)/x.drv").last == "file names are not allowed to end in '.drv'")
+            // Current Nix's wording (the corpus); 2.8 said "getting status of …".
+            #expect(try errorText("builtins.toJSON \(dir)/missing").last == "path '\(dir)/missing' does not exist")
         }
-        // As `nix-instantiate --readonly-mode --eval`: the store path is computed, not written.
-        let storePath = "/nix/store/i9pmrzmpshapij2kin22pff6fc2adavx-hello.txt"
-        #expect(try eval("builtins.toJSON [ \(file) { a = \(file); } ]")
-                == #""[\"\#(storePath)\",{\"a\":\"\#(storePath)\"}]""#)
-        let (ev, v) = try evaluate("builtins.toJSON \(file)")
-        guard case .string(let s) = try ev.force(v, .none) else {
-            Issue.record("not a string")
-            return
-        }
-        #expect(s.context.elements == [Array(storePath.utf8)])
-        // A path reached through `__toString` is not copied.
-        #expect(try eval("builtins.toJSON { __toString = self: \(file); }") == #""\"\#(file)\"""#)
-        #expect(try eval("builtins.toJSON { outPath = \(file); }") == #""\"\#(storePath)\"""#)
-        #expect(try errorText("builtins.toJSON \(dir)/x.drv").last == "file names are not allowed to end in '.drv'")
-        // Current Nix's wording (the corpus); 2.8 said "getting status of …".
-        #expect(try errorText("builtins.toJSON \(dir)/missing").last == "path '\(dir)/missing' does not exist")
     }
 
     @Test func outPathPeeling() throws {

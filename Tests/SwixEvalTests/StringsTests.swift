@@ -215,23 +215,15 @@ struct StringsTests {
     }
 
     @Test func pathsAreCopiedToTheStore() {
-        let dir = "/tmp/swix-strings-test-\(getpid())"
-        mkdir(dir, 0o755)
-        let file = dir + "/foo.txt"
-        let f = fopen(file, "w")!
-        fputs("hello\n", f)
-        fclose(f)
-        defer {
-            unlink(file)
-            rmdir(dir)
+        withTemporaryFile("strings-test", name: "foo.txt", contents: "hello\n") { dir, file in
+            // As CppNix's coerceToString with copyToStore (the store path is computed, not written).
+            let storePath = "/nix/store/0xhahvdjiaq1nm0nr46qyn4j6l9n9cns-foo.txt"
+            #expect(eval("with builtins; [ (stringLength \(file)) (substring 0 100 \(file)) (concatStringsSep \",\" [ \(file) ]) (unsafeDiscardStringContext \(file)) ]")
+                == #"[ 51 "\#(storePath)" "\#(storePath)" "\#(storePath)" ]"#)
+            #expect(eval("builtins.getContext (builtins.substring 0 100 \(file))") == #"{ "\#(storePath)" = { path = true; }; }"#)
+            // baseNameOf, dirOf and toPath do not copy.
+            #expect(eval("[ (baseNameOf \(file)) (dirOf \(file)) (builtins.toPath \(file)) ]") == #"[ "foo.txt" \#(dir) "\#(file)" ]"#)
         }
-        // As CppNix's coerceToString with copyToStore (the store path is computed, not written).
-        let storePath = "/nix/store/0xhahvdjiaq1nm0nr46qyn4j6l9n9cns-foo.txt"
-        #expect(eval("with builtins; [ (stringLength \(file)) (substring 0 100 \(file)) (concatStringsSep \",\" [ \(file) ]) (unsafeDiscardStringContext \(file)) ]")
-            == #"[ 51 "\#(storePath)" "\#(storePath)" "\#(storePath)" ]"#)
-        #expect(eval("builtins.getContext (builtins.substring 0 100 \(file))") == #"{ "\#(storePath)" = { path = true; }; }"#)
-        // baseNameOf, dirOf and toPath do not copy.
-        #expect(eval("[ (baseNameOf \(file)) (dirOf \(file)) (builtins.toPath \(file)) ]") == #"[ "foo.txt" \#(dir) "\#(file)" ]"#)
     }
 
     @Test func hashFile() {

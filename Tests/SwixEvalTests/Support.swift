@@ -1,5 +1,8 @@
 @testable import SwixEval
 import SwixSyntax
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A program parsed as `swix instantiate` parses it, with a fresh evaluator over it:
 /// the one setup every evaluator test shares.
@@ -43,4 +46,21 @@ struct TestProgram {
             return DiagnosticRenderer.render(error.diagnostic, positions: positions)
         }
     }
+}
+
+/// Creates `/tmp/swix-TAG-PID/NAME` holding `contents`, runs `body(directory, file)`
+/// and removes both again.
+func withTemporaryFile<T>(_ tag: String, name: String, contents: String,
+                          _ body: (_ directory: String, _ file: String) throws -> T) rethrows -> T {
+    let dir = "/tmp/swix-\(tag)-\(getpid())"
+    mkdir(dir, 0o755)
+    let file = dir + "/" + name
+    let f = fopen(file, "w")!
+    fputs(contents, f)
+    fclose(f)
+    defer {
+        unlink(file)
+        rmdir(dir)
+    }
+    return try body(dir, file)
 }
