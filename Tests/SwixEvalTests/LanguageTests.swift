@@ -73,6 +73,8 @@ struct LanguageTests {
         ("0.1 + 0.2", "0.3"),
         ("1.0e20", "1e+20"),
         ("123456789.123", "1.23457e+08"),
+        ("builtins.fetchGit \"https://example.com/x\"", "error: 'fetchGit' is not supported by swix: it would fetch from the network; add the source to the store or use a local path instead"), // swix: no network
+        ("builtins ? getFlake", "true"),
         ("[ 1 2 ] |> builtins.length", "2"), // pipe operators (current Nix, experimental there)
     ]
 
