@@ -52,7 +52,9 @@ public final class EvalError: Error {
     public var traces: [TraceFrame] = []
     public var suggestions: [String] = []
     /// `throw` and `abort` errors can be caught by `tryEval` (only `throw`'s).
-    public enum Kind { case generic, thrown, aborted, assertion, infiniteRecursion, stackOverflow, undefinedVariable, typeError }
+    public enum Kind { case generic, thrown, aborted, assertion, infiniteRecursion, stackOverflow, undefinedVariable, typeError,
+        /// A bad argument of the kind CppNix reports as a usage error (the command line adds a help hint).
+        usage }
     public var kind: Kind
 
     public init(_ message: String, at pos: Pos = .none, kind: Kind = .generic) {

@@ -89,6 +89,8 @@ final class InstantiateCommand {
                     } catch {
                         console.error(DiagnosticRenderer.render(error.diagnostic, positions: positions,
                                                                 showTrace: showTrace) + "\n")
+                        // CppNix's usage errors end with a pointer to the help.
+                        if error.kind == .usage { console.error("Try 'nix-instantiate --help' for more information.\n") }
                         return 1
                     }
                 }

@@ -164,6 +164,17 @@ struct InstantiateErrorTests {
             """)
     }
 
+    @Test func usageErrorsPointToTheHelp() {
+        // As current Nix (conformance corpus: eval-fail-hashString-2).
+        let r = run(["--eval", "-E", "builtins.hashString \"foo\" \"x\""])
+        #expect(r.code == 1)
+        #expect(r.err.hasSuffix("""
+                   error: unknown hash algorithm 'foo', expect 'blake3', 'md5', 'sha1', 'sha256', or 'sha512'
+            Try 'nix-instantiate --help' for more information.
+
+            """))
+    }
+
     @Test func errorInFileNamesTheFile() throws {
         let dir = try makeTempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -587,7 +587,7 @@ private func unknownHashAlgorithm(_ name: String) -> EvalError {
     if name == "blake3" {
         return EvalError("experimental Nix feature 'blake3-hashes' is disabled; add '--extra-experimental-features blake3-hashes' to enable it")
     }
-    return EvalError("unknown hash algorithm '\(name)', expect 'blake3', 'md5', 'sha1', 'sha256', or 'sha512'")
+    return EvalError("unknown hash algorithm '\(name)', expect 'blake3', 'md5', 'sha1', 'sha256', or 'sha512'", kind: .usage)
 }
 
 /// Writes a warning the way CppNix's logger does (standard error, `warning: ` prefix).
