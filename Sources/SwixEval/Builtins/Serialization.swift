@@ -1475,10 +1475,10 @@ private struct TOMLParser {
         let c = cur
         switch c {
         case 34:
-            if peek(1) == 34 && peek(2) == 34 { return .string(try multilineBasicString()) }
+            if peek(1) == 34 && peek(2) == 34 { return .string(try multilineString(quote: 34)) }
             return .string(try basicString())
         case 39:
-            if peek(1) == 39 && peek(2) == 39 { return .string(try multilineLiteralString()) }
+            if peek(1) == 39 && peek(2) == 39 { return .string(try multilineString(quote: 39)) }
             return .string(try literalString())
         case 116, 102:
             return .bool(try boolean())
@@ -1697,21 +1697,26 @@ private struct TOMLParser {
         return n - 3
     }
 
-    mutating func multilineBasicString() throws(TOMLError) -> [UInt8] {
+    /// A multi-line string, `"""…"""` (basic: escapes and line-ending backslashes) or
+    /// `'''…'''` (literal: taken as written); `quote` is the delimiter's character.
+    mutating func multilineString(quote: UInt8) throws(TOMLError) -> [UInt8] {
+        let basic = quote == 34
+        func invalid(_ at: Int) -> TOMLError {
+            basic ? TOMLError("toml::parse_ml_basic_string: invalid string format", at: at, "expected \"\"\"")
+                  : TOMLError("toml::parse_ml_literal_string: invalid string format", at: at, "expected '''")
+        }
         i += 3
         _ = newline()
         var out: [UInt8] = []
         while true {
-            guard i < doc.count else {
-                throw TOMLError("toml::parse_ml_basic_string: invalid string format", at: i, "expected \"\"\"")
-            }
-            if let extra = closing(34) {
-                out.append(contentsOf: repeatElement(34, count: extra))
+            guard i < doc.count else { throw invalid(i) }
+            if let extra = closing(quote) {
+                out.append(contentsOf: repeatElement(quote, count: extra))
                 i += 3 + extra
                 return out
             }
             let c = doc[i]
-            if c == 92 {
+            if basic && c == 92 {
                 // A line-ending backslash removes the whitespace and newlines after it.
                 var k = i + 1
                 while k < doc.count && (doc[k] == 32 || doc[k] == 9) { k += 1 }
@@ -1721,9 +1726,7 @@ private struct TOMLParser {
                                             || (doc[i] == 13 && peek(1) == 10)) { i += 1 }
                     continue
                 }
-                guard try escape(&out) else {
-                    throw TOMLError("toml::parse_ml_basic_string: invalid string format", at: i, "expected \"\"\"")
-                }
+                guard try escape(&out) else { throw invalid(i) }
                 continue
             }
             if c == 13 && peek(1) == 10 {
@@ -1731,46 +1734,9 @@ private struct TOMLParser {
                 i += 2
                 continue
             }
-            if c != 10 && TOMLParser.isControl(c) {
-                throw TOMLError("toml::parse_ml_basic_string: invalid string format", at: i, "expected \"\"\"")
-            }
+            if c != 10 && TOMLParser.isControl(c) { throw invalid(i) }
             if c >= 0x80 {
-                guard copyUTF8(&out) else {
-                    throw TOMLError("toml::parse_ml_basic_string: invalid string format", at: i, "expected \"\"\"")
-                }
-                continue
-            }
-            out.append(c)
-            i += 1
-        }
-    }
-
-    mutating func multilineLiteralString() throws(TOMLError) -> [UInt8] {
-        i += 3
-        _ = newline()
-        var out: [UInt8] = []
-        while true {
-            guard i < doc.count else {
-                throw TOMLError("toml::parse_ml_literal_string: invalid string format", at: i, "expected '''")
-            }
-            if let extra = closing(39) {
-                out.append(contentsOf: repeatElement(39, count: extra))
-                i += 3 + extra
-                return out
-            }
-            let c = doc[i]
-            if c == 13 && peek(1) == 10 {
-                out.append(13); out.append(10)
-                i += 2
-                continue
-            }
-            if c != 10 && TOMLParser.isControl(c) {
-                throw TOMLError("toml::parse_ml_literal_string: invalid string format", at: i, "expected '''")
-            }
-            if c >= 0x80 {
-                guard copyUTF8(&out) else {
-                    throw TOMLError("toml::parse_ml_literal_string: invalid string format", at: i, "expected '''")
-                }
+                guard copyUTF8(&out) else { throw invalid(i) }
                 continue
             }
             out.append(c)
