@@ -7,39 +7,50 @@ import SwixSyntax
 /// A `with` scope is an environment with a single slot holding the attribute set
 /// (usually a thunk) and `isWith` set; variables that no lexical scope binds are
 /// looked up through the chain of `with` environments at run time.
-public final class Env {
-    let parent: Env?
-    let isWith: Bool
-    let count: Int
-    /// The slots, allocated with the environment's size (no generic array
-    /// machinery on the hot path: `ContiguousArray` cost a metadata lookup per call).
-    let slots: UnsafeMutablePointer<Value>
-
-    init(parent: Env?, size: Int) {
-        self.parent = parent
-        isWith = false
-        count = size
-        slots = .allocate(capacity: Swift.max(size, 1))
-        slots.initialize(repeating: .null, count: size)
+public final class Env: ManagedBuffer<Env.Header, Value> {
+    public struct Header {
+        let parent: Env?
+        let count: Int32
+        let isWith: Bool
     }
 
-    init(parent: Env?, with attrs: Value) {
-        self.parent = parent
-        isWith = true
-        count = 1
-        slots = .allocate(capacity: 1)
-        slots.initialize(to: attrs)
+    /// An environment with `size` slots, all `null` until the scope fills them.
+    /// One allocation holds the header and the slots (a separate slot buffer
+    /// cost a second malloc/free per call).
+    @inline(__always)
+    static func make(parent: Env?, size: Int) -> Env {
+        let e = unsafeDowncast(Env.create(minimumCapacity: size) { _ in
+            Header(parent: parent, count: Int32(size), isWith: false)
+        }, to: Env.self)
+        e.withUnsafeMutablePointerToElements { $0.initialize(repeating: .null, count: size) }
+        return e
+    }
+
+    /// A `with` scope holding the (usually unevaluated) attribute set.
+    static func makeWith(parent: Env?, attrs: Value) -> Env {
+        let e = unsafeDowncast(Env.create(minimumCapacity: 1) { _ in
+            Header(parent: parent, count: 1, isWith: true)
+        }, to: Env.self)
+        e.withUnsafeMutablePointerToElements { $0.initialize(to: attrs) }
+        return e
     }
 
     deinit {
-        slots.deinitialize(count: count)
-        slots.deallocate()
+        _ = withUnsafeMutablePointers { h, e in e.deinitialize(count: Int(h.pointee.count)) }
     }
+
+    @inline(__always) var parent: Env? { header.parent }
+    @inline(__always) var isWith: Bool { header.isWith }
+    @inline(__always) var count: Int { Int(header.count) }
+
+    /// The slots. The pointer is valid while the environment is alive.
+    @inline(__always)
+    var slots: UnsafeMutablePointer<Value> { withUnsafeMutablePointerToElements { $0 } }
 
     @inline(__always)
     func up(_ depth: Int) -> Env {
         var e = self
-        for _ in 0..<depth { e = e.parent! }
+        for _ in 0..<depth { e = e.parent.unsafelyUnwrapped }
         return e
     }
 }

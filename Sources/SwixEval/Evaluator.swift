@@ -48,7 +48,7 @@ public final class Evaluator {
     public func evaluate(_ expr: Expr) throws(EvalError) -> Value {
         stack = StackGuard()
         let node = try Lowering(evaluator: self, extraNames: []).lower(expr)
-        return try node.eval(self, Env(parent: nil, size: 0))
+        return try node.eval(self, Env.make(parent: nil, size: 0))
     }
 
     // MARK: Forcing
@@ -116,82 +116,82 @@ public final class Evaluator {
         EvalError("expected \(expected) but found \(v.typeDescription): \(ValuePrinter(self).brief(v))", at: pos, kind: .typeError)
     }
 
-    public func forceAttrs(_ v: Value, _ pos: Pos, _ context: String) throws(EvalError) -> Attrs {
+    public func forceAttrs(_ v: Value, _ pos: Pos, _ context: @autoclosure () -> String) throws(EvalError) -> Attrs {
         let w = try force(v, pos)
-        guard case .attrs(let a) = w else { throw typeError("a set", w, pos).addTrace(context, at: pos) }
+        guard case .attrs(let a) = w else { throw typeError("a set", w, pos).addTrace(context(), at: pos) }
         return a
     }
 
-    public func forceList(_ v: Value, _ pos: Pos, _ context: String) throws(EvalError) -> NixList {
+    public func forceList(_ v: Value, _ pos: Pos, _ context: @autoclosure () -> String) throws(EvalError) -> NixList {
         let w = try force(v, pos)
-        guard case .list(let l) = w else { throw typeError("a list", w, pos).addTrace(context, at: pos) }
+        guard case .list(let l) = w else { throw typeError("a list", w, pos).addTrace(context(), at: pos) }
         return l
     }
 
-    public func forceBool(_ v: Value, _ pos: Pos, _ context: String) throws(EvalError) -> Bool {
+    public func forceBool(_ v: Value, _ pos: Pos, _ context: @autoclosure () -> String) throws(EvalError) -> Bool {
         let w = try force(v, pos)
-        guard case .bool(let b) = w else { throw typeError("a Boolean", w, pos).addTrace(context, at: pos) }
+        guard case .bool(let b) = w else { throw typeError("a Boolean", w, pos).addTrace(context(), at: pos) }
         return b
     }
 
     /// Evaluates a condition (CppNix's `evalBool`): any error while evaluating it,
     /// and a non-Boolean result, get `context` as a frame at the expression.
-    func evalBool(_ node: Node, _ env: Env, _ context: String) throws(EvalError) -> Bool {
+    func evalBool(_ node: Node, _ env: Env, _ context: @autoclosure () -> String) throws(EvalError) -> Bool {
         let v: Value
         do {
             v = try node.eval(self, env)
         } catch {
-            throw error.addTrace(context, at: node.pos)
+            throw error.addTrace(context(), at: node.pos)
         }
-        guard case .bool(let b) = v else { throw typeError("a Boolean", v, node.pos).addTrace(context, at: node.pos) }
+        guard case .bool(let b) = v else { throw typeError("a Boolean", v, node.pos).addTrace(context(), at: node.pos) }
         return b
     }
 
     /// Evaluates to a set (CppNix's `evalAttrs`): errors, and a result that is no
     /// set, get `context` as a frame at the expression.
-    func evalAttrs(_ node: Node, _ env: Env, _ context: String) throws(EvalError) -> Attrs {
+    func evalAttrs(_ node: Node, _ env: Env, _ context: @autoclosure () -> String) throws(EvalError) -> Attrs {
         let v: Value
         do {
             v = try node.eval(self, env)
         } catch {
-            throw error.addTrace(context, at: node.pos)
+            throw error.addTrace(context(), at: node.pos)
         }
-        guard case .attrs(let a) = v else { throw typeError("a set", v, .none).addTrace(context, at: node.pos) }
+        guard case .attrs(let a) = v else { throw typeError("a set", v, .none).addTrace(context(), at: node.pos) }
         return a
     }
 
     /// Evaluates an operand, giving any error `context` as a frame at the expression.
     @inline(__always)
-    func eval(_ node: Node, _ env: Env, _ context: String) throws(EvalError) -> Value {
+    func eval(_ node: Node, _ env: Env, _ context: @autoclosure () -> String) throws(EvalError) -> Value {
         do {
             return try node.eval(self, env)
         } catch {
-            throw error.addTrace(context, at: node.pos)
+            throw error.addTrace(context(), at: node.pos)
         }
     }
 
-    public func forceString(_ v: Value, _ pos: Pos, _ context: String) throws(EvalError) -> NixString {
+    public func forceString(_ v: Value, _ pos: Pos, _ context: @autoclosure () -> String) throws(EvalError) -> NixString {
         let w = try force(v, pos)
-        guard case .string(let s) = w else { throw typeError("a string", w, pos).addTrace(context, at: pos) }
+        guard case .string(let s) = w else { throw typeError("a string", w, pos).addTrace(context(), at: pos) }
         return s
     }
 
-    public func forceStringNoContext(_ v: Value, _ pos: Pos, _ context: String) throws(EvalError) -> [UInt8] {
-        let s = try forceString(v, pos, context)
+    public func forceStringNoContext(_ v: Value, _ pos: Pos, _ context: @autoclosure () -> String) throws(EvalError) -> [UInt8] {
+        let s = try forceString(v, pos, context())
         if let first = s.context.elements.first {
             let path = first.first == 61 ? Array(first.dropFirst()) : first.first == 33 ? Array(first.split(separator: 33, maxSplits: 2).last ?? []) : first
             throw EvalError("the string '\(s.string)' is not allowed to refer to a store path (such as '\(String(decoding: path, as: UTF8.self))')", at: pos)
-                .addTrace(context, at: pos)
+                .addTrace(context(), at: pos)
         }
         return s.bytes
     }
 
-    public func forceInt(_ v: Value, _ pos: Pos, _ context: String) throws(EvalError) -> NixInt {
+    public func forceInt(_ v: Value, _ pos: Pos, _ context: @autoclosure () -> String) throws(EvalError) -> NixInt {
         let w = try force(v, pos)
         switch w {
         case .int(let i): return .small(i)
         case .bigInt(let b): return NixInt(b)
-        default: throw typeError("an integer", w, pos).addTrace(context, at: pos)
+        default: throw typeError("an integer", w, pos).addTrace(context(), at: pos)
         }
     }
 
@@ -247,7 +247,7 @@ public final class Evaluator {
 
     func callLambda(_ c: Closure, _ arg: Value, _ pos: Pos) throws(EvalError) -> Value {
         let l = c.lambda
-        let env = Env(parent: c.env, size: l.envSize)
+        let env = Env.make(parent: c.env, size: l.envSize)
         if l.arg != nil { env.slots[0] = arg }
         if let formals = l.formals {
             let attrs: Attrs
@@ -403,7 +403,7 @@ public final class Evaluator {
     // MARK: Coercions
 
     /// Coerces to a string as interpolation (`"${x}"`) or `toString` does.
-    public func coerceToString(_ v: Value, _ pos: Pos, _ context: String, interpolation: Bool) throws(EvalError) -> ([UInt8], StringContext) {
+    public func coerceToString(_ v: Value, _ pos: Pos, _ context: @autoclosure () -> String, interpolation: Bool) throws(EvalError) -> ([UInt8], StringContext) {
         let w = try force(v, pos)
         switch w {
         case .string(let s): return (s.bytes, s.context)
@@ -411,15 +411,15 @@ public final class Evaluator {
         case .attrs(let a):
             if let f = a.get(sToString) {
                 let r = try call(try force(f, pos), w, pos)
-                return try coerceToString(r, pos, context, interpolation: interpolation)
+                return try coerceToString(r, pos, context(), interpolation: interpolation)
             }
-            if let o = a.get(sOutPath) { return try coerceToString(o, pos, context, interpolation: interpolation) }
+            if let o = a.get(sOutPath) { return try coerceToString(o, pos, context(), interpolation: interpolation) }
         case .list(let l) where !interpolation:
             // `toString [ a b ]`: elements joined by spaces (nested lists flattened).
             var out: [UInt8] = []
             var ctx = StringContext.empty
             for (k, e) in l.elements.enumerated() {
-                let (b, c) = try coerceToString(e, pos, context, interpolation: false)
+                let (b, c) = try coerceToString(e, pos, context(), interpolation: false)
                 out.append(contentsOf: b)
                 ctx = ctx.union(c)
                 if k < l.count - 1 && !isEmptyList(e) { out.append(32) }
@@ -433,7 +433,7 @@ public final class Evaluator {
         default: break
         }
         throw EvalError("cannot coerce \(w.typeDescription) to a string: \(ValuePrinter(self).brief(w))", at: .none, kind: .typeError)
-            .addTrace(context, at: pos)
+            .addTrace(context(), at: pos)
     }
 
     func isEmptyList(_ v: Value) -> Bool {

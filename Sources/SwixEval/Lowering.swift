@@ -137,6 +137,9 @@ struct Lowering {
         case .concatStrings(let parts, let forceString):
             var nodes: [Node] = []
             for p in parts { nodes.append(try lower(p.expr, scope)) }
+            if !forceString && nodes.count == 2 {
+                return AddNode(lhs: nodes[0], rhs: nodes[1], lhsPos: parts[0].pos, rhsPos: parts[1].pos, pos: pos)
+            }
             return ConcatNode(parts: nodes, partPositions: parts.map(\.pos), forceString: forceString, pos: pos)
         case .inheritFrom:
             throw EvalError("internal error: inherit source outside of its set", at: pos)

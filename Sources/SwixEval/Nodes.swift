@@ -16,6 +16,12 @@ class Node {
         .thunk(Thunk(node: self, env: env))
     }
 
+    /// The value of this expression when it is already known without evaluating
+    /// anything (a constant, or a variable holding a value or a forced thunk).
+    /// Cheap nodes use it to compute results that cannot fail instead of
+    /// allocating a thunk. Never call it while `env`'s slots are being filled.
+    func peek(_ env: Env) -> Value? { nil }
+
     /// `lazy` for a binding of a recursive scope while its slots are being filled:
     /// a reference to a sibling must not read a slot that is not set yet.
     func lazyBinding(_ ev: Evaluator, _ env: Env) -> Value {
@@ -32,6 +38,7 @@ final class ConstantNode: Node {
     }
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value { value }
     override func lazy(_ ev: Evaluator, _ env: Env) -> Value { value }
+    override func peek(_ env: Env) -> Value? { value }
 }
 
 /// A variable bound lexically: `depth` environments up, slot `slot`.
@@ -49,7 +56,14 @@ final class LocalNode: Node {
         try ev.force(env.up(depth).slots[slot], pos)
     }
     override func lazy(_ ev: Evaluator, _ env: Env) -> Value {
-        env.up(depth).slots[slot]
+        let v = env.up(depth).slots[slot]
+        if case .thunk(let t) = v, t.state == .done { return t.value }
+        return v
+    }
+    override func peek(_ env: Env) -> Value? {
+        let v = env.up(depth).slots[slot]
+        guard case .thunk(let t) = v else { return v }
+        return t.state == .done ? t.value : nil
     }
     override func lazyBinding(_ ev: Evaluator, _ env: Env) -> Value {
         depth == 0 ? .thunk(Thunk(node: self, env: env)) : env.up(depth).slots[slot]
@@ -127,7 +141,6 @@ final class AssertNode: Node {
         super.init(pos: pos)
     }
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
-        let context = "while evaluating the condition of the assertion '\(text)'"
         let ok = try ev.evalBool(cond, env, "in the condition of the assert statement")
         if !ok {
             // `assert a == b` explains the difference.
@@ -135,7 +148,7 @@ final class AssertNode: Node {
                 do throws(EvalError) {
                     try ev.assertEqual(try eq.lhs.eval(ev, env), try eq.rhs.eval(ev, env), eq.pos)
                 } catch {
-                    throw error.addTrace(context, at: pos)
+                    throw error.addTrace("while evaluating the condition of the assertion '\(text)'", at: pos)
                 }
             }
             throw EvalError("assertion '\(text)' failed", at: pos, kind: .assertion)

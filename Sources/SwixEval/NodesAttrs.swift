@@ -46,13 +46,13 @@ final class AttrsNode: Node {
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
         var scope = env
         if recursive {
-            scope = Env(parent: env, size: attrs.count + inheritSources.count)
+            scope = Env.make(parent: env, size: attrs.count + inheritSources.count)
             for (k, a) in attrs.enumerated() {
                 scope.slots[k] = a.value.lazyBinding(ev, a.env(recursive: true, outer: env, scope: scope))
             }
             for (k, s) in inheritSources.enumerated() { scope.slots[attrs.count + k] = s.lazyBinding(ev, scope) }
         } else if !inheritSources.isEmpty {
-            scope = Env(parent: env, size: inheritSources.count)
+            scope = Env.make(parent: env, size: inheritSources.count)
             for (k, s) in inheritSources.enumerated() { scope.slots[k] = s.lazy(ev, env) }
         }
         var out: [Attr] = []
@@ -107,7 +107,7 @@ final class LetNode: Node {
     }
 
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
-        let scope = Env(parent: env, size: bindings.count + inheritSources.count)
+        let scope = Env.make(parent: env, size: bindings.count + inheritSources.count)
         for (k, b) in bindings.enumerated() {
             scope.slots[k] = b.value.lazyBinding(ev, b.env(recursive: true, outer: env, scope: scope))
         }
@@ -126,7 +126,7 @@ final class WithNode: Node {
         super.init(pos: pos)
     }
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
-        try body.eval(ev, Env(parent: env, with: scope.lazy(ev, env)))
+        try body.eval(ev, Env.makeWith(parent: env, attrs: scope.lazy(ev, env)))
     }
 }
 

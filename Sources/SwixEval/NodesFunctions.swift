@@ -81,80 +81,143 @@ final class ConcatNode: Node {
     }
 
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
-        // As CppNix's ExprConcatStrings: the first operand of `+` decides whether
-        // this adds numbers, joins a path, or builds a string.
-        enum Kind { case int, float, path, string }
-        var kind = Kind.string
-        var intSum: Int64 = 0
-        var bigSum: NixInt?
-        var floatSum = 0.0
-        var bytes: [UInt8] = []
-        var context = StringContext.empty
-        for (k, part) in parts.enumerated() {
+        var acc = ConcatAccumulator(forceString: forceString, pos: pos)
+        for k in parts.indices {
+            let part = parts[k]
             let v: Value
             do throws(EvalError) {
                 v = try part.eval(ev, env)
             } catch {
                 throw error.addTrace("in an operand of '+'", at: part.pos)
             }
-            let partPos = partPositions[k]
-            if k == 0 && !forceString {
-                switch v {
-                case .int(let i): kind = .int; intSum = i; continue
-                case .bigInt(let b): kind = .int; bigSum = NixInt(b); continue
-                case .float(let d): kind = .float; floatSum = d; continue
-                case .path(let p): kind = .path; bytes = p.bytes; continue
-                default: kind = .string
-                }
-            }
-            switch kind {
-            case .int:
-                switch v {
-                case .int(let i):
-                    if bigSum == nil {
-                        let (r, o) = intSum.addingReportingOverflow(i)
-                        if !o { intSum = r; continue }
-                        bigSum = .small(intSum)
-                    }
-                    bigSum = NixInteger.add(bigSum!, .small(i))
-                case .bigInt(let b):
-                    bigSum = NixInteger.add(bigSum ?? .small(intSum), NixInt(b))
-                case .float(let d):
-                    kind = .float
-                    floatSum = (bigSum?.doubleValue ?? Double(intSum)) + d
-                default:
-                    throw EvalError("cannot add \(v.typeDescription) to an integer", at: partPos)
-                }
-            case .float:
-                switch v {
-                case .int(let i): floatSum += Double(i)
-                case .bigInt(let b): floatSum += b.doubleValue
-                case .float(let d): floatSum += d
-                default: throw EvalError("cannot add \(v.typeDescription) to a float", at: partPos)
-                }
-            case .path:
-                if case .path(let p) = v {
-                    bytes.append(contentsOf: p.bytes)
-                    continue
-                }
-                let (b, c) = try ev.coerceToString(v, partPos, "while evaluating a path segment", interpolation: true)
-                if !c.isEmpty {
-                    throw EvalError("a string that refers to a store path cannot be appended to a path", at: pos)
-                }
-                bytes.append(contentsOf: b)
-            case .string:
-                if case .path(let p) = v {
-                    // A path in a string is copied to the store (its store path is computed).
-                    let s = try ev.copyPathToStore(p.bytes, partPos)
-                    bytes.append(contentsOf: s.bytes)
-                    context = context.union(s.context)
-                    continue
-                }
-                let (b, c) = try ev.coerceToString(v, partPos, "while evaluating a path segment", interpolation: true)
-                bytes.append(contentsOf: b)
-                context = context.union(c)
+            try acc.add(v, first: k == 0, partPos: partPositions[k], ev)
+        }
+        return acc.result()
+    }
+}
+
+/// `a + b` (a two-part concatenation that is not an interpolation): integers are
+/// added inline; anything else goes through `ConcatAccumulator` as `ConcatNode`.
+final class AddNode: Node {
+    let lhs, rhs: Node
+    let lhsPos, rhsPos: Pos
+    init(lhs: Node, rhs: Node, lhsPos: Pos, rhsPos: Pos, pos: Pos) {
+        self.lhs = lhs
+        self.rhs = rhs
+        self.lhsPos = lhsPos
+        self.rhsPos = rhsPos
+        super.init(pos: pos)
+    }
+
+    override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
+        let a: Value, b: Value
+        do throws(EvalError) { a = try lhs.eval(ev, env) } catch { throw error.addTrace("in an operand of '+'", at: lhs.pos) }
+        do throws(EvalError) { b = try rhs.eval(ev, env) } catch { throw error.addTrace("in an operand of '+'", at: rhs.pos) }
+        if case .int(let x) = a, case .int(let y) = b {
+            let (r, o) = x.addingReportingOverflow(y)
+            if !o { return .int(r) }
+        }
+        var acc = ConcatAccumulator(forceString: false, pos: pos)
+        try acc.add(a, first: true, partPos: lhsPos, ev)
+        try acc.add(b, first: false, partPos: rhsPos, ev)
+        return acc.result()
+    }
+
+    override func lazy(_ ev: Evaluator, _ env: Env) -> Value {
+        if case .int(let x)? = lhs.peek(env), case .int(let y)? = rhs.peek(env) {
+            let (r, o) = x.addingReportingOverflow(y)
+            if !o { return .int(r) }
+        }
+        return .thunk(Thunk(node: self, env: env))
+    }
+
+    override func lazyBinding(_ ev: Evaluator, _ env: Env) -> Value { .thunk(Thunk(node: self, env: env)) }
+}
+
+/// The running result of a concatenation. As CppNix's ExprConcatStrings, the
+/// first operand of `+` decides whether this adds numbers, joins a path, or
+/// builds a string.
+struct ConcatAccumulator {
+    enum Kind { case int, float, path, string }
+    let forceString: Bool
+    let pos: Pos
+    var kind = Kind.string
+    var intSum: Int64 = 0
+    var bigSum: NixInt?
+    var floatSum = 0.0
+    var bytes: [UInt8] = []
+    var context = StringContext.empty
+
+    init(forceString: Bool, pos: Pos) {
+        self.forceString = forceString
+        self.pos = pos
+    }
+
+    mutating func add(_ v: Value, first: Bool, partPos: Pos, _ ev: Evaluator) throws(EvalError) {
+        if first && !forceString {
+            switch v {
+            case .int(let i): kind = .int; intSum = i; return
+            case .bigInt(let b): kind = .int; bigSum = NixInt(b); return
+            case .float(let d): kind = .float; floatSum = d; return
+            case .path(let p): kind = .path; bytes = p.bytes; return
+            default: kind = .string
             }
         }
+        switch kind {
+        case .int:
+            switch v {
+            case .int(let i):
+                if bigSum == nil {
+                    let (r, o) = intSum.addingReportingOverflow(i)
+                    if !o { intSum = r; return }
+                    bigSum = .small(intSum)
+                }
+                bigSum = NixInteger.add(bigSum!, .small(i))
+            case .bigInt(let b):
+                bigSum = NixInteger.add(bigSum ?? .small(intSum), NixInt(b))
+            case .float(let d):
+                kind = .float
+                floatSum = (bigSum?.doubleValue ?? Double(intSum)) + d
+            default:
+                throw EvalError("cannot add \(v.typeDescription) to an integer", at: partPos)
+            }
+        case .float:
+            switch v {
+            case .int(let i): floatSum += Double(i)
+            case .bigInt(let b): floatSum += b.doubleValue
+            case .float(let d): floatSum += d
+            default: throw EvalError("cannot add \(v.typeDescription) to a float", at: partPos)
+            }
+        case .path:
+            if case .path(let p) = v {
+                bytes.append(contentsOf: p.bytes)
+                return
+            }
+            let (b, c) = try ev.coerceToString(v, partPos, "while evaluating a path segment", interpolation: true)
+            if !c.isEmpty {
+                throw EvalError("a string that refers to a store path cannot be appended to a path", at: pos)
+            }
+            bytes.append(contentsOf: b)
+        case .string:
+            if case .path(let p) = v {
+                // A path in a string is copied to the store (its store path is computed).
+                let s = try ev.copyPathToStore(p.bytes, partPos)
+                bytes.append(contentsOf: s.bytes)
+                context = context.union(s.context)
+                return
+            }
+            if case .string(let s) = v {
+                if bytes.isEmpty { bytes = s.bytes } else { bytes.append(contentsOf: s.bytes) }
+                context = context.union(s.context)
+                return
+            }
+            let (b, c) = try ev.coerceToString(v, partPos, "while evaluating a path segment", interpolation: true)
+            bytes.append(contentsOf: b)
+            context = context.union(c)
+        }
+    }
+
+    func result() -> Value {
         switch kind {
         case .int: return bigSum.map { Evaluator.value($0) } ?? .int(intSum)
         case .float: return .float(floatSum)
@@ -205,4 +268,26 @@ final class ArithmeticNode: Node {
         }
         return try ev.callPrimOp(primop, [x, y], pos)
     }
+
+    /// Integer arithmetic on operands that are already values cannot fail or
+    /// diverge, so an argument like `n - 1` needs no thunk.
+    override func lazy(_ ev: Evaluator, _ env: Env) -> Value {
+        if case .int(let a)? = lhs.peek(env), case .int(let b)? = rhs.peek(env) {
+            switch op {
+            case .sub:
+                let (r, o) = a.subtractingReportingOverflow(b)
+                if !o { return .int(r) }
+            case .mul:
+                let (r, o) = a.multipliedReportingOverflow(by: b)
+                if !o { return .int(r) }
+            case .div:
+                if b != 0 && !(a == Int64.min && b == -1) { return .int(a / b) }
+            case .lessThan:
+                return .bool(a < b)
+            }
+        }
+        return .thunk(Thunk(node: self, env: env))
+    }
+
+    override func lazyBinding(_ ev: Evaluator, _ env: Env) -> Value { .thunk(Thunk(node: self, env: env)) }
 }

@@ -37,7 +37,7 @@ enum Builtins {
 
     /// Constants other than true/false/null (families that need the evaluator).
     static func constants(_ ev: Evaluator) -> [(String, Value)] {
-        var all: [(String, Value)] = [("__nixPath", .thunk(Thunk(node: NixPathNode(), env: Env(parent: nil, size: 0))))]
+        var all: [(String, Value)] = [("__nixPath", .thunk(Thunk(node: NixPathNode(), env: Env.make(parent: nil, size: 0))))]
         all += debugConstants()
         do {
             all += try derivationConstants(ev)

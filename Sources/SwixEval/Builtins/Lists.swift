@@ -315,7 +315,7 @@ private final class ListApply2Node: Node {
 /// List algorithms shared by the builtins; `compare` is also the core `<`.
 enum ListOps {
     /// The environment of the application thunks (they read nothing from it).
-    static func emptyEnv(_ ev: Evaluator) -> Env { Env(parent: nil, size: 0) }
+    static func emptyEnv(_ ev: Evaluator) -> Env { Env.make(parent: nil, size: 0) }
 
     /// CppNix's `Value::determinePos`: a lambda's position, else `fallback`.
     static func determinePos(_ v: Value, fallback: Pos) -> Pos {
@@ -337,7 +337,7 @@ enum ListOps {
     }
 
     /// `forceFunction`: any error while forcing gets the context frame.
-    static func function(_ ev: Evaluator, _ v: Value, _ context: String) throws(EvalError) -> Value {
+    static func function(_ ev: Evaluator, _ v: Value, _ context: @autoclosure () -> String) throws(EvalError) -> Value {
         do throws(EvalError) {
             let w = try ev.force(v, .none)
             switch w {
@@ -346,37 +346,37 @@ enum ListOps {
             default: throw typeError(ev, "a function", w, .none)
             }
         } catch {
-            throw error.addTrace(context)
+            throw error.addTrace(context())
         }
     }
 
     /// `forceList`: only a type error gets the context frame.
-    static func list(_ ev: Evaluator, _ v: Value, _ context: String, tracePos: Pos = .none) throws(EvalError) -> NixList {
+    static func list(_ ev: Evaluator, _ v: Value, _ context: @autoclosure () -> String, tracePos: Pos = .none) throws(EvalError) -> NixList {
         let w = try ev.force(v, .none)
-        guard case .list(let l) = w else { throw typeError(ev, "a list", w, .none).addTrace(context, at: tracePos) }
+        guard case .list(let l) = w else { throw typeError(ev, "a list", w, .none).addTrace(context(), at: tracePos) }
         return l
     }
 
     /// `forceAttrs`: only a type error gets the context frame.
-    static func attrs(_ ev: Evaluator, _ v: Value, _ context: String) throws(EvalError) -> Attrs {
+    static func attrs(_ ev: Evaluator, _ v: Value, _ context: @autoclosure () -> String) throws(EvalError) -> Attrs {
         let w = try ev.force(v, .none)
-        guard case .attrs(let a) = w else { throw typeError(ev, "a set", w, .none).addTrace(context) }
+        guard case .attrs(let a) = w else { throw typeError(ev, "a set", w, .none).addTrace(context()) }
         return a
     }
 
     /// `forceBool`: any error while forcing gets the context frame.
-    static func bool(_ ev: Evaluator, _ v: Value, _ context: String) throws(EvalError) -> Bool {
+    static func bool(_ ev: Evaluator, _ v: Value, _ context: @autoclosure () -> String) throws(EvalError) -> Bool {
         do throws(EvalError) {
             let w = try ev.force(v, .none)
             guard case .bool(let b) = w else { throw typeError(ev, "a Boolean", w, .none) }
             return b
         } catch {
-            throw error.addTrace(context)
+            throw error.addTrace(context())
         }
     }
 
     /// `forceInt`: any error while forcing gets the context frame.
-    static func int(_ ev: Evaluator, _ v: Value, _ context: String) throws(EvalError) -> NixInt {
+    static func int(_ ev: Evaluator, _ v: Value, _ context: @autoclosure () -> String) throws(EvalError) -> NixInt {
         do throws(EvalError) {
             let w = try ev.force(v, .none)
             switch w {
@@ -385,23 +385,23 @@ enum ListOps {
             default: throw typeError(ev, "an integer", w, .none)
             }
         } catch {
-            throw error.addTrace(context)
+            throw error.addTrace(context())
         }
     }
 
     /// `forceStringNoCtx`: the error and the context frame are both at `pos`.
-    static func stringNoContext(_ ev: Evaluator, _ v: Value, _ pos: Pos, _ context: String) throws(EvalError) -> [UInt8] {
+    static func stringNoContext(_ ev: Evaluator, _ v: Value, _ pos: Pos, _ context: @autoclosure () -> String) throws(EvalError) -> [UInt8] {
         let s: NixString
         do throws(EvalError) {
             let w = try ev.force(v, pos)
             guard case .string(let str) = w else { throw typeError(ev, "a string", w, pos) }
             s = str
         } catch {
-            throw error.addTrace(context, at: pos)
+            throw error.addTrace(context(), at: pos)
         }
         if let first = s.context.elements.first {
             throw EvalError("the string '\(s.string)' is not allowed to refer to a store path (such as '\(displayContext(first))')")
-                .addTrace(context, at: pos)
+                .addTrace(context(), at: pos)
         }
         return s.bytes
     }
@@ -418,9 +418,9 @@ enum ListOps {
     }
 
     /// `getAttr`'s error.
-    static func missing(_ ev: Evaluator, _ name: Symbol, _ context: String) -> EvalError {
+    static func missing(_ ev: Evaluator, _ name: Symbol, _ context: @autoclosure () -> String) -> EvalError {
         let e = EvalError("attribute '\(ev.symbols[name])' missing", kind: .typeError)
-        return context.isEmpty ? e : e.addTrace(context)
+        return context().isEmpty ? e : e.addTrace(context())
     }
 
     /// CppNix's `showType(const Value &)`.
@@ -552,7 +552,7 @@ enum ListOps {
 
     /// `a < b` as `lessThan`, `sort lessThan` and `genericClosure` compare: numbers,
     /// strings, paths, lists lexicographically; anything else is an error.
-    static func compare(_ ev: Evaluator, _ a: Value, _ b: Value, _ context: String) throws(EvalError) -> Bool {
+    static func compare(_ ev: Evaluator, _ a: Value, _ b: Value, _ context: @autoclosure () -> String) throws(EvalError) -> Bool {
         do throws(EvalError) {
             let x = try ev.force(a, .none), y = try ev.force(b, .none)
             switch (x, y) {
@@ -583,7 +583,7 @@ enum ListOps {
             }
             throw EvalError("cannot compare \(showType(x)) with \(showType(y)); values of that type are incomparable (values are \(px) and \(py))")
         } catch {
-            if !context.isEmpty { error.addTrace(context) }
+            if !context().isEmpty { error.addTrace(context()) }
             throw error
         }
     }

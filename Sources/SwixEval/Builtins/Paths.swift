@@ -134,18 +134,18 @@ extension Builtins {
 extension Evaluator {
     /// A path argument: a path value, or a string holding an absolute path (an
     /// attribute set with `outPath` too), canonicalised.
-    func realisePath(_ v: Value, _ pos: Pos, _ context: String) throws(EvalError) -> String {
+    func realisePath(_ v: Value, _ pos: Pos, _ context: @autoclosure () -> String) throws(EvalError) -> String {
         let w = try force(v, pos)
         if case .path(let p) = w { return p.string }
         let bytes: [UInt8]
         do {
-            bytes = try coerceToString(w, pos, context, interpolation: false).0
+            bytes = try coerceToString(w, pos, context(), interpolation: false).0
         } catch {
-            throw error.addTrace(context, at: pos)
+            throw error.addTrace(context(), at: pos)
         }
         guard bytes.first == 47 else {
             throw EvalError("string '\(String(decoding: bytes, as: UTF8.self))' doesn't represent an absolute path", at: pos)
-                .addTrace(context, at: pos)
+                .addTrace(context(), at: pos)
         }
         return String(decoding: SwixSyntax.Parser.canonicalize(bytes[...], trailingSlash: false), as: UTF8.self)
     }
@@ -173,7 +173,7 @@ extension Evaluator {
         let expr = try parseFile(resolved, pos)
         let names = scope?.attrs.map(\.name) ?? []
         let node = try Lowering(evaluator: self, extraNames: names).lower(expr)
-        let env = Env(parent: nil, size: names.count)
+        let env = Env.make(parent: nil, size: names.count)
         if let scope { for (k, a) in scope.attrs.enumerated() { env.slots[k] = a.value } }
         return try node.eval(self, env)
     }

@@ -112,7 +112,7 @@ extension Evaluator {
         }
         // As `scopedImport` does: the free names are slots of an outermost environment.
         let names = DerivationFunction.freeNames.map { symbols.intern($0) }
-        let env = Env(parent: nil, size: names.count)
+        let env = Env.make(parent: nil, size: names.count)
         for (k, sym) in names.enumerated() {
             env.slots[k] = .thunk(Thunk(node: GlobalReferenceNode(name: sym), env: env))
         }

@@ -68,11 +68,11 @@ extension Evaluator {
     }
 
     /// `forceStringNoCtx`: a string that must not refer to store paths.
-    func forceStringWithoutContext(_ v: Value, _ pos: Pos, _ context: String) throws(EvalError) -> [UInt8] {
-        let s = try forceString(v, pos, context)
+    func forceStringWithoutContext(_ v: Value, _ pos: Pos, _ context: @autoclosure () -> String) throws(EvalError) -> [UInt8] {
+        let s = try forceString(v, pos, context())
         if let first = s.context.elements.first {
             throw EvalError("the string '\(s.string)' is not allowed to refer to a store path (such as '\(ContextElement(first).display)')",
-                            at: pos).addTrace(context)
+                            at: pos).addTrace(context())
         }
         return s.bytes
     }
