@@ -53,6 +53,20 @@ public final class Env: ManagedBuffer<Env.Header, Value> {
         for _ in 0..<depth { e = e.parent.unsafelyUnwrapped }
         return e
     }
+
+    /// The slot `slot` of the environment `depth` levels up. The walk holds no
+    /// references (each parent is kept alive by its child, the child by the
+    /// caller), which saves a retain/release pair per level.
+    @inline(__always)
+    func slot(depth: Int, _ slot: Int) -> Value {
+        unowned(unsafe) var e = self
+        var d = depth
+        while d > 0 {
+            e = e.header.parent.unsafelyUnwrapped
+            d -= 1
+        }
+        return e.withUnsafeMutablePointerToElements { $0[slot] }
+    }
 }
 
 /// An evaluation error: a message, where it happened, and the trace of what was

@@ -69,7 +69,10 @@ public final class Evaluator {
             guard stack.hasRoom() else {
                 throw EvalError("stack overflow; max-call-depth exceeded", at: pos, kind: .stackOverflow)
             }
-            let node = t.node!, env = t.env!
+            // The thunk holds its node and environment until it is done, so
+            // they need no references of their own here.
+            unowned(unsafe) let node = t.node.unsafelyUnwrapped
+            unowned(unsafe) let env = t.env.unsafelyUnwrapped
             t.state = .blackhole
             do {
                 let v = try node.eval(self, env)

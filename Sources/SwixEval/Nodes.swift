@@ -53,15 +53,15 @@ final class LocalNode: Node {
         super.init(pos: pos)
     }
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
-        try ev.force(env.up(depth).slots[slot], pos)
+        try ev.force(env.slot(depth: depth, slot), pos)
     }
     override func lazy(_ ev: Evaluator, _ env: Env) -> Value {
-        let v = env.up(depth).slots[slot]
+        let v = env.slot(depth: depth, slot)
         if case .thunk(let t) = v, t.state == .done { return t.value }
         return v
     }
     override func peek(_ env: Env) -> Value? {
-        let v = env.up(depth).slots[slot]
+        let v = env.slot(depth: depth, slot)
         guard case .thunk(let t) = v else { return v }
         return t.state == .done ? t.value : nil
     }

@@ -183,43 +183,53 @@ final class SelectNode: Node {
     /// The selected value, possibly still a thunk.
     func select(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
         var v = try target.eval(ev, env)
-        // Where the last attribute reached was defined, and the path so far.
+        // Where the last attribute reached was defined, and how many were reached;
+        // the names themselves are only needed for an error.
         var attrPos = Pos.none
-        var reached: [Symbol] = []
-        var fullPath: [Symbol] = []
+        var reachedCount = 0
+        var computedNames: [Symbol] = []
         do throws(EvalError) {
-            for (k, element) in path.enumerated() {
-                let name = try ev.symbol(of: element, env)
-                fullPath.append(name)
+            for element in path {
+                let name: Symbol
+                switch element {
+                case .name(let s): name = s
+                case .dynamic:
+                    name = try ev.symbol(of: element, env)
+                    computedNames.append(name)
+                }
                 if let orDefault {
-                    guard case .attrs(let attrs) = v, let next = attrs.attr(name) else {
+                    guard case .attrs(let attrs) = v, let i = attrs.index(of: name) else {
                         return orDefault.lazy(ev, env)
                     }
+                    let next = attrs.attrs[i]
                     attrPos = next.pos
-                    reached.append(name)
+                    reachedCount += 1
                     v = try ev.force(next.value, next.pos.isNone ? pos : next.pos)
                 } else {
-                    let attrs = try ev.forceAttrs(v, pos, "while selecting an attribute")
-                    guard let next = attrs.attr(name) else {
+                    let attrs: Attrs
+                    if case .attrs(let a) = v { attrs = a } else {
+                        attrs = try ev.forceAttrs(v, pos, "while selecting an attribute")
+                    }
+                    guard let i = attrs.index(of: name) else {
                         throw ev.missingAttribute(name, in: attrs, at: pos)
                     }
+                    let next = attrs.attrs[i]
                     attrPos = next.pos
-                    reached.append(name)
-                    if k == path.count - 1 {
-                        v = try ev.force(next.value, next.pos.isNone ? pos : next.pos)
-                    } else {
-                        v = try ev.force(next.value, next.pos.isNone ? pos : next.pos)
-                    }
+                    reachedCount += 1
+                    v = try ev.force(next.value, next.pos.isNone ? pos : next.pos)
                 }
             }
             return v
         } catch {
-            // The full path may not be known if a dynamic name failed.
-            for element in path.dropFirst(fullPath.count) {
-                if case .name(let s) = element { fullPath.append(s) } else { break }
+            // The names known so far: static ones, and the computed ones in order
+            // (a computed name that failed ends the known path).
+            var fullPath: [Symbol] = []
+            var computed = computedNames.makeIterator()
+            for element in path {
+                if case .name(let s) = element { fullPath.append(s) } else if let s = computed.next() { fullPath.append(s) } else { break }
             }
             if !attrPos.isNone {
-                error.addTrace("from the definition of '\(ev.showPath(reached))'", at: attrPos)
+                error.addTrace("from the definition of '\(ev.showPath(Array(fullPath.prefix(reachedCount))))'", at: attrPos)
             }
             error.addTrace("while evaluating the attribute '\(ev.showSelectionPath(path, known: fullPath))'", at: pos)
             throw error
