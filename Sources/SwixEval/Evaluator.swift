@@ -238,6 +238,20 @@ public final class Evaluator {
         }
     }
 
+    /// A builtin applied to exactly its arity of arguments, with the same depth
+    /// and stack checks as `call`.
+    func callSaturated(_ p: PrimOp, _ args: [Value], _ pos: Pos) throws(EvalError) -> Value {
+        if callDepth > maxCallDepth {
+            throw EvalError("stack overflow; max-call-depth exceeded", at: pos, kind: .stackOverflow)
+        }
+        callDepth += 1
+        defer { callDepth -= 1 }
+        guard stack.hasRoom() else {
+            throw EvalError("stack overflow; max-call-depth exceeded", at: pos, kind: .stackOverflow)
+        }
+        return try callPrimOp(p, args, pos)
+    }
+
     func callPrimOp(_ p: PrimOp, _ args: [Value], _ pos: Pos) throws(EvalError) -> Value {
         do {
             return try p.body(self, args, pos)
@@ -380,6 +394,24 @@ public final class Evaluator {
             return true
         default:
             return false
+        }
+    }
+
+    /// `==` on values that need no forcing and no recursion (nil otherwise):
+    /// what `equal` would answer for them.
+    static func scalarEqual(_ a: Value, _ b: Value) -> Bool? {
+        switch (a, b) {
+        case (.thunk, _), (_, .thunk): return nil
+        case (.null, .null): return true
+        case (.null, _), (_, .null): return false
+        case (.bool(let p), .bool(let q)): return p == q
+        case (.int(let p), .int(let q)): return p == q
+        case (.float(let p), .float(let q)): return p == q
+        case (.float(let p), .int(let q)): return p == Double(q)
+        case (.int(let p), .float(let q)): return Double(p) == q
+        case (.string(let p), .string(let q)): return p.bytes == q.bytes
+        case (.path(let p), .path(let q)): return p.bytes == q.bytes
+        default: return nil
         }
     }
 

@@ -17,10 +17,19 @@ class Node {
     }
 
     /// The value of this expression when it is already known without evaluating
-    /// anything (a constant, or a variable holding a value or a forced thunk).
-    /// Cheap nodes use it to compute results that cannot fail instead of
-    /// allocating a thunk. Never call it while `env`'s slots are being filled.
-    func peek(_ env: Env) -> Value? { nil }
+    /// anything that could fail, diverge or have an effect: a constant, a variable
+    /// holding a value (or a forced thunk), and cheap operations on those.
+    /// Never called while `env`'s slots are being filled.
+    func peek(_ ev: Evaluator, _ env: Env) -> Value? { nil }
+
+    /// `lazy` for a function argument: when `peek` knows the result it is passed
+    /// as it is, saving the thunk (`fib (n - 1)` allocates nothing). Only
+    /// arguments are treated so: a value a list or set holds stays a thunk until
+    /// forced, so non-strict printing shows `«thunk»` exactly where CppNix does
+    /// (a function printing its unforced argument is the one visible difference).
+    func argument(_ ev: Evaluator, _ env: Env) -> Value {
+        peek(ev, env) ?? lazy(ev, env)
+    }
 
     /// `lazy` for a binding of a recursive scope while its slots are being filled:
     /// a reference to a sibling must not read a slot that is not set yet.
@@ -38,7 +47,7 @@ final class ConstantNode: Node {
     }
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value { value }
     override func lazy(_ ev: Evaluator, _ env: Env) -> Value { value }
-    override func peek(_ env: Env) -> Value? { value }
+    override func peek(_ ev: Evaluator, _ env: Env) -> Value? { value }
 }
 
 /// A variable bound lexically: `depth` environments up, slot `slot`.
@@ -60,13 +69,13 @@ final class LocalNode: Node {
         if case .thunk(let t) = v, t.state == .done { return t.value }
         return v
     }
-    override func peek(_ env: Env) -> Value? {
+    override func peek(_ ev: Evaluator, _ env: Env) -> Value? {
         let v = env.slot(depth: depth, slot)
         guard case .thunk(let t) = v else { return v }
         return t.state == .done ? t.value : nil
     }
     override func lazyBinding(_ ev: Evaluator, _ env: Env) -> Value {
-        depth == 0 ? .thunk(Thunk(node: self, env: env)) : env.up(depth).slots[slot]
+        depth == 0 ? .thunk(Thunk(node: self, env: env)) : lazy(ev, env)
     }
 }
 
@@ -128,6 +137,15 @@ final class IfNode: Node {
         let c = try ev.evalBool(cond, env, "while evaluating a branch condition")
         return try (c ? then : otherwise).eval(ev, env)
     }
+    /// With a known condition, the branch taken is what a thunk would evaluate.
+    override func argument(_ ev: Evaluator, _ env: Env) -> Value {
+        if case .bool(let c)? = cond.peek(ev, env) { return (c ? then : otherwise).argument(ev, env) }
+        return .thunk(Thunk(node: self, env: env))
+    }
+    override func peek(_ ev: Evaluator, _ env: Env) -> Value? {
+        guard case .bool(let c)? = cond.peek(ev, env) else { return nil }
+        return (c ? then : otherwise).peek(ev, env)
+    }
 }
 
 /// `assert c; body`
@@ -166,6 +184,10 @@ final class NotNode: Node {
     }
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
         .bool(!(try ev.evalBool(operand, env, "in the argument of '!'")))
+    }
+    override func peek(_ ev: Evaluator, _ env: Env) -> Value? {
+        guard case .bool(let b)? = operand.peek(ev, env) else { return nil }
+        return .bool(!b)
     }
 }
 
@@ -211,4 +233,23 @@ final class BinaryNode: Node {
             return .list(NixList(a.elements + b.elements))
         }
     }
+
+    override func peek(_ ev: Evaluator, _ env: Env) -> Value? {
+        switch op {
+        case .eq, .neq:
+            guard let a = lhs.peek(ev, env), let b = rhs.peek(ev, env), let e = Evaluator.scalarEqual(a, b) else { return nil }
+            return .bool(op == .eq ? e : !e)
+        case .and, .or, .impl:
+            guard case .bool(let a)? = lhs.peek(ev, env) else { return nil }
+            // Short-circuits: the right operand is not needed.
+            if op == .and && !a { return .bool(false) }
+            if op == .or && a { return .bool(true) }
+            if op == .impl && !a { return .bool(true) }
+            guard case .bool(let b)? = rhs.peek(ev, env) else { return nil }
+            return .bool(b)
+        case .update, .concatLists:
+            return nil
+        }
+    }
+
 }

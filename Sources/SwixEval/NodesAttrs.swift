@@ -239,6 +239,26 @@ final class SelectNode: Node {
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
         try ev.force(try select(ev, env), pos)
     }
+
+    /// A selection through values that are all known already (no thunk left to
+    /// force on the way, static names) is the value found, or the default's.
+    override func peek(_ ev: Evaluator, _ env: Env) -> Value? {
+        guard var v = target.peek(ev, env) else { return nil }
+        for element in path {
+            guard case .name(let name) = element else { return nil }
+            guard case .attrs(let attrs) = v else {
+                return orDefault?.peek(ev, env)
+            }
+            guard let i = attrs.index(of: name) else { return orDefault?.peek(ev, env) }
+            v = attrs.attrs[i].value
+            if case .thunk(let t) = v {
+                guard t.state == .done else { return nil }
+                v = t.value
+            }
+        }
+        return v
+    }
+
 }
 
 /// `e ? a.b`

@@ -60,8 +60,19 @@ final class CallNode: Node {
 
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
         var f = try function.eval(ev, env)
-        for a in args {
-            f = try ev.call(f, a.lazy(ev, env), pos)
+        var next = 0
+        // A builtin given all its arguments at once is called directly, without
+        // the partial applications in between.
+        if case .primop(let p) = f, p.arity > 1, args.count >= p.arity {
+            var argv: [Value] = []
+            argv.reserveCapacity(p.arity)
+            for k in 0..<p.arity { argv.append(args[k].argument(ev, env)) }
+            f = try ev.callSaturated(p, argv, pos)
+            next = p.arity
+        }
+        while next < args.count {
+            f = try ev.call(f, args[next].argument(ev, env), pos)
+            next += 1
         }
         return f
     }
@@ -123,15 +134,14 @@ final class AddNode: Node {
         return acc.result()
     }
 
-    override func lazy(_ ev: Evaluator, _ env: Env) -> Value {
-        if case .int(let x)? = lhs.peek(env), case .int(let y)? = rhs.peek(env) {
+    override func peek(_ ev: Evaluator, _ env: Env) -> Value? {
+        if case .int(let x)? = lhs.peek(ev, env), case .int(let y)? = rhs.peek(ev, env) {
             let (r, o) = x.addingReportingOverflow(y)
             if !o { return .int(r) }
         }
-        return .thunk(Thunk(node: self, env: env))
+        return nil
     }
 
-    override func lazyBinding(_ ev: Evaluator, _ env: Env) -> Value { .thunk(Thunk(node: self, env: env)) }
 }
 
 /// The running result of a concatenation. As CppNix's ExprConcatStrings, the
@@ -271,8 +281,9 @@ final class ArithmeticNode: Node {
 
     /// Integer arithmetic on operands that are already values cannot fail or
     /// diverge, so an argument like `n - 1` needs no thunk.
-    override func lazy(_ ev: Evaluator, _ env: Env) -> Value {
-        if case .int(let a)? = lhs.peek(env), case .int(let b)? = rhs.peek(env) {
+
+    override func peek(_ ev: Evaluator, _ env: Env) -> Value? {
+        if case .int(let a)? = lhs.peek(ev, env), case .int(let b)? = rhs.peek(ev, env) {
             switch op {
             case .sub:
                 let (r, o) = a.subtractingReportingOverflow(b)
@@ -286,8 +297,6 @@ final class ArithmeticNode: Node {
                 return .bool(a < b)
             }
         }
-        return .thunk(Thunk(node: self, env: env))
+        return nil
     }
-
-    override func lazyBinding(_ ev: Evaluator, _ env: Env) -> Value { .thunk(Thunk(node: self, env: env)) }
 }

@@ -34,6 +34,13 @@ struct LanguageTests {
         ("(args@{ a ? 3 }: args) { }", "{ }"),
         ("let f = { a }: a; in f { a = 1; b = 2; }", "error: function 'f' called with unexpected argument 'b'"), // current Nix's wording
         ("let x = 1; y = x + 1; in [ x y ]", "[ 1 2 ]"),
+        // Arguments computed without a thunk (`Node.argument`) give what the thunk would.
+        ("(x: x) (9223372036854775807 + 1)", "9223372036854775808"), // big integers: swix's divergence
+        ("(x: 1) (1 / 0)", "1"),
+        ("let a = { b = throw \"no\"; }; in (x: 1) a.b", "1"),
+        ("let n = 5; f = x: x; in [ (f (n - 1)) (f (n * 2)) (f (n < 6)) (f (n == 5)) (f (!(n == 5))) (f (if n == 5 then \"y\" else throw \"n\")) ]",
+         "[ 4 10 true true false \"y\" ]"),
+        ("let s = { a.b = 3; }; f = x: x; in [ (f s.a.b) (f (s.a.c or 4)) (f (s ? a)) (f (s.a.b == null)) ]", "[ 3 4 true false ]"),
         ("let fib = n: if n < 2 then n else fib (n - 1) + fib (n - 2); in fib 20", "6765"),
         ("rec { a = b + 1; b = 2; }.a", "3"),
         ("let a = { x = 1; }; in a.y or \"default\"", "\"default\""),
