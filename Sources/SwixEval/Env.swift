@@ -54,18 +54,39 @@ public final class Env: ManagedBuffer<Env.Header, Value> {
         return e
     }
 
-    /// The slot `slot` of the environment `depth` levels up. The walk holds no
-    /// references (each parent is kept alive by its child, the child by the
-    /// caller), which saves a retain/release pair per level.
+    /// The slot `slot` of the environment `depth` levels up. The walk goes over
+    /// raw addresses and holds no references (each parent is kept alive by its
+    /// child, the child by the caller): a reference per level cost a
+    /// retain/release pair each, and `unowned(unsafe)` still emitted an atomic
+    /// retain. The offsets are those of `ManagedBuffer`'s layout, checked by
+    /// `checkLayout()` when the evaluator starts.
     @inline(__always)
-    func slot(depth: Int, _ slot: Int) -> Value {
-        unowned(unsafe) var e = self
+    func slotPointer(depth: Int, _ slot: Int) -> UnsafeMutablePointer<Value> {
+        var p = UnsafeRawPointer(Unmanaged.passUnretained(self).toOpaque())
         var d = depth
         while d > 0 {
-            e = e.header.parent.unsafelyUnwrapped
+            p = p.load(fromByteOffset: Env.parentOffset, as: UnsafeRawPointer.self)
             d -= 1
         }
-        return e.withUnsafeMutablePointerToElements { $0[slot] }
+        return UnsafeMutableRawPointer(mutating: p + Env.slotsOffset).assumingMemoryBound(to: Value.self) + slot
+    }
+
+    @inline(__always)
+    func slot(depth: Int, _ slot: Int) -> Value {
+        slotPointer(depth: depth, slot).pointee
+    }
+
+    static let parentOffset = 16
+    static let slotsOffset = 32
+
+    /// Verifies the offsets `slotPointer` relies on against this compiler's layout.
+    static func checkLayout() {
+        let child = Env.make(parent: Env.make(parent: nil, size: 0), size: 1)
+        let base = UnsafeRawPointer(Unmanaged.passUnretained(child).toOpaque())
+        let parent = base.load(fromByteOffset: parentOffset, as: UnsafeRawPointer.self)
+        precondition(parent == UnsafeRawPointer(Unmanaged.passUnretained(child.parent!).toOpaque()),
+                     "Env layout: parent offset")
+        precondition(UnsafeRawPointer(child.slots) == base + slotsOffset, "Env layout: slots offset")
     }
 }
 

@@ -39,6 +39,7 @@ public final class Evaluator {
         sFunctor = symbols.intern("__functor")
         sToString = symbols.intern("__toString")
         sOverrides = symbols.intern("__overrides")
+        Env.checkLayout()
         Builtins.install(into: self)
     }
 
@@ -72,10 +73,14 @@ public final class Evaluator {
             // The thunk holds its node and environment until it is done, so
             // they need no references of their own here.
             unowned(unsafe) let node = t.node.unsafelyUnwrapped
-            unowned(unsafe) let env = t.env.unsafelyUnwrapped
             t.state = .blackhole
             do {
-                let v = try node.eval(self, env)
+                let v: Value
+                if let env = t.env {
+                    v = try node.eval(self, env)
+                } else {
+                    v = try unsafeDowncast(node, to: ApplicationNode.self).apply(self, t.value)
+                }
                 t.value = v
                 t.state = .done
                 t.node = nil
@@ -419,8 +424,12 @@ public final class Evaluator {
     /// very same value (the same thunk, function, set or list) are equal, even
     /// functions, which otherwise never are.
     func identical(_ a: Value, _ b: Value) -> Bool {
+        // A variable's slot may hold a forced thunk's value instead of the thunk
+        // (`LocalNode.eval`), so a forced thunk is identical to its value's object.
         switch (a, b) {
         case (.thunk(let x), .thunk(let y)): return x === y
+        case (.thunk(let x), _): return x.state == .done && identical(x.value, b)
+        case (_, .thunk(let y)): return y.state == .done && identical(a, y.value)
         case (.lambda(let x), .lambda(let y)): return x === y
         case (.primop(let x), .primop(let y)): return x === y
         case (.primopApp(let x), .primopApp(let y)): return x === y

@@ -38,6 +38,19 @@ class Node {
     }
 }
 
+/// The function of application thunks (`Thunk(application:argument:)`), shared
+/// by all elements of one `map` or `genList`.
+final class ApplicationNode: Node {
+    let function: Value
+    init(_ function: Value, pos: Pos) {
+        self.function = function
+        super.init(pos: pos)
+    }
+    func apply(_ ev: Evaluator, _ argument: Value) throws(EvalError) -> Value {
+        try ev.call(function, argument, pos)
+    }
+}
+
 /// A literal, or any value known before evaluation (builtins, for instance).
 final class ConstantNode: Node {
     let value: Value
@@ -62,7 +75,13 @@ final class LocalNode: Node {
         super.init(pos: pos)
     }
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
-        try ev.force(env.slot(depth: depth, slot), pos)
+        let p = env.slotPointer(depth: depth, slot)
+        guard case .thunk(let t) = p.pointee else { return p.pointee }
+        let v = try ev.force(t, pos)
+        // The slot keeps the value itself from now on: later reads skip the
+        // thunk, and the thunk is freed as soon as nothing else holds it.
+        p.pointee = v
+        return v
     }
     override func lazy(_ ev: Evaluator, _ env: Env) -> Value {
         let v = env.slot(depth: depth, slot)

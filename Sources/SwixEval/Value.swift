@@ -138,4 +138,14 @@ public final class Thunk {
         state = .done
         self.value = value
     }
+
+    /// An unevaluated application `f x` (the elements of `map` and `genList`):
+    /// the node knows `f`, and until the thunk is forced `value` holds `x`.
+    /// One allocation per element instead of a thunk plus a node.
+    init(application node: ApplicationNode, argument: Value) {
+        state = .pending
+        self.node = node
+        env = nil
+        value = argument
+    }
 }

@@ -5,7 +5,7 @@ import SwixSyntax
 /// `listToAttrs`, `genericClosure` and `zipAttrsWith` (`length` is in `types`).
 ///
 /// Laziness follows CppNix: `map`, `genList` and `zipAttrsWith` build their results
-/// from unevaluated applications (`ListApplyNode` thunks); the others call the
+/// from unevaluated applications (application thunks); the others call the
 /// function at once. Functions are called without a call-site position, as CppNix's
 /// primops call them with `noPos`. (`Evaluator.callPrimOp` adds the
 /// `while calling the 'NAME' builtin` frame.)
@@ -18,9 +18,9 @@ extension Builtins {
                 let f = try ListOps.function(ev, a[0], "while evaluating the first argument passed to builtins.map")
                 var out: [Value] = []
                 out.reserveCapacity(list.count)
-                let env = ListOps.emptyEnv(ev)
+                let node = ApplicationNode(f, pos: ListOps.determinePos(f, fallback: .none))
                 for x in list.elements {
-                    out.append(.thunk(Thunk(node: ListApplyNode(f, x), env: env)))
+                    out.append(.thunk(Thunk(application: node, argument: x)))
                 }
                 return .list(NixList(out))
             },
@@ -62,9 +62,9 @@ extension Builtins {
                 if len == 0 { return .list(.empty) }
                 var out: [Value] = []
                 out.reserveCapacity(Int(len))
-                let env = ListOps.emptyEnv(ev)
+                let node = ApplicationNode(f, pos: ListOps.determinePos(f, fallback: .none))
                 for i in 0..<len {
-                    out.append(.thunk(Thunk(node: ListApplyNode(f, .int(i)), env: env)))
+                    out.append(.thunk(Thunk(application: node, argument: .int(i))))
                 }
                 return .list(NixList(out))
             },
@@ -272,24 +272,6 @@ extension Builtins {
 }
 
 // MARK: - Lazy applications
-
-/// `f x`, unevaluated: the elements of `map` and `genList`. Called like CppNix's
-/// application values: at the function's position (`determinePos`), so an error in
-/// a lambda's body gets `from call site` there (with --show-trace).
-private final class ListApplyNode: Node {
-    let function: Value
-    let argument: Value
-
-    init(_ function: Value, _ argument: Value) {
-        self.function = function
-        self.argument = argument
-        super.init(pos: ListOps.determinePos(function, fallback: .none))
-    }
-
-    override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
-        try ListOps.apply(ev, function, argument, pos)
-    }
-}
 
 /// `f a b`, unevaluated: the attributes of `zipAttrsWith`.
 private final class ListApply2Node: Node {
