@@ -36,7 +36,11 @@ public final class Env: ManagedBuffer<Env.Header, Value> {
     }
 
     deinit {
-        _ = withUnsafeMutablePointers { h, e in e.deinitialize(count: Int(h.pointee.count)) }
+        // One element at a time: `deinitialize(count:)` of many goes through the
+        // generic `swift_arrayDestroy` (measured: 2% of a let-heavy benchmark).
+        _ = withUnsafeMutablePointers { h, e in
+            for i in 0..<Int(h.pointee.count) { (e + i).deinitialize(count: 1) }
+        }
     }
 
     @inline(__always) var parent: Env? { header.parent }

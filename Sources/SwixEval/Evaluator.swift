@@ -225,10 +225,10 @@ public final class Evaluator {
         case .lambda(let c):
             return try callLambda(c, arg, pos)
         case .primop(let p):
-            if p.arity == 1 { return try callPrimOp(p, [arg], pos) }
-            return .primopApp(PrimOpApp(primop: p, args: [arg]))
+            if p.arity == 1 { return try callPrimOp(p, PrimOpArgs(arg), pos) }
+            return .primopApp(PrimOpApp(primop: p, args: PrimOpArgs(arg)))
         case .primopApp(let app):
-            let args = app.args + [arg]
+            let args = app.args.appending(arg)
             if args.count == app.primop.arity { return try callPrimOp(app.primop, args, pos) }
             return .primopApp(PrimOpApp(primop: app.primop, args: args))
         case .attrs(let a):
@@ -245,7 +245,7 @@ public final class Evaluator {
 
     /// A builtin applied to exactly its arity of arguments, with the same depth
     /// and stack checks as `call`.
-    func callSaturated(_ p: PrimOp, _ args: [Value], _ pos: Pos) throws(EvalError) -> Value {
+    func callSaturated(_ p: PrimOp, _ args: PrimOpArgs, _ pos: Pos) throws(EvalError) -> Value {
         if callDepth > maxCallDepth {
             throw EvalError("stack overflow; max-call-depth exceeded", at: pos, kind: .stackOverflow)
         }
@@ -257,7 +257,7 @@ public final class Evaluator {
         return try callPrimOp(p, args, pos)
     }
 
-    func callPrimOp(_ p: PrimOp, _ args: [Value], _ pos: Pos) throws(EvalError) -> Value {
+    func callPrimOp(_ p: PrimOp, _ args: PrimOpArgs, _ pos: Pos) throws(EvalError) -> Value {
         do {
             return try p.body(self, args, pos)
         } catch {

@@ -64,9 +64,8 @@ final class CallNode: Node {
         // A builtin given all its arguments at once is called directly, without
         // the partial applications in between.
         if case .primop(let p) = f, p.arity > 1, args.count >= p.arity {
-            var argv: [Value] = []
-            argv.reserveCapacity(p.arity)
-            for k in 0..<p.arity { argv.append(args[k].argument(ev, env)) }
+            var argv = PrimOpArgs(args[0].argument(ev, env))
+            for k in 1..<p.arity { argv = argv.appending(args[k].argument(ev, env)) }
             f = try ev.callSaturated(p, argv, pos)
             next = p.arity
         }
@@ -276,7 +275,7 @@ final class ArithmeticNode: Node {
                 return .bool(a < b)
             }
         }
-        return try ev.callPrimOp(primop, [x, y], pos)
+        return try ev.callPrimOp(primop, PrimOpArgs(x, y), pos)
     }
 
     /// Integer arithmetic on operands that are already values cannot fail or

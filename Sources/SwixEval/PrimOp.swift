@@ -6,10 +6,10 @@ public final class PrimOp {
     public let name: String
     public let arity: Int
     public let doc: String
-    let body: (Evaluator, [Value], Pos) throws(EvalError) -> Value
+    let body: (Evaluator, PrimOpArgs, Pos) throws(EvalError) -> Value
 
     init(_ name: String, arity: Int, doc: String = "",
-         _ body: @escaping (Evaluator, [Value], Pos) throws(EvalError) -> Value) {
+         _ body: @escaping (Evaluator, PrimOpArgs, Pos) throws(EvalError) -> Value) {
         self.name = name
         self.arity = arity
         self.doc = doc
@@ -20,9 +20,62 @@ public final class PrimOp {
 /// A primop applied to fewer arguments than its arity.
 public final class PrimOpApp {
     public let primop: PrimOp
-    public let args: [Value]
-    init(primop: PrimOp, args: [Value]) {
+    public let args: PrimOpArgs
+    init(primop: PrimOp, args: PrimOpArgs) {
         self.primop = primop
         self.args = args
+    }
+}
+
+/// The arguments of a builtin call, held inline (no builtin takes more than
+/// three), so that a call allocates no array.
+public struct PrimOpArgs {
+    private var a0: Value
+    private var a1: Value
+    private var a2: Value
+    public private(set) var count: Int
+
+    public init(_ a0: Value) {
+        self.a0 = a0
+        a1 = .null
+        a2 = .null
+        count = 1
+    }
+
+    public init(_ a0: Value, _ a1: Value) {
+        self.a0 = a0
+        self.a1 = a1
+        a2 = .null
+        count = 2
+    }
+
+    public init(_ a0: Value, _ a1: Value, _ a2: Value) {
+        self.a0 = a0
+        self.a1 = a1
+        self.a2 = a2
+        count = 3
+    }
+
+    @inline(__always)
+    public subscript(_ i: Int) -> Value {
+        switch i {
+        case 0: return a0
+        case 1: return a1
+        default: return a2
+        }
+    }
+
+    /// These arguments and one more.
+    func appending(_ v: Value) -> PrimOpArgs {
+        var r = self
+        switch count {
+        case 0: r.a0 = v
+        case 1: r.a1 = v
+        default:
+            precondition(count == 2, "a builtin takes at most three arguments")
+            r.a2 = v
+        }
+        r.count += 1
+        return r
     }
 }

@@ -10,7 +10,7 @@ import SwixSyntax
 extension Builtins {
     static func attrsets() -> [PrimOp] {
         [
-            PrimOp("__attrNames", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__attrNames", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let set = try ev.forceAttrs(a[0], .none, "while evaluating the argument passed to builtins.attrNames")
                 let names = ev.namesInLexicographicOrder(set)
                 var out: [Value] = []
@@ -19,7 +19,7 @@ extension Builtins {
                 return .list(NixList(out))
             },
 
-            PrimOp("__attrValues", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__attrValues", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let set = try ev.forceAttrs(a[0], .none, "while evaluating the argument passed to builtins.attrValues")
                 if set.count == 0 { return .list(.empty) }
                 let attrs = set.attrs
@@ -31,7 +31,7 @@ extension Builtins {
                 return .list(NixList(out))
             },
 
-            PrimOp("__getAttr", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__getAttr", arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let name = try ev.forceStringNoContext(a[0], .none, "while evaluating the first argument passed to builtins.getAttr")
                 let set = try ev.forceAttrs(a[1], .none, "while evaluating the second argument passed to builtins.getAttr")
                 let sym = ev.symbols.intern(name)
@@ -42,13 +42,13 @@ extension Builtins {
                 return try ev.force(v, .none)
             },
 
-            PrimOp("__hasAttr", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__hasAttr", arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let name = try ev.forceStringNoContext(a[0], .none, "while evaluating the first argument passed to builtins.hasAttr")
                 let set = try ev.forceAttrs(a[1], .none, "while evaluating the second argument passed to builtins.hasAttr")
                 return .bool(set.index(of: ev.symbols.intern(name)) != nil)
             },
 
-            PrimOp("removeAttrs", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("removeAttrs", arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let set = try ev.forceAttrs(a[0], .none, "while evaluating the first argument passed to builtins.removeAttrs")
                 let list = try ev.forceList(a[1], .none, "while evaluating the second argument passed to builtins.removeAttrs")
                 var remove: [Symbol] = []
@@ -73,7 +73,7 @@ extension Builtins {
                 return .attrs(Attrs(sorted: out))
             },
 
-            PrimOp("__intersectAttrs", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__intersectAttrs", arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let left = try ev.forceAttrs(a[0], .none, "while evaluating the first argument passed to builtins.intersectAttrs")
                 let right = try ev.forceAttrs(a[1], .none, "while evaluating the second argument passed to builtins.intersectAttrs")
                 // Walk the smaller set and look names up in the larger; values come from `right`.
@@ -90,7 +90,7 @@ extension Builtins {
                 return .attrs(out.isEmpty ? .empty : Attrs(sorted: out))
             },
 
-            PrimOp("__catAttrs", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__catAttrs", arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let name = try ev.forceStringNoContext(a[0], .none, "while evaluating the first argument passed to builtins.catAttrs")
                 let sym = ev.symbols.intern(name)
                 let list = try ev.forceList(a[1], .none, "while evaluating the second argument passed to builtins.catAttrs")
@@ -103,7 +103,7 @@ extension Builtins {
                 return .list(out.isEmpty ? .empty : NixList(out))
             },
 
-            PrimOp("__mapAttrs", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__mapAttrs", arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let set = try ev.forceAttrs(a[1], .none, "while evaluating the second argument passed to builtins.mapAttrs")
                 if set.count == 0 { return .attrs(.empty) }
                 // Each value is the thunk `f name value`; nothing is called now. Like
@@ -118,7 +118,7 @@ extension Builtins {
                 return .attrs(Attrs(sorted: out))
             },
 
-            PrimOp("__functionArgs", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__functionArgs", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let f = try ev.force(a[0], .none)
                 switch f {
                 case .primop, .primopApp:
@@ -136,7 +136,7 @@ extension Builtins {
                 }
             },
 
-            PrimOp("__unsafeGetAttrPos", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__unsafeGetAttrPos", arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let name = try ev.forceStringNoContext(
                     a[0], .none, "while evaluating the first argument passed to builtins.unsafeGetAttrPos")
                 let set = try ev.forceAttrs(a[1], .none, "while evaluating the second argument passed to builtins.unsafeGetAttrPos")

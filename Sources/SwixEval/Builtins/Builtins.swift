@@ -58,7 +58,7 @@ enum Builtins {
                      _ floats: @escaping (Double, Double) -> Double) -> PrimOp {
             let firstContext = "while evaluating the first \(argument) of the \(operation)"
             let secondContext = "while evaluating the second \(argument) of the \(operation)"
-            return PrimOp(name, arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            return PrimOp(name, arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let x = try ev.force(a[0], pos), y = try ev.force(a[1], pos)
                 // Division reads its divisor as a float first (to refuse zero).
                 if name == "__div" {
@@ -96,7 +96,7 @@ enum Builtins {
             numeric("__sub", "subtraction", "argument", { (a, b) throws(NixArithmeticError) in NixInteger.sub(a, b) }, -),
             numeric("__mul", "multiplication", "argument", { (a, b) throws(NixArithmeticError) in NixInteger.mul(a, b) }, *),
             numeric("__div", "division", "operand", { (a, b) throws(NixArithmeticError) in try NixInteger.div(a, b) }, /),
-            PrimOp("__lessThan", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__lessThan", arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 .bool(try ev.lessThan(a[0], a[1], pos))
             },
         ]
@@ -104,15 +104,15 @@ enum Builtins {
 
     static func control() -> [PrimOp] {
         [
-            PrimOp("__seq", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__seq", arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 _ = try ev.force(a[0], pos)
                 return try ev.force(a[1], pos)
             },
-            PrimOp("__deepSeq", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__deepSeq", arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 try ev.forceDeep(a[0], pos)
                 return try ev.force(a[1], pos)
             },
-            PrimOp("toString", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("toString", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let (b, c) = try ev.coerceToString(a[0], pos, "while evaluating the first argument passed to builtins.toString",
                                                    interpolation: false)
                 return .string(NixString(b, context: c))
@@ -122,7 +122,7 @@ enum Builtins {
 
     static func types() -> [PrimOp] {
         func test(_ name: String, _ predicate: @escaping (Value) -> Bool) -> PrimOp {
-            PrimOp(name, arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp(name, arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 .bool(predicate(try ev.force(a[0], pos)))
             }
         }
@@ -136,10 +136,10 @@ enum Builtins {
             test("__isList") { if case .list = $0 { return true }; return false },
             test("__isAttrs") { if case .attrs = $0 { return true }; return false },
             test("__isFunction") { switch $0 { case .lambda, .primop, .primopApp: return true; default: return false } },
-            PrimOp("__typeOf", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__typeOf", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 .string(NixString(try ev.force(a[0], pos).typeName))
             },
-            PrimOp("__length", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__length", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 .int(Int64(try ev.forceList(a[0], .none, "while evaluating the first argument passed to builtins.length").count))
             },
         ]

@@ -95,15 +95,15 @@ extension Builtins {
     /// integer helpers `bitAnd`/`bitOr`/`bitXor`, `floor`/`ceil`.
     static func debug() -> [PrimOp] {
         [
-            PrimOp("__trace", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__trace", arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 try printTrace(ev, a[0], pos)
                 return try ev.force(a[1], pos)
             },
-            PrimOp("__traceVerbose", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__traceVerbose", arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 if DebugSettings.traceVerbose { try printTrace(ev, a[0], pos) }
                 return try ev.force(a[1], pos)
             },
-            PrimOp("__warn", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__warn", arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 // Only strings, so that later versions can give other values a meaning.
                 let message = try ev.forceString(try ev.force(a[0], pos), .none,
                                                  "while evaluating the first argument; the message passed to builtins.warn")
@@ -115,7 +115,7 @@ extension Builtins {
             },
             // In CppNix this primop has `addTrace = false`: the context given replaces
             // the usual "while calling the 'addErrorContext' builtin" frame.
-            PrimOp("__addErrorContext", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__addErrorContext", arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 do throws(EvalError) {
                     return try ev.force(a[1], pos)
                 } catch {
@@ -125,7 +125,7 @@ extension Builtins {
                     throw error.addTrace(String(decoding: message, as: UTF8.self))
                 }
             },
-            PrimOp("__tryEval", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__tryEval", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let success: Bool
                 let value: Value
                 do throws(EvalError) {
@@ -144,22 +144,22 @@ extension Builtins {
                 ]))
             },
             // Without a debugger, `break` returns its argument.
-            PrimOp("break", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("break", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 try ev.force(a[0], pos)
             },
-            PrimOp("throw", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("throw", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 // (Nix's context message really says "builtin.throw".)
                 let (message, _) = try ev.coerceToString(
                     try ev.force(a[0], pos), .none, "while evaluating the error message passed to builtin.throw", interpolation: true)
                 throw EvalError(String(decoding: message, as: UTF8.self), kind: .thrown)
             },
-            PrimOp("abort", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("abort", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let (message, _) = try ev.coerceToString(
                     try ev.force(a[0], pos), .none, "while evaluating the error message passed to builtins.abort", interpolation: true)
                 throw EvalError("evaluation aborted with the following error message: '\(String(decoding: message, as: UTF8.self))'",
                                 kind: .aborted)
             },
-            PrimOp("__getEnv", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__getEnv", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let name = try ev.forceStringNoContext(try ev.force(a[0], pos), .none,
                                                        "while evaluating the first argument passed to builtins.getEnv")
                 // A name with a NUL byte cannot name a variable.
@@ -197,7 +197,7 @@ extension Builtins {
 
     private static func bitwise(_ name: String, _ shown: String,
                                 _ op: @escaping (NixInt, NixInt) -> NixInt) -> PrimOp {
-        PrimOp(name, arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+        PrimOp(name, arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
             // Forced at the call site; type errors carry no position of their own, as in Nix.
             let x = try ev.forceInt(try ev.force(a[0], pos), .none, "while evaluating the first argument passed to builtins.\(shown)")
             let y = try ev.forceInt(try ev.force(a[1], pos), .none, "while evaluating the second argument passed to builtins.\(shown)")
@@ -209,7 +209,7 @@ extension Builtins {
     /// goes through a double); floats are rounded and converted exactly (beyond 64
     /// bits too); NaN and the infinities are errors.
     private static func rounding(_ name: String, _ shown: String, _ round: @escaping (Double) -> Double) -> PrimOp {
-        PrimOp(name, arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+        PrimOp(name, arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
             let v = try ev.force(a[0], pos)
             switch v {
             case .int, .bigInt:

@@ -19,23 +19,23 @@ import Darwin
 extension Builtins {
     static func derivations() -> [PrimOp] {
         [
-            PrimOp("derivationStrict", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("derivationStrict", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 try ev.derivationStrict(a[0])
             },
-            PrimOp("placeholder", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("placeholder", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let output = try ev.forceStringWithoutContext(a[0], .none, "while evaluating the first argument passed to builtins.placeholder")
                 return .string(NixString(Array(Evaluator.hashPlaceholder(output).utf8)))
             },
-            PrimOp("__toFile", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__toFile", arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 try ev.toFile(a[0], a[1])
             },
-            PrimOp("__storePath", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__storePath", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 try ev.storePath(a[0])
             },
-            PrimOp("__path", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__path", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 try ev.pathBuiltin(a[0])
             },
-            PrimOp("__filterSource", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__filterSource", arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 var context = Set<[UInt8]>()
                 let path = try ev.coerceToPathWithContext(
                     a[1], .none, "while evaluating the second argument (the path to filter) passed to 'builtins.filterSource'", &context)

@@ -12,7 +12,7 @@ import SwixSyntax
 extension Builtins {
     static func lists() -> [PrimOp] {
         [
-            PrimOp("map", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("map", arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let list = try ListOps.list(ev, a[1], "while evaluating the second argument passed to builtins.map")
                 if list.count == 0 { return .list(list) }
                 let f = try ListOps.function(ev, a[0], "while evaluating the first argument passed to builtins.map")
@@ -25,7 +25,7 @@ extension Builtins {
                 return .list(NixList(out))
             },
 
-            PrimOp("__filter", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__filter", arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let list = try ListOps.list(ev, a[1], "while evaluating the second argument passed to builtins.filter")
                 if list.count == 0 { return .list(list) }
                 let f = try ListOps.function(ev, a[0], "while evaluating the first argument passed to builtins.filter")
@@ -39,7 +39,7 @@ extension Builtins {
                 return out.count == list.count ? .list(list) : .list(NixList(out))
             },
 
-            PrimOp("__foldl'", arity: 3) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__foldl'", arity: 3) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let op = try ListOps.function(ev, a[0], "while evaluating the first argument passed to builtins.foldlStrict")
                 let list = try ListOps.list(ev, a[2], "while evaluating the third argument passed to builtins.foldlStrict")
                 if list.count == 0 { return try ev.force(a[1], .none) }
@@ -53,7 +53,7 @@ extension Builtins {
                 return try ev.force(acc, .none)
             },
 
-            PrimOp("__genList", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__genList", arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let n = try ListOps.int(ev, a[1], "while evaluating the second argument passed to builtins.genList")
                 guard case .small(let len) = n, len >= 0, len <= Int64(Int32.max) else {
                     throw EvalError("cannot create list of size \(n.description)")
@@ -69,7 +69,7 @@ extension Builtins {
                 return .list(NixList(out))
             },
 
-            PrimOp("__elemAt", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__elemAt", arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let n = try ListOps.int(ev, a[1], "while evaluating the second argument passed to 'builtins.elemAt'")
                 let list = try ListOps.list(ev, a[0], "while evaluating the first argument passed to 'builtins.elemAt'")
                 guard case .small(let i) = n, i >= 0, i < Int64(list.count) else {
@@ -78,20 +78,20 @@ extension Builtins {
                 return try ev.force(list.elements[Int(i)], .none)
             },
 
-            PrimOp("__head", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__head", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let list = try ListOps.list(ev, a[0], "while evaluating the first argument passed to 'builtins.head'")
                 guard let first = list.elements.first else { throw EvalError("'builtins.head' called on an empty list") }
                 return try ev.force(first, .none)
             },
 
-            PrimOp("__tail", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__tail", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let list = try ListOps.list(ev, a[0], "while evaluating the first argument passed to 'builtins.tail'")
                 if list.count == 0 { throw EvalError("'builtins.tail' called on an empty list") }
                 if list.count == 1 { return .list(.empty) }
                 return .list(NixList(Array(list.elements[1...])))
             },
 
-            PrimOp("__concatLists", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__concatLists", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let outer = try ListOps.list(ev, a[0], "while evaluating the first argument passed to builtins.concatLists")
                 var lists: [NixList] = []
                 lists.reserveCapacity(outer.count)
@@ -101,7 +101,7 @@ extension Builtins {
                 return ListOps.concatenate(lists)
             },
 
-            PrimOp("__concatMap", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__concatMap", arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let f = try ListOps.function(ev, a[0], "while evaluating the first argument passed to builtins.concatMap")
                 let list = try ListOps.list(ev, a[1], "while evaluating the second argument passed to builtins.concatMap")
                 var lists: [NixList] = []
@@ -116,21 +116,21 @@ extension Builtins {
                 return ListOps.concatenate(lists)
             },
 
-            PrimOp("__all", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__all", arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 try ListOps.anyOrAll(ev, a, any: false)
             },
 
-            PrimOp("__any", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__any", arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 try ListOps.anyOrAll(ev, a, any: true)
             },
 
-            PrimOp("__elem", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__elem", arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let list = try ListOps.list(ev, a[1], "while evaluating the second argument passed to builtins.elem")
                 for x in list.elements where try ev.equal(a[0], x, .none) { return .bool(true) }
                 return .bool(false)
             },
 
-            PrimOp("__sort", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__sort", arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let list = try ListOps.list(ev, a[1], "while evaluating the second argument passed to builtins.sort")
                 if list.count == 0 { return .list(list) }
                 let f = try ListOps.function(ev, a[0], "while evaluating the first argument passed to builtins.sort")
@@ -152,7 +152,7 @@ extension Builtins {
                 return .list(NixList(items))
             },
 
-            PrimOp("__partition", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__partition", arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let f = try ListOps.function(ev, a[0], "while evaluating the first argument passed to builtins.partition")
                 let list = try ListOps.list(ev, a[1], "while evaluating the second argument passed to builtins.partition")
                 var right: [Value] = [], wrong: [Value] = []
@@ -171,7 +171,7 @@ extension Builtins {
                 ]))
             },
 
-            PrimOp("__groupBy", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__groupBy", arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let f = try ListOps.function(ev, a[0], "while evaluating the first argument passed to builtins.groupBy")
                 let list = try ListOps.list(ev, a[1], "while evaluating the second argument passed to builtins.groupBy")
                 var groupOf: [Symbol: Int] = [:]
@@ -199,7 +199,7 @@ extension Builtins {
                 return .attrs(Attrs(sorted: attrs))
             },
 
-            PrimOp("__listToAttrs", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__listToAttrs", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let list = try ListOps.list(ev, a[0], "while evaluating the argument passed to builtins.listToAttrs")
                 let sName = ev.symbols.intern("name"), sValue = ev.symbols.intern("value")
                 // First every name (CppNix's order of evaluation), then the values of
@@ -229,7 +229,7 @@ extension Builtins {
                 return .attrs(Attrs(sorted: out))
             },
 
-            PrimOp("__zipAttrsWith", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__zipAttrsWith", arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let f = try ListOps.function(ev, a[0], "while evaluating the first argument passed to builtins.zipAttrsWith")
                 let list = try ListOps.list(ev, a[1], "while evaluating the second argument passed to builtins.zipAttrsWith")
                 var sets: [Attrs] = []
@@ -264,7 +264,7 @@ extension Builtins {
                 return .attrs(Attrs(sorted: out))
             },
 
-            PrimOp("__genericClosure", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__genericClosure", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 try ListOps.genericClosure(ev, a[0])
             },
         ]
@@ -438,7 +438,7 @@ enum ListOps {
         return .list(NixList(out))
     }
 
-    static func anyOrAll(_ ev: Evaluator, _ a: [Value], any: Bool) throws(EvalError) -> Value {
+    static func anyOrAll(_ ev: Evaluator, _ a: PrimOpArgs, any: Bool) throws(EvalError) -> Value {
         let f = try function(ev, a[0], any ? "while evaluating the first argument passed to builtins.any"
                                            : "while evaluating the first argument passed to builtins.all")
         let list = try list(ev, a[1], any ? "while evaluating the second argument passed to builtins.any"

@@ -8,7 +8,7 @@ import Glibc
 extension Builtins {
     static func paths() -> [PrimOp] {
         [
-            PrimOp("import", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("import", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let path = try ev.realisePath(a[0], pos, "while evaluating the first argument passed to builtins.import")
                 do throws(EvalError) {
                     return try ev.importFile(path, pos)
@@ -16,17 +16,17 @@ extension Builtins {
                     throw error.addTrace("while importing '\(path)'", at: pos)
                 }
             },
-            PrimOp("scopedImport", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("scopedImport", arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let scope = try ev.forceAttrs(a[0], pos, "while evaluating the first argument passed to builtins.scopedImport")
                 let path = try ev.realisePath(a[1], pos, "while evaluating the second argument passed to builtins.scopedImport")
                 return try ev.evaluateFile(path, pos, scope: scope)
             },
-            PrimOp("__findFile", arity: 2) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__findFile", arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let entries = try ev.forceList(a[0], pos, "while evaluating the first argument passed to builtins.findFile")
                 let name = try ev.forceString(a[1], pos, "while evaluating the second argument passed to builtins.findFile").string
                 return .path(NixPath(Array(try ev.findFile(entries, name, pos).utf8)))
             },
-            PrimOp("__readFile", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__readFile", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let path = try ev.realisePath(a[0], pos, "while evaluating the first argument passed to builtins.readFile")
                 // Store objects this evaluation created (`.drv` files, `toFile`) are in memory.
                 if let stored = ev.storeFileContents(forPath: path) { return .string(NixString(stored)) }
@@ -38,7 +38,7 @@ extension Builtins {
                 }
                 return .string(NixString(bytes))
             },
-            PrimOp("__pathExists", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__pathExists", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 // A string ending in `/` or `/.` names a directory: the path must be one.
                 var mustBeDirectory = false
                 if case .string(let s) = try ev.force(a[0], pos) {
@@ -51,13 +51,13 @@ extension Builtins {
                 }
                 return .bool(lstat(path, &st) == 0)
             },
-            PrimOp("__readFileType", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__readFileType", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let path = try ev.realisePath(a[0], pos, "while evaluating the first argument passed to builtins.readFileType")
                 var st = stat()
                 guard lstat(path, &st) == 0 else { throw EvalError(fileErrorMessage(path, reading: false), at: pos) }
                 return .string(NixString(fileType(st.st_mode)))
             },
-            PrimOp("__readDir", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__readDir", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let path = try ev.realisePath(a[0], pos, "while evaluating the first argument passed to builtins.readDir")
                 guard let dir = opendir(path) else {
                     // Current Nix words the two common failures itself, without a position.
@@ -81,7 +81,7 @@ extension Builtins {
                 }
                 return .attrs(Attrs(unsorted: attrs))
             },
-            PrimOp("__toPath", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__toPath", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let (bytes, _) = try ev.coerceToString(a[0], pos, "while evaluating the first argument passed to builtins.toPath",
                                                        interpolation: false)
                 guard bytes.first == 47 else {

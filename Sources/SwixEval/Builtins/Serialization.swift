@@ -11,21 +11,21 @@ import CGMP
 extension Builtins {
     static func serialization() -> [PrimOp] {
         [
-            PrimOp("__toJSON", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__toJSON", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 var printer = JSONPrinter(ev)
                 try printer.value(a[0], .none, copyToStore: true)
                 return .string(try printer.result())
             },
-            PrimOp("__fromJSON", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__fromJSON", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let text = try ev.forceStringNoContext(a[0], .none, "while evaluating the first argument passed to builtins.fromJSON")
                 var parser = JSONParser(ev, text)
                 return try parser.parse()
             },
-            PrimOp("fromTOML", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("fromTOML", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let text = try ev.forceStringNoContext(a[0], .none, "while evaluating the argument passed to builtins.fromTOML")
                 return try TOMLDecoder.decode(ev, text)
             },
-            PrimOp("__toXML", arity: 1) { (ev: Evaluator, a: [Value], pos: Pos) throws(EvalError) -> Value in
+            PrimOp("__toXML", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 var printer = XMLPrinter(ev, strict: true, location: false)
                 try printer.document(a[0])
                 return .string(NixString(printer.out, context: printer.context.build()))

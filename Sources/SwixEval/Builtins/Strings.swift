@@ -237,7 +237,7 @@ nonisolated(unsafe) private let emptyString = NixString([])
 /// A primop of this family. (The evaluator adds the "while calling the 'NAME'
 /// builtin" frame to errors raised inside any primop.)
 private func stringPrimOp(_ name: String, _ arity: Int,
-                          _ body: @escaping (Evaluator, [Value], Pos) throws(EvalError) -> Value) -> PrimOp {
+                          _ body: @escaping (Evaluator, PrimOpArgs, Pos) throws(EvalError) -> Value) -> PrimOp {
     PrimOp(name, arity: arity, body)
 }
 
@@ -340,7 +340,7 @@ private func isASCIIDigit(_ c: UInt8) -> Bool {
 
 // MARK: - replaceStrings
 
-private func replaceStrings(_ ev: Evaluator, _ a: [Value]) throws(EvalError) -> Value {
+private func replaceStrings(_ ev: Evaluator, _ a: PrimOpArgs) throws(EvalError) -> Value {
     let fromList = try ev.forceList(a[0], .none, "while evaluating the first argument passed to builtins.replaceStrings")
     let toList = try ev.forceList(a[1], .none, "while evaluating the second argument passed to builtins.replaceStrings")
     if fromList.count != toList.count {
@@ -534,7 +534,7 @@ private func getContext(_ ev: Evaluator, _ context: StringContext) -> Value {
 }
 
 /// `appendContext s { "/nix/store/…" = { path = …; allOutputs = …; outputs = […]; }; }`.
-private func appendContext(_ ev: Evaluator, _ a: [Value]) throws(EvalError) -> Value {
+private func appendContext(_ ev: Evaluator, _ a: PrimOpArgs) throws(EvalError) -> Value {
     let s = try ev.forceString(a[0], .none, "while evaluating the first argument passed to builtins.appendContext")
     let attrs = try ev.forceAttrs(a[1], .none, "while evaluating the second argument passed to builtins.appendContext")
     let sPath = ev.symbols.intern("path"), sAll = ev.symbols.intern("allOutputs"), sOutputs = ev.symbols.intern("outputs")

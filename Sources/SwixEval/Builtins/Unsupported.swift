@@ -8,7 +8,7 @@ extension Builtins {
     static func unsupported() -> [PrimOp] {
         func refuse(_ name: String, _ reason: String) -> PrimOp {
             let shown = name.hasPrefix("__") ? String(name.dropFirst(2)) : name
-            return PrimOp(name, arity: 1) { (_: Evaluator, _: [Value], pos: Pos) throws(EvalError) -> Value in
+            return PrimOp(name, arity: 1) { (_: Evaluator, _: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 throw EvalError("'\(shown)' is not supported by swix: \(reason)", at: pos)
             }
         }
