@@ -16,7 +16,7 @@ public struct Attr {
 /// An attribute set: attributes sorted by symbol id, found by binary search.
 /// (Symbol-id order is also the order CppNix stores them in; printing sorts by name.)
 public final class Attrs {
-    public private(set) var attrs: [Attr]
+    public let attrs: [Attr]
 
     nonisolated(unsafe) public static let empty = Attrs(sorted: [])
 

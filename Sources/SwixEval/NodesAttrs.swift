@@ -173,10 +173,19 @@ final class SelectNode: Node {
     let path: [PathElement]
     let orDefault: Node?
 
+    /// The names when all are static (the common case): a plain symbol array
+    /// that the loop reads without copying `PathElement`s.
+    let staticNames: [Symbol]?
+
     init(target: Node, path: [PathElement], orDefault: Node?, pos: Pos) {
         self.target = target
         self.path = path
         self.orDefault = orDefault
+        var names: [Symbol] = []
+        for element in path {
+            if case .name(let s) = element { names.append(s) }
+        }
+        staticNames = names.count == path.count ? names : nil
         super.init(pos: pos)
     }
 
@@ -188,36 +197,29 @@ final class SelectNode: Node {
         var attrPos = Pos.none
         var reachedCount = 0
         var computedNames: [Symbol] = []
+        let names = staticNames
         do throws(EvalError) {
-            for element in path {
+            for k in 0..<path.count {
                 let name: Symbol
-                switch element {
-                case .name(let s): name = s
-                case .dynamic:
-                    name = try ev.symbol(of: element, env)
-                    computedNames.append(name)
+                if let names { name = names[k] } else {
+                    name = try ev.symbol(of: path[k], env)
+                    if case .dynamic = path[k] { computedNames.append(name) }
                 }
-                if let orDefault {
-                    guard case .attrs(let attrs) = v, let i = attrs.index(of: name) else {
-                        return orDefault.lazy(ev, env)
-                    }
-                    let next = attrs.attrs[i]
-                    attrPos = next.pos
-                    reachedCount += 1
-                    v = try ev.force(next.value, next.pos.isNone ? pos : next.pos)
+                let attrs: Attrs
+                if case .attrs(let a) = v {
+                    attrs = a
+                } else if let orDefault {
+                    return orDefault.lazy(ev, env)
                 } else {
-                    let attrs: Attrs
-                    if case .attrs(let a) = v { attrs = a } else {
-                        attrs = try ev.forceAttrs(v, pos, "while selecting an attribute")
-                    }
-                    guard let i = attrs.index(of: name) else {
-                        throw ev.missingAttribute(name, in: attrs, at: pos)
-                    }
-                    let next = attrs.attrs[i]
-                    attrPos = next.pos
-                    reachedCount += 1
-                    v = try ev.force(next.value, next.pos.isNone ? pos : next.pos)
+                    attrs = try ev.forceAttrs(v, pos, "while selecting an attribute")
                 }
+                guard let i = attrs.index(of: name) else {
+                    if let orDefault { return orDefault.lazy(ev, env) }
+                    throw ev.missingAttribute(name, in: attrs, at: pos)
+                }
+                attrPos = attrs.attrs[i].pos
+                reachedCount += 1
+                v = try ev.force(attrs.attrs[i].value, attrPos.isNone ? pos : attrPos)
             }
             return v
         } catch {
