@@ -26,6 +26,17 @@ public final class Env: ManagedBuffer<Env.Header, Value> {
         return e
     }
 
+    /// A function call's environment for a plain `x: …` lambda: one slot, the
+    /// argument, stored directly (no `null` written first and then replaced).
+    @inline(__always)
+    static func make(parent: Env, argument: Value) -> Env {
+        let e = unsafeDowncast(Env.create(minimumCapacity: 1) { _ in
+            Header(parent: parent, count: 1, isWith: false)
+        }, to: Env.self)
+        e.withUnsafeMutablePointerToElements { $0.initialize(to: argument) }
+        return e
+    }
+
     /// A `with` scope holding the (usually unevaluated) attribute set.
     static func makeWith(parent: Env?, attrs: Value) -> Env {
         let e = unsafeDowncast(Env.create(minimumCapacity: 1) { _ in

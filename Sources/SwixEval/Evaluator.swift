@@ -70,9 +70,7 @@ public final class Evaluator {
             guard stack.hasRoom() else {
                 throw EvalError("stack overflow; max-call-depth exceeded", at: pos, kind: .stackOverflow)
             }
-            // The thunk holds its node and environment until it is done, so
-            // they need no references of their own here.
-            unowned(unsafe) let node = t.node.unsafelyUnwrapped
+            let node = t.node.unsafelyUnwrapped
             t.state = .blackhole
             do {
                 let v: Value
@@ -269,6 +267,16 @@ public final class Evaluator {
 
     func callLambda(_ c: Closure, _ arg: Value, _ pos: Pos) throws(EvalError) -> Value {
         let l = c.lambda
+        if l.formals == nil {
+            // `x: body`, the common case: one slot, no argument checks.
+            let env = Env.make(parent: c.env, argument: arg)
+            do {
+                return try l.body.eval(self, env)
+            } catch {
+                if showTrace { addCallFrames(error, l, pos) }
+                throw error
+            }
+        }
         let env = Env.make(parent: c.env, size: l.envSize)
         if l.arg != nil { env.slots[0] = arg }
         if let formals = l.formals {
@@ -311,12 +319,15 @@ public final class Evaluator {
         do {
             return try l.body.eval(self, env)
         } catch {
-            if showTrace {
-                error.addTrace("while calling \(l.describe(self))", at: l.pos)
-                if !pos.isNone { error.addTrace("from call site", at: pos) }
-            }
+            if showTrace { addCallFrames(error, l, pos) }
             throw error
         }
+    }
+
+    /// `--show-trace`'s frames for a failed lambda call.
+    private func addCallFrames(_ error: EvalError, _ l: LambdaNode, _ pos: Pos) {
+        error.addTrace("while calling \(l.describe(self))", at: l.pos)
+        if !pos.isNone { error.addTrace("from call site", at: pos) }
     }
 
     /// Calls a function with formals with the given arguments (those it accepts),
