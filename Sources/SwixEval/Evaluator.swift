@@ -1,4 +1,17 @@
 import SwixSyntax
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Byte-wise equality through `memcmp` (`Array ==` compares element by element).
+@inline(__always)
+func sameBytes(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    guard a.count == b.count else { return false }
+    if a.isEmpty { return true }
+    return a.withUnsafeBufferPointer { x in
+        b.withUnsafeBufferPointer { y in memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 }
+    }
+}
 
 /// The evaluation state: symbols, positions, the base environment, limits.
 /// Forcing, calling and the coercions every node and builtin uses live here.
@@ -386,8 +399,8 @@ public final class Evaluator {
         case (.float(let p), .float(let q)): return p == q
         case (.float(let p), .int(let q)): return p == Double(q)
         case (.int(let p), .float(let q)): return Double(p) == q
-        case (.string(let p), .string(let q)): return p.bytes == q.bytes
-        case (.path(let p), .path(let q)): return p.bytes == q.bytes
+        case (.string(let p), .string(let q)): return sameBytes(p.bytes, q.bytes)
+        case (.path(let p), .path(let q)): return sameBytes(p.bytes, q.bytes)
         case (.list(let p), .list(let q)):
             if p === q { return true }
             guard p.count == q.count else { return false }
@@ -425,8 +438,8 @@ public final class Evaluator {
         case (.float(let p), .float(let q)): return p == q
         case (.float(let p), .int(let q)): return p == Double(q)
         case (.int(let p), .float(let q)): return Double(p) == q
-        case (.string(let p), .string(let q)): return p.bytes == q.bytes
-        case (.path(let p), .path(let q)): return p.bytes == q.bytes
+        case (.string(let p), .string(let q)): return sameBytes(p.bytes, q.bytes)
+        case (.path(let p), .path(let q)): return sameBytes(p.bytes, q.bytes)
         default: return nil
         }
     }

@@ -284,6 +284,12 @@ private struct JSONPrinter {
     /// A JSON string as nlohmann writes it (`ensure_ascii` off, strict UTF-8 checking).
     mutating func string(_ s: [UInt8]) {
         out.append(34)
+        // Most strings are plain ASCII without quotes or backslashes: copied whole.
+        if !s.contains(where: { $0 < 0x20 || $0 > 0x7F || $0 == 0x22 || $0 == 0x5C }) {
+            out.append(contentsOf: s)
+            out.append(34)
+            return
+        }
         var need = 0            // continuation bytes still expected
         var low: UInt8 = 0x80, high: UInt8 = 0xBF  // range of the next continuation byte
         for (i, b) in s.enumerated() {
