@@ -15,14 +15,34 @@ public struct Attr {
 
 /// An attribute set: attributes sorted by symbol id, found by binary search.
 /// (Symbol-id order is also the order CppNix stores them in; printing sorts by name.)
+///
+/// `a // b` does not copy `a`: the result is `b`'s attributes as a new layer over
+/// `a`'s layers (newest first, each sorted). Layers are merged as in a
+/// log-structured merge: whenever a layer is at least half the size of the one
+/// below it, or there are too many, so a set grown one attribute at a time costs
+/// O(n log n) in all instead of O(n²), and a lookup searches O(log n) layers.
+/// Anything that needs the whole set (`attrs`, `count`, iteration) flattens it
+/// once; the flat form is kept.
 public final class Attrs {
-    public let attrs: [Attr]
+    /// The newest layer; the whole set when `older` is empty.
+    private var top: [Attr]
+    /// Older layers, newest first; shadowed by every layer before them.
+    private var older: [[Attr]]
 
     nonisolated(unsafe) public static let empty = Attrs(sorted: [])
 
+    /// Layers this deep are merged even if they are balanced.
+    static let maxLayers = 8
+
     /// `attrs` must be sorted by symbol id without duplicates.
     public init(sorted attrs: [Attr]) {
-        self.attrs = attrs
+        top = attrs
+        older = []
+    }
+
+    private init(layers: [[Attr]]) {
+        top = layers[0]
+        older = Array(layers.dropFirst())
     }
 
     /// Builds a set from attributes in any order; later duplicates replace earlier ones.
@@ -37,49 +57,98 @@ public final class Attrs {
         self.init(sorted: out)
     }
 
-    public var count: Int { attrs.count }
+    /// All attributes, sorted by symbol id (flattens a layered set once).
+    public var attrs: [Attr] {
+        if !older.isEmpty { flatten() }
+        return top
+    }
 
-    /// Index of `name`, or nil.
+    public var count: Int {
+        if !older.isEmpty { flatten() }
+        return top.count
+    }
+
+    private func flatten() {
+        var merged = top
+        for layer in older { merged = Attrs.merge(merged, over: layer) }
+        top = merged
+        older = []
+    }
+
     @inline(__always)
-    public func index(of name: Symbol) -> Int? {
-        var lo = 0, hi = attrs.count - 1
+    private static func search(_ layer: [Attr], _ name: Symbol) -> Int? {
+        var lo = 0, hi = layer.count - 1
         while lo <= hi {
             let mid = (lo + hi) >> 1
-            let m = attrs[mid].name
+            let m = layer[mid].name
             if m == name { return mid }
             if m < name { lo = mid + 1 } else { hi = mid - 1 }
         }
         return nil
     }
 
+    /// Index of `name` in `attrs`, or nil.
+    @inline(__always)
+    public func index(of name: Symbol) -> Int? {
+        if !older.isEmpty { flatten() }
+        return Attrs.search(top, name)
+    }
+
+    /// The attribute `name`, searching the layers newest first.
+    @inline(__always)
+    public func attr(_ name: Symbol) -> Attr? {
+        if let i = Attrs.search(top, name) { return top[i] }
+        if older.isEmpty { return nil }
+        for layer in older {
+            if let i = Attrs.search(layer, name) { return layer[i] }
+        }
+        return nil
+    }
+
     @inline(__always)
     public func get(_ name: Symbol) -> Value? {
-        index(of: name).map { attrs[$0].value }
+        if let i = Attrs.search(top, name) { return top[i].value }
+        if older.isEmpty { return nil }
+        for layer in older {
+            if let i = Attrs.search(layer, name) { return layer[i].value }
+        }
+        return nil
     }
 
-    public func attr(_ name: Symbol) -> Attr? {
-        index(of: name).map { attrs[$0] }
-    }
-
-    /// `self // other`: merged in one pass over both sorted arrays.
-    public func updated(with other: Attrs) -> Attrs {
-        if other.attrs.isEmpty { return self }
-        if attrs.isEmpty { return other }
+    /// `newer` merged over `older` in one pass; `newer` wins on equal names.
+    static func merge(_ newer: [Attr], over older: [Attr]) -> [Attr] {
+        if newer.isEmpty { return older }
+        if older.isEmpty { return newer }
         var out: [Attr] = []
-        out.reserveCapacity(attrs.count + other.attrs.count)
+        out.reserveCapacity(newer.count + older.count)
         var i = 0, j = 0
-        let a = attrs, b = other.attrs
-        while i < a.count && j < b.count {
-            if a[i].name < b[j].name {
-                out.append(a[i]); i += 1
-            } else if b[j].name < a[i].name {
-                out.append(b[j]); j += 1
+        while i < older.count && j < newer.count {
+            if older[i].name < newer[j].name {
+                out.append(older[i]); i += 1
+            } else if newer[j].name < older[i].name {
+                out.append(newer[j]); j += 1
             } else {
-                out.append(b[j]); i += 1; j += 1
+                out.append(newer[j]); i += 1; j += 1
             }
         }
-        if i < a.count { out.append(contentsOf: a[i...]) }
-        if j < b.count { out.append(contentsOf: b[j...]) }
-        return Attrs(sorted: out)
+        if i < older.count { out.append(contentsOf: older[i...]) }
+        if j < newer.count { out.append(contentsOf: newer[j...]) }
+        return out
+    }
+
+    /// `self // other`: `other`'s attributes as a new layer over this set's.
+    public func updated(with other: Attrs) -> Attrs {
+        let b = other.attrs
+        if b.isEmpty { return self }
+        if top.isEmpty && older.isEmpty { return other }
+        var layers: [[Attr]] = [b, top]
+        layers.append(contentsOf: older)
+        // Merge the newest layers while they are not much smaller than the next.
+        while layers.count > 1 && (layers[0].count * 2 >= layers[1].count || layers.count > Attrs.maxLayers) {
+            let merged = Attrs.merge(layers[0], over: layers[1])
+            layers.removeFirst(2)
+            layers.insert(merged, at: 0)
+        }
+        return Attrs(layers: layers)
     }
 }

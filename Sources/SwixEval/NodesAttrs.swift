@@ -213,13 +213,13 @@ final class SelectNode: Node {
                 } else {
                     attrs = try ev.forceAttrs(v, pos, "while selecting an attribute")
                 }
-                guard let i = attrs.index(of: name) else {
+                guard let next = attrs.attr(name) else {
                     if let orDefault { return orDefault.lazy(ev, env) }
                     throw ev.missingAttribute(name, in: attrs, at: pos)
                 }
-                attrPos = attrs.attrs[i].pos
+                attrPos = next.pos
                 reachedCount += 1
-                v = try ev.force(attrs.attrs[i].value, attrPos.isNone ? pos : attrPos)
+                v = try ev.force(next.value, attrPos.isNone ? pos : attrPos)
             }
             return v
         } catch {
@@ -251,8 +251,8 @@ final class SelectNode: Node {
             guard case .attrs(let attrs) = v else {
                 return orDefault?.peek(ev, env)
             }
-            guard let i = attrs.index(of: name) else { return orDefault?.peek(ev, env) }
-            v = attrs.attrs[i].value
+            guard let next = attrs.get(name) else { return orDefault?.peek(ev, env) }
+            v = next
             if case .thunk(let t) = v {
                 guard t.state == .done else { return nil }
                 v = t.value

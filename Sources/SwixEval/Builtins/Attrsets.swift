@@ -45,7 +45,7 @@ extension Builtins {
             PrimOp("__hasAttr", arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let name = try ev.forceStringNoContext(a[0], .none, "while evaluating the first argument passed to builtins.hasAttr")
                 let set = try ev.forceAttrs(a[1], .none, "while evaluating the second argument passed to builtins.hasAttr")
-                return .bool(set.index(of: ev.symbols.intern(name)) != nil)
+                return .bool(set.get(ev.symbols.intern(name)) != nil)
             },
 
             PrimOp("removeAttrs", arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in

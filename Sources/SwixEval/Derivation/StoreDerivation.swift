@@ -129,6 +129,12 @@ struct StoreDerivation {
     /// as is (`printString`).
     static func writeEscaped(_ s: inout [UInt8], _ bytes: [UInt8]) {
         s.append(UInt8(ascii: "\""))
+        // Most values need no escape: copied whole.
+        if !bytes.contains(where: { $0 == 34 || $0 == 92 || $0 == 10 || $0 == 13 || $0 == 9 }) {
+            s.append(contentsOf: bytes)
+            s.append(UInt8(ascii: "\""))
+            return
+        }
         for c in bytes {
             switch c {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"): s.append(UInt8(ascii: "\\")); s.append(c)
