@@ -77,14 +77,16 @@ public final class Attrs {
 
     @inline(__always)
     private static func search(_ layer: [Attr], _ name: Symbol) -> Int? {
-        var lo = 0, hi = layer.count - 1
-        while lo <= hi {
-            let mid = (lo + hi) >> 1
-            let m = layer[mid].name
-            if m == name { return mid }
-            if m < name { lo = mid + 1 } else { hi = mid - 1 }
+        layer.withUnsafeBufferPointer { b in
+            var lo = 0, hi = b.count - 1
+            while lo <= hi {
+                let mid = (lo + hi) >> 1
+                let m = b[mid].name
+                if m == name { return mid }
+                if m < name { lo = mid + 1 } else { hi = mid - 1 }
+            }
+            return nil
         }
-        return nil
     }
 
     /// Index of `name` in `attrs`, or nil.
@@ -103,6 +105,46 @@ public final class Attrs {
             if let i = Attrs.search(layer, name) { return layer[i] }
         }
         return nil
+    }
+
+    /// Where the value of `name` is stored (and in `pos` where it was defined).
+    /// The pointer is valid until the set is next flattened: read it at once.
+    @inline(__always)
+    func valuePointer(_ name: Symbol, _ pos: inout Pos) -> UnsafePointer<Value>? {
+        if let i = Attrs.search(top, name) {
+            return top.withUnsafeBufferPointer { b in
+                pos = b[i].pos
+                return UnsafeRawPointer(b.baseAddress! + i).advanced(by: MemoryLayout<Attr>.offset(of: \Attr.value)!)
+                    .assumingMemoryBound(to: Value.self)
+            }
+        }
+        if older.isEmpty { return nil }
+        for layer in older {
+            if let i = Attrs.search(layer, name) {
+                return layer.withUnsafeBufferPointer { b in
+                    pos = b[i].pos
+                    return UnsafeRawPointer(b.baseAddress! + i).advanced(by: MemoryLayout<Attr>.offset(of: \Attr.value)!)
+                        .assumingMemoryBound(to: Value.self)
+                }
+            }
+        }
+        return nil
+    }
+
+    /// The value of `name` and where it was defined (in `pos`), without copying
+    /// the whole attribute: the selection loop's lookup.
+    @inline(__always)
+    func lookup(_ name: Symbol, _ pos: inout Pos) -> Value? {
+        if let i = Attrs.search(top, name) {
+            return top.withUnsafeBufferPointer { b in
+                pos = b[i].pos
+                return b[i].value
+            }
+        }
+        if older.isEmpty { return nil }
+        guard let a = attr(name) else { return nil }
+        pos = a.pos
+        return a.value
     }
 
     @inline(__always)

@@ -53,6 +53,7 @@ public final class Evaluator {
         sToString = symbols.intern("__toString")
         sOverrides = symbols.intern("__overrides")
         Env.checkLayout()
+        ValueLayout.check()
         Builtins.install(into: self)
     }
 

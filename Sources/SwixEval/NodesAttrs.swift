@@ -199,6 +199,9 @@ final class SelectNode: Node {
         var computedNames: [Symbol] = []
         let names = staticNames
         do throws(EvalError) {
+            if let names, orDefault == nil {
+                return try selectStatic(ev, v, names, &attrPos, &reachedCount)
+            }
             for k in 0..<path.count {
                 let name: Symbol
                 if let names { name = names[k] } else {
@@ -213,13 +216,16 @@ final class SelectNode: Node {
                 } else {
                     attrs = try ev.forceAttrs(v, pos, "while selecting an attribute")
                 }
-                guard let next = attrs.attr(name) else {
+                guard let next = attrs.lookup(name, &attrPos) else {
                     if let orDefault { return orDefault.lazy(ev, env) }
                     throw ev.missingAttribute(name, in: attrs, at: pos)
                 }
-                attrPos = next.pos
                 reachedCount += 1
-                v = try ev.force(next.value, attrPos.isNone ? pos : attrPos)
+                if case .thunk(let t) = next {
+                    v = t.state == .done ? t.value : try ev.force(t, attrPos.isNone ? pos : attrPos)
+                } else {
+                    v = next
+                }
             }
             return v
         } catch {
@@ -240,6 +246,44 @@ final class SelectNode: Node {
 
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
         try ev.force(try select(ev, env), pos)
+    }
+
+    /// `e.a.b.c` with static names and no default, the common case. The sets on
+    /// the way are borrowed, not retained: `root` holds the first, and each
+    /// holds the next (directly, or through a thunk it holds, which keeps its
+    /// value once forced), so only the selected value is copied out.
+    @inline(__always)
+    private func selectStatic(_ ev: Evaluator, _ root: Value, _ names: [Symbol],
+                              _ attrPos: inout Pos, _ reachedCount: inout Int) throws(EvalError) -> Value {
+        var set: Unmanaged<Attrs>
+        if case .attrs(let a) = root {
+            set = .passUnretained(a)
+        } else {
+            set = .passUnretained(try ev.forceAttrs(root, pos, "while selecting an attribute"))
+        }
+        let last = names.count - 1
+        var k = 0
+        while true {
+            let name = names[k]
+            guard let slot = set._withUnsafeGuaranteedRef({ $0.valuePointer(name, &attrPos) }) else {
+                throw ev.missingAttribute(name, in: set.takeUnretainedValue(), at: pos)
+            }
+            reachedCount += 1
+            let forcePos = attrPos.isNone ? pos : attrPos
+            if k == last { return try ev.force(slot.pointee, forcePos) }
+            if let a = slot.borrowedAttrs {
+                set = a
+            } else if let t = slot.borrowedThunk, t._withUnsafeGuaranteedRef({ $0.state == .done }),
+                      let a = t._withUnsafeGuaranteedRef({ thunk in withUnsafePointer(to: &thunk.value) { $0.borrowedAttrs } }) {
+                set = a
+            } else {
+                // A pending thunk: forcing stores the set in the thunk, which the
+                // parent holds. (Anything else is not a set, and forceAttrs throws.)
+                let w = try ev.force(slot.pointee, forcePos)
+                set = .passUnretained(try ev.forceAttrs(w, pos, "while selecting an attribute"))
+            }
+            k += 1
+        }
     }
 
     /// A selection through values that are all known already (no thunk left to
