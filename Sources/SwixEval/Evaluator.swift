@@ -255,6 +255,25 @@ public final class Evaluator {
         }
     }
 
+    /// `f a b`. For a curried lambda `a: b: body` this builds no closure for
+    /// `f a`: both environments are made and the inner body is evaluated
+    /// directly (the intermediate function is never observable).
+    func call2(_ f: Value, _ a: Value, _ b: Value, _ pos: Pos) throws(EvalError) -> Value {
+        if case .lambda(let c) = f, c.lambda.formals == nil, !showTrace, let inner = c.lambda.curried, inner.formals == nil {
+            if callDepth > maxCallDepth {
+                throw EvalError("stack overflow; max-call-depth exceeded", at: pos, kind: .stackOverflow)
+            }
+            callDepth += 1
+            defer { callDepth -= 1 }
+            guard stack.hasRoom() else {
+                throw EvalError("stack overflow; max-call-depth exceeded", at: pos, kind: .stackOverflow)
+            }
+            let outer = Env.make(parent: c.env, argument: a)
+            return try inner.body.eval(self, Env.make(parent: outer, argument: b))
+        }
+        return try call(try call(f, a, pos), b, pos)
+    }
+
     /// A builtin applied to exactly its arity of arguments, with the same depth
     /// and stack checks as `call`.
     func callSaturated(_ p: PrimOp, _ args: PrimOpArgs, _ pos: Pos) throws(EvalError) -> Value {

@@ -36,6 +36,9 @@ final class LambdaNode: Node {
         .lambda(Closure(lambda: self, env: env))
     }
 
+    /// The body when it is itself a lambda (`a: b: …`), for `Evaluator.call2`.
+    lazy var curried: LambdaNode? = body as? LambdaNode
+
     /// `'name'` or `anonymous lambda`, as Nix names a lambda in traces.
     func describe(_ ev: Evaluator) -> String {
         if let name { return "'\(ev.symbols[name])'" }
@@ -70,8 +73,13 @@ final class CallNode: Node {
             next = p.arity
         }
         while next < args.count {
-            f = try ev.call(f, args[next].argument(ev, env), pos)
-            next += 1
+            if next + 1 < args.count {
+                f = try ev.call2(f, args[next].argument(ev, env), args[next + 1].argument(ev, env), pos)
+                next += 2
+            } else {
+                f = try ev.call(f, args[next].argument(ev, env), pos)
+                next += 1
+            }
         }
         return f
     }

@@ -40,6 +40,11 @@ struct LanguageTests {
         ("let a = { b = throw \"no\"; }; in (x: 1) a.b", "1"),
         ("let n = 5; f = x: x; in [ (f (n - 1)) (f (n * 2)) (f (n < 6)) (f (n == 5)) (f (!(n == 5))) (f (if n == 5 then \"y\" else throw \"n\")) ]",
          "[ 4 10 true true false \"y\" ]"),
+        // Curried calls without intermediate closures (`Evaluator.call2`).
+        ("let f = a: b: a - b; in [ (f 5 3) (builtins.foldl' f 100 [ 1 2 3 ]) ((a: b: c: d: a * 1000 + b * 100 + c * 10 + d) 1 2 3 4) ]",
+         "[ 2 94 1234 ]"),
+        ("let f = a: { b }: a + b; in f 1 { b = 2; }", "3"),
+        ("let f = a: b: throw \"x${toString a}\"; in f 1 2", "error: x1"),
         // Selection through nested sets (borrowed walk) and its errors, as current Nix.
         ("let s = { a = { b = 1; }; }; in s.a.c", "error: attribute 'c' missing"),
         ("let s = { a = { b = 1; }; }; in s.a.b.c", "error: expected a set but found an integer: 1"),

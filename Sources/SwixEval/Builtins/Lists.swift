@@ -47,8 +47,7 @@ extension Builtins {
                 // weak head normal form), so the accumulator never builds a chain.
                 var acc = a[1]
                 for x in list.elements {
-                    let partial = try ev.call(op, acc, .none)
-                    acc = try ev.call(partial, x, .none)
+                    acc = try ev.call2(op, acc, x, .none)
                 }
                 return try ev.force(acc, .none)
             },
@@ -144,8 +143,7 @@ extension Builtins {
                     }
                 } else {
                     try ListOps.mergeSort(&items) { (x: Value, y: Value) throws(EvalError) -> Bool in
-                        let partial = try ev.call(f, x, .none)
-                        let r = try ev.call(partial, y, .none)
+                        let r = try ev.call2(f, x, y, .none)
                         return try ListOps.bool(ev, r, "while evaluating the return value of the sorting function passed to builtins.sort")
                     }
                 }
