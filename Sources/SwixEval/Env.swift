@@ -92,6 +92,7 @@ public final class Env: ManagedBuffer<Env.Header, Value> {
     }
 
     static let parentOffset = 16
+    static let isWithOffset = 28
     static let slotsOffset = 32
 
     /// Verifies the offsets `slotPointer` relies on against this compiler's layout.
@@ -102,6 +103,11 @@ public final class Env: ManagedBuffer<Env.Header, Value> {
         precondition(parent == UnsafeRawPointer(Unmanaged.passUnretained(child.parent!).toOpaque()),
                      "Env layout: parent offset")
         precondition(UnsafeRawPointer(child.slots) == base + slotsOffset, "Env layout: slots offset")
+        let with = Env.makeWith(parent: nil, attrs: .null)
+        let withBase = UnsafeRawPointer(Unmanaged.passUnretained(with).toOpaque())
+        precondition(withBase.load(fromByteOffset: isWithOffset, as: Bool.self) && !base.load(fromByteOffset: isWithOffset, as: Bool.self),
+                     "Env layout: isWith offset")
+        precondition(withBase.load(fromByteOffset: parentOffset, as: UnsafeRawPointer?.self) == nil, "Env layout: nil parent")
     }
 }
 

@@ -111,13 +111,25 @@ final class WithVariableNode: Node {
     }
 
     func lookup(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
-        var e: Env? = env.up(depth)
+        // The environments and sets are borrowed (see `Env.slotPointer` and
+        // `borrowedAttrs`): env keeps its parents alive, each `with` slot its set.
+        var e: UnsafeRawPointer? = UnsafeRawPointer(env.slotPointer(depth: depth, 0)) - Env.slotsOffset
         while let w = e {
-            if w.isWith {
-                let attrs = try ev.forceAttrs(w.slots[0], pos, "while evaluating the first subexpression of a with expression")
-                if let v = attrs.get(name) { return v }
+            if w.load(fromByteOffset: Env.isWithOffset, as: Bool.self) {
+                let slot = (UnsafeMutableRawPointer(mutating: w) + Env.slotsOffset).assumingMemoryBound(to: Value.self)
+                let set: Unmanaged<Attrs>
+                if let a = UnsafePointer(slot).borrowedAttrs {
+                    set = a
+                } else {
+                    let attrs = try ev.forceAttrs(slot.pointee, pos, "while evaluating the first subexpression of a with expression")
+                    // The slot keeps the set itself from now on (as `LocalNode` does).
+                    slot.pointee = .attrs(attrs)
+                    set = .passUnretained(attrs)
+                }
+                var definedAt = Pos.none
+                if let v = set._withUnsafeGuaranteedRef({ $0.valuePointer(name, &definedAt) }) { return v.pointee }
             }
-            e = w.parent
+            e = w.load(fromByteOffset: Env.parentOffset, as: UnsafeRawPointer?.self)
         }
         throw EvalError("undefined variable '\(ev.symbols[name])'", at: pos, kind: .undefinedVariable)
     }
