@@ -42,7 +42,7 @@ public final class Evaluator {
     /// The search path for `<name>`: `-I` entries, then `NIX_PATH`'s.
     public var searchPath: [(prefix: String, path: String)] = []
 
-    let sOutPath, sFunctor, sToString, sOverrides: Symbol
+    let sOutPath, sFunctor, sToString, sOverrides, sType: Symbol
 
     public init(symbols: SymbolTable, positions: PositionTable, tree: SyntaxTree) {
         self.symbols = symbols
@@ -52,6 +52,7 @@ public final class Evaluator {
         sFunctor = symbols.intern("__functor")
         sToString = symbols.intern("__toString")
         sOverrides = symbols.intern("__overrides")
+        sType = symbols.intern("type")
         Env.checkLayout()
         ValueLayout.check()
         Builtins.install(into: self)
@@ -423,9 +424,10 @@ public final class Evaluator {
         case (.path(let p), .path(let q)): return sameBytes(p.bytes, q.bytes)
         case (.list(let p), .list(let q)):
             if p === q { return true }
-            guard p.count == q.count else { return false }
-            for k in 0..<p.count where !identical(p.elements[k], q.elements[k]) {
-                if !(try equal(p.elements[k], q.elements[k], pos)) { return false }
+            let pe = p.elements, qe = q.elements
+            guard pe.count == qe.count else { return false }
+            for k in 0..<pe.count where !identical(pe[k], qe[k]) {
+                if !(try equal(pe[k], qe[k], pos)) { return false }
             }
             return true
         case (.attrs(let p), .attrs(let q)):
@@ -434,11 +436,13 @@ public final class Evaluator {
             if let po = p.get(sOutPath), let qo = q.get(sOutPath), isDerivation(p), isDerivation(q) {
                 return try equal(po, qo, pos)
             }
-            guard p.count == q.count else { return false }
-            for k in 0..<p.count {
-                guard p.attrs[k].name == q.attrs[k].name else { return false }
-                if identical(p.attrs[k].value, q.attrs[k].value) { continue }
-                if !(try equal(p.attrs[k].value, q.attrs[k].value, pos)) { return false }
+            // (`attrs` flattens a layered set: read it once.)
+            let pa = p.attrs, qa = q.attrs
+            guard pa.count == qa.count else { return false }
+            for k in 0..<pa.count {
+                guard pa[k].name == qa[k].name else { return false }
+                if identical(pa[k].value, qa[k].value) { continue }
+                if !(try equal(pa[k].value, qa[k].value, pos)) { return false }
             }
             return true
         default:
@@ -448,6 +452,7 @@ public final class Evaluator {
 
     /// `==` on values that need no forcing and no recursion (nil otherwise):
     /// what `equal` would answer for them.
+    @inline(__always)
     static func scalarEqual(_ a: Value, _ b: Value) -> Bool? {
         switch (a, b) {
         case (.thunk, _), (_, .thunk): return nil
@@ -484,7 +489,7 @@ public final class Evaluator {
     }
 
     public func isDerivation(_ a: Attrs) -> Bool {
-        guard let t = a.get(symbols.intern("type")), case .string(let s) = (try? force(t, .none)) ?? .null else { return false }
+        guard let t = a.get(sType), case .string(let s) = (try? force(t, .none)) ?? .null else { return false }
         return s.bytes == Array("derivation".utf8)
     }
 

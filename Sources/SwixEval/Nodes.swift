@@ -238,6 +238,8 @@ final class BinaryNode: Node {
             let sym = op == .eq ? "==" : "!="
             let a = try ev.eval(lhs, env, "in the left operand of '\(sym)'")
             let b = try ev.eval(rhs, env, "in the right operand of '\(sym)'")
+            // Numbers, null, Booleans, strings: no forcing, no recursion.
+            if let e = Evaluator.scalarEqual(a, b) { return .bool(op == .eq ? e : !e) }
             let equal = try ev.equal(a, b, pos)
             return .bool(op == .eq ? equal : !equal)
         case .and:

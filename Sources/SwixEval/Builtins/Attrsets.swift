@@ -81,10 +81,10 @@ extension Builtins {
                 out.reserveCapacity(min(left.count, right.count))
                 if left.count < right.count {
                     for l in left.attrs {
-                        if let k = right.index(of: l.name) { out.append(right.attrs[k]) }
+                        if let r = right.attr(l.name) { out.append(r) }
                     }
                 } else {
-                    for r in right.attrs where left.index(of: r.name) != nil { out.append(r) }
+                    for r in right.attrs where left.get(r.name) != nil { out.append(r) }
                 }
                 if out.count == right.count { return .attrs(right) }
                 return .attrs(out.isEmpty ? .empty : Attrs(sorted: out))
