@@ -362,8 +362,22 @@ private func replaceStrings(_ ev: Evaluator, _ a: PrimOpArgs) throws(EvalError) 
     out.reserveCapacity(s.count)
     var changed = false
     var p = 0
+    // Positions where no pattern can start are copied in runs: a pattern
+    // starts with a byte marked here (an empty one anywhere).
+    let anyEmpty = from.contains { $0.isEmpty }
+    var canStart = [Bool](repeating: false, count: 256)
+    for pattern in from where !pattern.isEmpty { canStart[Int(pattern[0])] = true }
     // One step past the end, so that an empty pattern also matches there.
     while p <= s.count {
+        if !anyEmpty {
+            var q = p
+            while q < s.count && !canStart[Int(s[q])] { q += 1 }
+            if q > p {
+                out.append(contentsOf: s[p..<q])
+                p = q
+            }
+            if p == s.count { break }
+        }
         var found = false
         for (j, pattern) in from.enumerated() where s.count - p >= pattern.count && startsWith(s, at: p, pattern) {
             found = true
