@@ -289,20 +289,31 @@ final class SelectNode: Node {
     /// A selection through values that are all known already (no thunk left to
     /// force on the way, static names) is the value found, or the default's.
     override func peek(_ ev: Evaluator, _ env: Env) -> Value? {
-        guard var v = target.peek(ev, env) else { return nil }
-        for element in path {
-            guard case .name(let name) = element else { return nil }
-            guard case .attrs(let attrs) = v else {
+        guard let names = staticNames, let root = target.peek(ev, env) else { return nil }
+        // Borrowing walk, as `selectStatic`: `root` keeps the sets on the way alive.
+        guard case .attrs(let first) = root else { return orDefault?.peek(ev, env) }
+        var set = Unmanaged.passUnretained(first)
+        var ignored = Pos.none
+        let last = names.count - 1
+        for k in 0...last {
+            guard let slot = set._withUnsafeGuaranteedRef({ $0.valuePointer(names[k], &ignored) }) else {
                 return orDefault?.peek(ev, env)
             }
-            guard let next = attrs.get(name) else { return orDefault?.peek(ev, env) }
-            v = next
-            if case .thunk(let t) = v {
-                guard t.state == .done else { return nil }
-                v = t.value
+            // The value, or a forced thunk's value; a pending thunk ends the peek.
+            if let t = slot.borrowedThunk {
+                guard t._withUnsafeGuaranteedRef({ $0.state == .done }) else { return nil }
+                if k == last { return t._withUnsafeGuaranteedRef { $0.value } }
+                guard let a = t._withUnsafeGuaranteedRef({ thunk in withUnsafePointer(to: &thunk.value) { $0.borrowedAttrs } }) else {
+                    return orDefault?.peek(ev, env)
+                }
+                set = a
+            } else {
+                if k == last { return slot.pointee }
+                guard let a = slot.borrowedAttrs else { return orDefault?.peek(ev, env) }
+                set = a
             }
         }
-        return v
+        return nil
     }
 
 }
