@@ -713,6 +713,24 @@ private struct JSONParser {
     mutating func scanString() -> Token {
         reset()
         while true {
+            // A run of plain ASCII (no quote, backslash or control character) is
+            // taken whole; `get` below then sees what follows it.
+            if !nextUnget {
+                var j = index
+                while j < input.count {
+                    let b = input[j]
+                    if b < 0x20 || b >= 0x80 || b == 34 || b == 92 { break }
+                    j += 1
+                }
+                if j > index {
+                    tokenBuffer.append(contentsOf: input[index..<j])
+                    tokenString.append(contentsOf: input[index..<j])
+                    charsReadTotal += j - index
+                    charsReadCurrentLine += j - index
+                    current = Int(input[j - 1])
+                    index = j
+                }
+            }
             let c = get()
             switch c {
             case JSONParser.eof:
