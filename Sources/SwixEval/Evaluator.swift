@@ -223,17 +223,20 @@ public final class Evaluator {
 
     // MARK: Calling
 
+    /// Before a call: depths 0…maxCallDepth may start one (checked before counting
+    /// it, as CppNix), and the stack must have room for it.
+    @inline(__always)
+    func checkCallRoom(_ pos: Pos) throws(EvalError) {
+        if callDepth > maxCallDepth || !stack.hasRoom() {
+            throw EvalError("stack overflow; max-call-depth exceeded", at: pos, kind: .stackOverflow)
+        }
+    }
+
     /// Applies a function value to one (lazy) argument.
     public func call(_ f: Value, _ arg: Value, _ pos: Pos) throws(EvalError) -> Value {
-        // Depths 0…maxCallDepth may start a call (checked before counting it, as CppNix).
-        if callDepth > maxCallDepth {
-            throw EvalError("stack overflow; max-call-depth exceeded", at: pos, kind: .stackOverflow)
-        }
+        try checkCallRoom(pos)
         callDepth += 1
         defer { callDepth -= 1 }
-        guard stack.hasRoom() else {
-            throw EvalError("stack overflow; max-call-depth exceeded", at: pos, kind: .stackOverflow)
-        }
         switch f {
         case .lambda(let c):
             return try callLambda(c, arg, pos)
@@ -261,14 +264,9 @@ public final class Evaluator {
     /// directly (the intermediate function is never observable).
     func call2(_ f: Value, _ a: Value, _ b: Value, _ pos: Pos) throws(EvalError) -> Value {
         if case .lambda(let c) = f, c.lambda.formals == nil, !showTrace, let inner = c.lambda.curried, inner.formals == nil {
-            if callDepth > maxCallDepth {
-                throw EvalError("stack overflow; max-call-depth exceeded", at: pos, kind: .stackOverflow)
-            }
+            try checkCallRoom(pos)
             callDepth += 1
             defer { callDepth -= 1 }
-            guard stack.hasRoom() else {
-                throw EvalError("stack overflow; max-call-depth exceeded", at: pos, kind: .stackOverflow)
-            }
             let outer = Env.make(parent: c.env, argument: a)
             return try inner.body.eval(self, Env.make(parent: outer, argument: b))
         }
@@ -278,14 +276,9 @@ public final class Evaluator {
     /// A builtin applied to exactly its arity of arguments, with the same depth
     /// and stack checks as `call`.
     func callSaturated(_ p: PrimOp, _ args: PrimOpArgs, _ pos: Pos) throws(EvalError) -> Value {
-        if callDepth > maxCallDepth {
-            throw EvalError("stack overflow; max-call-depth exceeded", at: pos, kind: .stackOverflow)
-        }
+        try checkCallRoom(pos)
         callDepth += 1
         defer { callDepth -= 1 }
-        guard stack.hasRoom() else {
-            throw EvalError("stack overflow; max-call-depth exceeded", at: pos, kind: .stackOverflow)
-        }
         return try callPrimOp(p, args, pos)
     }
 

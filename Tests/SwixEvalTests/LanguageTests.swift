@@ -102,4 +102,16 @@ struct LanguageTests {
     func evaluates(_ c: (String, String)) {
         #expect(outcome(c.0) == c.1)
     }
+
+    /// Runaway recursion through curried calls (`Evaluator.call2`) and plain calls
+    /// ends in the depth error, with a small `--max-call-depth`.
+    @Test(arguments: ["let f = a: b: 1 + f a b; in f 1 2", "let f = a: 1 + f a; in f 1", "let f = { a }: 1 + f { inherit a; }; in f { a = 1; }"])
+    func callDepthLimit(_ text: String) {
+        let rendered = runWithLargeStack { () -> String in
+            guard let program = try? TestProgram(text) else { return "parse error" }
+            program.evaluator.maxCallDepth = 1000
+            return (try? program.strictOutputOrDiagnostic()) ?? "error"
+        }
+        #expect(rendered.contains("error: stack overflow; max-call-depth exceeded"))
+    }
 }
