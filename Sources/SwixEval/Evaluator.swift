@@ -3,6 +3,23 @@ import SwixSyntax
 import Glibc
 #endif
 
+/// The decimal digits of `i` (what `toString`, JSON and `.drv` env values print),
+/// written without going through `String`.
+func decimalBytes(_ i: Int64) -> [UInt8] {
+    if i >= 0 && i < 10 { return [48 + UInt8(i)] }
+    var digits: [UInt8] = []
+    digits.reserveCapacity(20)
+    // Through the magnitude as UInt64, so that Int64.min works too.
+    var m = i < 0 ? UInt64(bitPattern: 0 &- i) : UInt64(i)
+    while m > 0 {
+        digits.append(48 + UInt8(m % 10))
+        m /= 10
+    }
+    if i < 0 { digits.append(45) }
+    digits.reverse()
+    return digits
+}
+
 /// Byte-wise equality through `memcmp` (`Array ==` compares element by element).
 @inline(__always)
 func sameBytes(_ a: [UInt8], _ b: [UInt8]) -> Bool {
@@ -511,7 +528,7 @@ public final class Evaluator {
                 if k < l.count - 1 && !isEmptyList(e) { out.append(32) }
             }
             return (out, ctx)
-        case .int(let i) where !interpolation: return (Array(String(i).utf8), .empty)
+        case .int(let i) where !interpolation: return (decimalBytes(i), .empty)
         case .bigInt(let b) where !interpolation: return (b.decimalUTF8, .empty)
         case .float(let d) where !interpolation: return (Array(ASTPrinter.formatFloat(d).utf8), .empty)
         case .bool(let b) where !interpolation: return (b ? [49] : [], .empty)

@@ -40,6 +40,10 @@ struct LanguageTests {
         ("let a = { b = throw \"no\"; }; in (x: 1) a.b", "1"),
         ("let n = 5; f = x: x; in [ (f (n - 1)) (f (n * 2)) (f (n < 6)) (f (n == 5)) (f (!(n == 5))) (f (if n == 5 then \"y\" else throw \"n\")) ]",
          "[ 4 10 true true false \"y\" ]"),
+        // Integers to decimal bytes (`decimalBytes`), as nix-instantiate 2.8 prints them.
+        ("map toString [ 0 7 10 (-1) (-10) 123456789 9223372036854775807 (-9223372036854775807 - 1) ]",
+         "[ \"0\" \"7\" \"10\" \"-1\" \"-10\" \"123456789\" \"9223372036854775807\" \"-9223372036854775808\" ]"),
+        ("builtins.toJSON [ 0 (-5) 42 (-9223372036854775807 - 1) ]", "\"[0,-5,42,-9223372036854775808]\""),
         // Curried calls without intermediate closures (`Evaluator.call2`).
         ("let f = a: b: a - b; in [ (f 5 3) (builtins.foldl' f 100 [ 1 2 3 ]) ((a: b: c: d: a * 1000 + b * 100 + c * 10 + d) 1 2 3 4) ]",
          "[ 2 94 1234 ]"),

@@ -152,7 +152,7 @@ private struct JSONPrinter {
         case .bool(let b):
             out.append(contentsOf: b ? Array("true".utf8) : Array("false".utf8))
         case .int(let i):
-            out.append(contentsOf: String(i).utf8)
+            out.append(contentsOf: decimalBytes(i))
         case .bigInt(let b):
             out.append(contentsOf: b.decimalUTF8)
         case .float(let d):

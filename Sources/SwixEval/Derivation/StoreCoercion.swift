@@ -198,7 +198,7 @@ extension Evaluator {
             }
         case .bool(let b): return b ? [UInt8(ascii: "1")] : []
         case .null: return []
-        case .int(let i): return Array(String(i).utf8)
+        case .int(let i): return decimalBytes(i)
         case .bigInt(let b): return b.decimalUTF8
         case .float(let d): return Array(formatDouble(d, "%f").utf8)
         case .list(let l):
@@ -257,7 +257,7 @@ extension Evaluator {
         switch w {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
-        case .int(let i): out.append(contentsOf: String(i).utf8)
+        case .int(let i): out.append(contentsOf: decimalBytes(i))
         case .bigInt(let b): out.append(contentsOf: b.decimalUTF8)
         case .float(let d): out.append(contentsOf: formatDouble(d, "%g").utf8)
         case .string(let s):
