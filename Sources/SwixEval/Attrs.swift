@@ -96,65 +96,40 @@ public final class Attrs {
         return Attrs.search(top, name)
     }
 
-    /// The attribute `name`, searching the layers newest first.
+    /// Finds `name` in the layers, newest first, and gives `body` the layer's
+    /// storage and the index: the one search behind `attr`, `get` and
+    /// `valuePointer`.
     @inline(__always)
-    public func attr(_ name: Symbol) -> Attr? {
-        if let i = Attrs.search(top, name) { return top[i] }
+    private func find<R>(_ name: Symbol, _ body: (UnsafeBufferPointer<Attr>, Int) -> R) -> R? {
+        if let i = Attrs.search(top, name) { return top.withUnsafeBufferPointer { body($0, i) } }
         if older.isEmpty { return nil }
         for layer in older {
-            if let i = Attrs.search(layer, name) { return layer[i] }
+            if let i = Attrs.search(layer, name) { return layer.withUnsafeBufferPointer { body($0, i) } }
         }
         return nil
+    }
+
+    /// The attribute `name`.
+    @inline(__always)
+    public func attr(_ name: Symbol) -> Attr? {
+        find(name) { b, i in b[i] }
+    }
+
+    @inline(__always)
+    public func get(_ name: Symbol) -> Value? {
+        find(name) { b, i in b[i].value }
     }
 
     /// Where the value of `name` is stored (and in `pos` where it was defined).
     /// The pointer is valid until the set is next flattened: read it at once.
     @inline(__always)
     func valuePointer(_ name: Symbol, _ pos: inout Pos) -> UnsafePointer<Value>? {
-        if let i = Attrs.search(top, name) {
-            return top.withUnsafeBufferPointer { b in
-                pos = b[i].pos
-                return UnsafeRawPointer(b.baseAddress! + i).advanced(by: MemoryLayout<Attr>.offset(of: \Attr.value)!)
-                    .assumingMemoryBound(to: Value.self)
-            }
-        }
-        if older.isEmpty { return nil }
-        for layer in older {
-            if let i = Attrs.search(layer, name) {
-                return layer.withUnsafeBufferPointer { b in
-                    pos = b[i].pos
-                    return UnsafeRawPointer(b.baseAddress! + i).advanced(by: MemoryLayout<Attr>.offset(of: \Attr.value)!)
-                        .assumingMemoryBound(to: Value.self)
-                }
-            }
-        }
-        return nil
-    }
-
-    /// The value of `name` and where it was defined (in `pos`), without copying
-    /// the whole attribute: the selection loop's lookup.
-    @inline(__always)
-    func lookup(_ name: Symbol, _ pos: inout Pos) -> Value? {
-        if let i = Attrs.search(top, name) {
-            return top.withUnsafeBufferPointer { b in
-                pos = b[i].pos
-                return b[i].value
-            }
-        }
-        if older.isEmpty { return nil }
-        guard let a = attr(name) else { return nil }
-        pos = a.pos
-        return a.value
-    }
-
-    @inline(__always)
-    public func get(_ name: Symbol) -> Value? {
-        if let i = Attrs.search(top, name) { return top[i].value }
-        if older.isEmpty { return nil }
-        for layer in older {
-            if let i = Attrs.search(layer, name) { return layer[i].value }
-        }
-        return nil
+        guard let (p, definedAt) = find(name, { b, i in
+            (UnsafeRawPointer(b.baseAddress! + i).advanced(by: MemoryLayout<Attr>.offset(of: \Attr.value)!)
+                .assumingMemoryBound(to: Value.self), b[i].pos)
+        }) else { return nil }
+        pos = definedAt
+        return p
     }
 
     /// `newer` merged over `older` in one pass; `newer` wins on equal names.

@@ -14,14 +14,19 @@ public final class Env: ManagedBuffer<Env.Header, Value> {
         let isWith: Bool
     }
 
-    /// An environment with `size` slots, all `null` until the scope fills them.
     /// One allocation holds the header and the slots (a separate slot buffer
-    /// cost a second malloc/free per call).
+    /// cost a second malloc/free per call). The slots are uninitialised.
+    @inline(__always)
+    private static func allocate(parent: Env?, count: Int, isWith: Bool) -> Env {
+        unsafeDowncast(Env.create(minimumCapacity: count) { _ in
+            Header(parent: parent, count: Int32(count), isWith: isWith)
+        }, to: Env.self)
+    }
+
+    /// An environment with `size` slots, all `null` until the scope fills them.
     @inline(__always)
     static func make(parent: Env?, size: Int) -> Env {
-        let e = unsafeDowncast(Env.create(minimumCapacity: size) { _ in
-            Header(parent: parent, count: Int32(size), isWith: false)
-        }, to: Env.self)
+        let e = allocate(parent: parent, count: size, isWith: false)
         e.withUnsafeMutablePointerToElements { $0.initialize(repeating: .null, count: size) }
         return e
     }
@@ -30,18 +35,14 @@ public final class Env: ManagedBuffer<Env.Header, Value> {
     /// argument, stored directly (no `null` written first and then replaced).
     @inline(__always)
     static func make(parent: Env, argument: Value) -> Env {
-        let e = unsafeDowncast(Env.create(minimumCapacity: 1) { _ in
-            Header(parent: parent, count: 1, isWith: false)
-        }, to: Env.self)
+        let e = allocate(parent: parent, count: 1, isWith: false)
         e.withUnsafeMutablePointerToElements { $0.initialize(to: argument) }
         return e
     }
 
     /// A `with` scope holding the (usually unevaluated) attribute set.
     static func makeWith(parent: Env?, attrs: Value) -> Env {
-        let e = unsafeDowncast(Env.create(minimumCapacity: 1) { _ in
-            Header(parent: parent, count: 1, isWith: true)
-        }, to: Env.self)
+        let e = allocate(parent: parent, count: 1, isWith: true)
         e.withUnsafeMutablePointerToElements { $0.initialize(to: attrs) }
         return e
     }
@@ -55,19 +56,10 @@ public final class Env: ManagedBuffer<Env.Header, Value> {
     }
 
     @inline(__always) var parent: Env? { header.parent }
-    @inline(__always) var isWith: Bool { header.isWith }
-    @inline(__always) var count: Int { Int(header.count) }
 
     /// The slots. The pointer is valid while the environment is alive.
     @inline(__always)
     var slots: UnsafeMutablePointer<Value> { withUnsafeMutablePointerToElements { $0 } }
-
-    @inline(__always)
-    func up(_ depth: Int) -> Env {
-        var e = self
-        for _ in 0..<depth { e = e.parent.unsafelyUnwrapped }
-        return e
-    }
 
     /// The slot `slot` of the environment `depth` levels up. The walk goes over
     /// raw addresses and holds no references (each parent is kept alive by its

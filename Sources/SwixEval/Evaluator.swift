@@ -70,10 +70,16 @@ public final class Evaluator {
         sToString = symbols.intern("__toString")
         sOverrides = symbols.intern("__overrides")
         sType = symbols.intern("type")
-        Env.checkLayout()
-        ValueLayout.check()
+        _ = Evaluator.layoutChecked
         Builtins.install(into: self)
     }
+
+    /// The memory layouts the evaluator's borrowing reads rely on, verified once
+    /// per process.
+    private static let layoutChecked: Void = {
+        Env.checkLayout()
+        ValueLayout.check()
+    }()
 
     func describe(_ p: Pos) -> String { positions.resolve(p).description }
 

@@ -216,7 +216,7 @@ final class SelectNode: Node {
                 } else {
                     attrs = try ev.forceAttrs(v, pos, "while selecting an attribute")
                 }
-                guard let next = attrs.lookup(name, &attrPos) else {
+                guard let next = attrs.valuePointer(name, &attrPos)?.pointee else {
                     if let orDefault { return orDefault.lazy(ev, env) }
                     throw ev.missingAttribute(name, in: attrs, at: pos)
                 }
