@@ -271,10 +271,7 @@ final class SelectNode: Node {
             reachedCount += 1
             let forcePos = attrPos.isNone ? pos : attrPos
             if k == last { return try ev.force(slot.pointee, forcePos) }
-            if let a = slot.borrowedAttrs {
-                set = a
-            } else if let t = slot.borrowedThunk, t._withUnsafeGuaranteedRef({ $0.state == .done }),
-                      let a = t._withUnsafeGuaranteedRef({ thunk in withUnsafePointer(to: &thunk.value) { $0.borrowedAttrs } }) {
+            if let a = slot.borrowedForcedAttrs {
                 set = a
             } else {
                 // A pending thunk: forcing stores the set in the thunk, which the
@@ -299,19 +296,14 @@ final class SelectNode: Node {
             guard let slot = set._withUnsafeGuaranteedRef({ $0.valuePointer(names[k], &ignored) }) else {
                 return orDefault?.peek(ev, env)
             }
-            // The value, or a forced thunk's value; a pending thunk ends the peek.
-            if let t = slot.borrowedThunk {
-                guard t._withUnsafeGuaranteedRef({ $0.state == .done }) else { return nil }
-                if k == last { return t._withUnsafeGuaranteedRef { $0.value } }
-                guard let a = t._withUnsafeGuaranteedRef({ thunk in withUnsafePointer(to: &thunk.value) { $0.borrowedAttrs } }) else {
-                    return orDefault?.peek(ev, env)
-                }
-                set = a
-            } else {
-                if k == last { return slot.pointee }
-                guard let a = slot.borrowedAttrs else { return orDefault?.peek(ev, env) }
-                set = a
+            // An unforced thunk on the way ends the peek.
+            if slot.isUnforcedThunk { return nil }
+            if k == last {
+                if let t = slot.borrowedThunk { return t._withUnsafeGuaranteedRef { $0.value } }
+                return slot.pointee
             }
+            guard let a = slot.borrowedForcedAttrs else { return orDefault?.peek(ev, env) }
+            set = a
         }
         return nil
     }

@@ -173,6 +173,22 @@ extension UnsafePointer where Pointee == Value {
         guard tag == ValueLayout.thunkTag else { return nil }
         return Unmanaged.fromOpaque(UnsafeRawPointer(self).load(as: UnsafeRawPointer.self))
     }
+
+    /// Whether this is a thunk not evaluated yet (pending or being evaluated).
+    @inline(__always)
+    var isUnforcedThunk: Bool {
+        guard let t = borrowedThunk else { return false }
+        return t._withUnsafeGuaranteedRef { $0.state != .done }
+    }
+
+    /// The set held here, directly or as a forced thunk's value (which the
+    /// thunk keeps alive); nil for anything else, including an unforced thunk.
+    @inline(__always)
+    var borrowedForcedAttrs: Unmanaged<Attrs>? {
+        if let a = borrowedAttrs { return a }
+        guard let t = borrowedThunk, t._withUnsafeGuaranteedRef({ $0.state == .done }) else { return nil }
+        return t._withUnsafeGuaranteedRef { thunk in withUnsafePointer(to: &thunk.value) { $0.borrowedAttrs } }
+    }
 }
 
 enum ValueLayout {
