@@ -427,17 +427,10 @@ public final class Evaluator {
     /// Nix equality: deep on lists and sets, numbers across int/float, functions never equal.
     public func equal(_ a: Value, _ b: Value, _ pos: Pos) throws(EvalError) -> Bool {
         let x = try force(a, pos), y = try force(b, pos)
+        if let e = Evaluator.scalarEqual(x, y) { return e }
         switch (x, y) {
-        case (.null, .null): return true
-        case (.bool(let p), .bool(let q)): return p == q
-        case (.int(let p), .int(let q)): return p == q
         case (.int, .bigInt), (.bigInt, .int), (.bigInt, .bigInt):
             return NixInteger.equal(try forceInt(x, pos, ""), try forceInt(y, pos, ""))
-        case (.float(let p), .float(let q)): return p == q
-        case (.float(let p), .int(let q)): return p == Double(q)
-        case (.int(let p), .float(let q)): return Double(p) == q
-        case (.string(let p), .string(let q)): return sameBytes(p.bytes, q.bytes)
-        case (.path(let p), .path(let q)): return sameBytes(p.bytes, q.bytes)
         case (.list(let p), .list(let q)):
             if p === q { return true }
             let pe = p.elements, qe = q.elements
