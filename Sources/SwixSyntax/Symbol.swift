@@ -7,10 +7,11 @@ import Darwin
 /// An interned identifier. Symbols compare and hash by id; the bytes live once in
 /// the `SymbolTable`. Ids are handed out in order of first interning, which is also
 /// the order CppNix uses when it walks attribute definitions.
-public struct Symbol: Hashable, Sendable, Comparable {
+@frozen public struct Symbol: Hashable, Sendable, Comparable {
     public let id: UInt32
-    @inline(__always) public init(id: UInt32) { self.id = id }
-    public static func < (a: Symbol, b: Symbol) -> Bool { a.id < b.id }
+    @inlinable public init(id: UInt32) { self.id = id }
+    @inlinable public static func < (a: Symbol, b: Symbol) -> Bool { a.id < b.id }
+    @inlinable public static func == (a: Symbol, b: Symbol) -> Bool { a.id == b.id }
 }
 
 /// Interns byte strings without allocating on lookup: all names are stored in one

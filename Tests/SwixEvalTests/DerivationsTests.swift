@@ -296,3 +296,35 @@ private struct Fixture {
         rmdir(path)
     }
 }
+
+/// The word-at-a-time escaper of `.drv` strings against the byte-by-byte rule,
+/// for every special byte at every offset of strings around the 8-byte word size
+/// and for bytes close to the special ones (false positives of the bit tricks).
+@Test func drvStringEscapingMatchesTheByteRule() {
+    func reference(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = [34]
+        for c in bytes {
+            switch c {
+            case 34, 92: out += [92, c]
+            case 10: out += [92, UInt8(ascii: "n")]
+            case 13: out += [92, UInt8(ascii: "r")]
+            case 9: out += [92, UInt8(ascii: "t")]
+            default: out.append(c)
+            }
+        }
+        return out + [34]
+    }
+    let probes: [UInt8] = [0, 8, 9, 10, 11, 13, 14, 33, 34, 35, 91, 92, 93, 127, 128, 0xAE, 0xDC, 255]
+    for length in 0...19 {
+        for offset in 0..<max(length, 1) {
+            for p in probes {
+                var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                if length > 0 { bytes[offset] = p }
+                if length > 2 { bytes[length - 1] = probes[(offset + Int(p)) % probes.count] }
+                var out: [UInt8] = []
+                StoreDerivation.writeEscaped(&out, bytes)
+                #expect(out == reference(bytes), "length \(length) offset \(offset) byte \(p)")
+            }
+        }
+    }
+}

@@ -36,7 +36,7 @@ extension Builtins {
                 try ev.pathBuiltin(a[0])
             },
             PrimOp("__filterSource", arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
-                var context = Set<[UInt8]>()
+                var context = ByteSet()
                 let path = try ev.coerceToPathWithContext(
                     a[1], .none, "while evaluating the second argument (the path to filter) passed to 'builtins.filterSource'", &context)
                 let filter = try ev.force(a[0], .none)
@@ -123,10 +123,10 @@ extension Evaluator {
         }
 
         var drv = StoreDerivation(name: drvName)
-        var env: [[UInt8]: [UInt8]] = [:]
+        var env: [ByteKey: [UInt8]] = [:]
         var json: [UInt8] = [UInt8(ascii: "{")]
         var jsonCount = 0
-        var context = Set<[UInt8]>()
+        var context = ByteSet()
         var outputHash: [UInt8]?
         var outputHashAlgo: HashAlgorithm?
         var ingestionMethod: ContentAddressMethod?
@@ -219,7 +219,7 @@ extension Evaluator {
                         }
                     } else {
                         let s = try coerceForDerivation(attr.value, &context, "")
-                        if env[key] == nil { env[key] = s }
+                        if env[ByteKey(key)] == nil { env[ByteKey(key)] = s }
                         switch keyText {
                         case "builder": drv.builder = s
                         case "system": drv.platform = s
@@ -238,11 +238,11 @@ extension Evaluator {
 
         if structured {
             json.append(UInt8(ascii: "}"))
-            env[Array("__json".utf8)] = json
+            env[ByteKey(Array("__json".utf8))] = json
         }
 
         // Everything the strings refer to becomes an input.
-        var inputDrvs: [String: Set<[UInt8]>] = [:]
+        var inputDrvs: [String: ByteSet] = [:]
         var inputSrcs = Set<String>()
         for raw in context {
             switch ContextElement(raw) {
@@ -301,13 +301,13 @@ extension Evaluator {
                 throw storeError(error)
             }
             let printed = store.storeDir.print(outPath)
-            env[Array("out".utf8)] = Array(printed.utf8)
+            env[ByteKey(Array("out".utf8))] = Array(printed.utf8)
             drv.outputs = [(Array("out".utf8), .fixed(method: method, hash: parsed.hash, path: printed))]
             drv.env = Evaluator.sortedEnv(env)
         } else {
             // Input-addressed: the output paths come from the hash of the derivation with
             // them left empty.
-            for o in sortedOutputs { env[o] = [] }
+            for o in sortedOutputs { env[ByteKey(o)] = [] }
             drv.outputs = sortedOutputs.map { ($0, StoreDerivation.Output.deferred) }
             drv.env = Evaluator.sortedEnv(env)
             let modulo = try drv.hashModulo(store: store.storeDir, maskOutputs: true) { (p: String) throws(EvalError) -> DrvHashModulo in
@@ -323,7 +323,7 @@ extension Evaluator {
                     throw storeError(error)
                 }
                 let printed = store.storeDir.print(path)
-                env[o] = Array(printed.utf8)
+                env[ByteKey(o)] = Array(printed.utf8)
                 filled.append((o, .inputAddressed(path: printed)))
             }
             drv.outputs = filled
@@ -352,7 +352,7 @@ extension Evaluator {
                            value: .string(NixString(drvPathBytes, context: StringContext(elements: [[UInt8(ascii: "=")] + drvPathBytes]))),
                            pos: .none))
         for o in drv.outputs {
-            guard let path = env[o.name] else { continue }
+            guard let path = env[ByteKey(o.name)] else { continue }
             let ctx: [UInt8] = [UInt8(ascii: "!")] + o.name + [UInt8(ascii: "!")] + drvPathBytes
             result.append(Attr(name: symbols.intern(o.name), value: .string(NixString(path, context: StringContext(elements: [ctx]))),
                                pos: .none))
@@ -368,8 +368,8 @@ extension Evaluator {
         return record.hashModulo
     }
 
-    static func sortedEnv(_ env: [[UInt8]: [UInt8]]) -> [(key: [UInt8], value: [UInt8])] {
-        env.map { (key: $0.key, value: $0.value) }.sorted { bytewiseLess($0.key, $1.key) }
+    static func sortedEnv(_ env: [ByteKey: [UInt8]]) -> [(key: [UInt8], value: [UInt8])] {
+        env.map { (key: $0.key.bytes, value: $0.value) }.sorted { bytewiseLess($0.key, $1.key) }
     }
 
     /// Splits on spaces, tabs, newlines and carriage returns (`tokenizeString`).
@@ -406,7 +406,7 @@ extension Evaluator {
     }
 
     func storePath(_ arg: Value) throws(EvalError) -> Value {
-        var context = Set<[UInt8]>()
+        var context = ByteSet()
         var path = try coerceToPathWithContext(arg, .none, "while evaluating the first argument passed to 'builtins.storePath'", &context)
         let store = EvalStore.of(self)
         var text = String(decoding: path, as: UTF8.self)
@@ -442,7 +442,7 @@ extension Evaluator {
         var filter: Value?
         var method = ContentAddressMethod.recursive
         var expectedHash: Hash?
-        var context = Set<[UInt8]>()
+        var context = ByteSet()
         for attr in attrs.attrs {
             switch symbols[attr.name] {
             case "path":
@@ -488,7 +488,7 @@ extension Evaluator {
     /// `addPath` (`builtins.path`, `filterSource`): the store path of `path` under `name`,
     /// with `filter` deciding which files go in. Only computed, never written.
     func addPath(name: String, path: String, filter: Value?, method: ContentAddressMethod,
-                 expectedHash: Hash?, context: Set<[UInt8]>) throws(EvalError) -> Value {
+                 expectedHash: Hash?, context: ByteSet) throws(EvalError) -> Value {
         let store = EvalStore.of(self)
         do throws(EvalError) {
             var expectedPath: String?

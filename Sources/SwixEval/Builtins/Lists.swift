@@ -633,7 +633,7 @@ private struct ClosureKeys {
 
     var kind = Kind.empty
     var intKeys = Set<Int64>()
-    var byteKeys = Set<[UInt8]>()
+    var byteKeys = ByteSet()
     /// Every inserted key and its element, in insertion order.
     var keys: [Value] = []
     var elements: [Value] = []
@@ -648,10 +648,10 @@ private struct ClosureKeys {
             if !intKeys.insert(i).inserted { return false }
         case (.empty, .string(let s)), (.strings, .string(let s)):
             kind = .strings
-            if !byteKeys.insert(s.bytes).inserted { return false }
+            if !byteKeys.insert(s.bytes) { return false }
         case (.empty, .path(let p)), (.paths, .path(let p)):
             kind = .paths
-            if !byteKeys.insert(p.bytes).inserted { return false }
+            if !byteKeys.insert(p.bytes) { return false }
         case (.ordered, _):
             return try insertOrdered(ev, key: key, element: element)
         default:

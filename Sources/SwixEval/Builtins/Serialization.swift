@@ -2095,7 +2095,7 @@ private struct XMLPrinter {
     var out: [UInt8] = []
     var context = ContextCollector()
     var depth = 0
-    var drvsSeen = Set<[UInt8]>()
+    var drvsSeen = ByteSet()
     let sDrvPath: Symbol
     let sType: Symbol
 
@@ -2219,7 +2219,7 @@ private struct XMLPrinter {
                     if case .string(let s) = ov { attrs.append(("outPath", s.bytes)) }
                 }
                 open("derivation", attrs)
-                if !drvPath.isEmpty && drvsSeen.insert(drvPath).inserted {
+                if !drvPath.isEmpty && drvsSeen.insert(drvPath) {
                     try showAttrs(a)
                 } else {
                     empty("repeated")

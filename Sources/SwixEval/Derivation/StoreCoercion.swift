@@ -177,7 +177,7 @@ extension Evaluator {
     /// arguments (CppNix's `coerceMore` and `copyToStore`): `true` is `"1"`, `false` and
     /// `null` are empty, numbers are printed (floats as C's `%f`), lists are joined
     /// with spaces, paths are copied to the store. Context goes into `context`.
-    func coerceForDerivation(_ v: Value, _ context: inout Set<[UInt8]>, _ errorContext: String,
+    func coerceForDerivation(_ v: Value, _ context: inout ByteSet, _ errorContext: String,
                              _ pos: Pos = .none) throws(EvalError) -> [UInt8] {
         let w = try force(v, pos)
         switch w {
@@ -227,7 +227,7 @@ extension Evaluator {
     /// `coerceToPath`: a path value, or a string (or set with `__toString`/`outPath`)
     /// holding an absolute path; the string's context goes into `context`.
     func coerceToPathWithContext(_ v: Value, _ pos: Pos, _ errorContext: String,
-                                 _ context: inout Set<[UInt8]>) throws(EvalError) -> [UInt8] {
+                                 _ context: inout ByteSet) throws(EvalError) -> [UInt8] {
         let w = try force(v, pos)
         if case .path(let p) = w { return p.bytes }
         let (bytes, c): ([UInt8], StringContext)
@@ -249,7 +249,7 @@ extension Evaluator {
     /// Appends `v` as JSON the way Nix 2.8 writes `__json`: no spaces, object keys
     /// sorted, strings escaped like `toJSON`, floats with six significant digits, paths
     /// copied to the store, derivations as their `outPath`.
-    func writeDerivationJSON(_ v: Value, _ pos: Pos, _ context: inout Set<[UInt8]>,
+    func writeDerivationJSON(_ v: Value, _ pos: Pos, _ context: inout ByteSet,
                              _ out: inout [UInt8]) throws(EvalError) {
         try enterNested(pos)
         defer { callDepth -= 1 }

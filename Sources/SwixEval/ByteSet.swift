@@ -1,0 +1,55 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A byte string as a hash key. `[UInt8]`'s own `Hashable` feeds the hasher one
+/// byte at a time (`Hasher._combine(UInt8)` was ~8% of derivations_dag, where every
+/// derivation collects the store paths of its inputs' contexts); this feeds the
+/// bytes in one block and compares with `memcmp`.
+struct ByteKey: Hashable {
+    let bytes: [UInt8]
+    @inline(__always) init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+    static func == (a: ByteKey, b: ByteKey) -> Bool { sameBytes(a.bytes, b.bytes) }
+}
+
+/// A set of byte strings (string context elements, store paths): `Set<[UInt8]>`
+/// with `ByteKey`'s hashing.
+struct ByteSet: Sequence, ExpressibleByArrayLiteral {
+    private var keys = Set<ByteKey>()
+
+    init() {}
+    init<S: Sequence>(_ elements: S) where S.Element == [UInt8] {
+        for e in elements { keys.insert(ByteKey(e)) }
+    }
+
+    init(arrayLiteral elements: [UInt8]...) { self.init(elements) }
+
+    var isEmpty: Bool { keys.isEmpty }
+    var count: Int { keys.count }
+
+    /// Whether `bytes` was new.
+    @discardableResult
+    mutating func insert(_ bytes: [UInt8]) -> Bool {
+        keys.insert(ByteKey(bytes)).inserted
+    }
+    func contains(_ bytes: [UInt8]) -> Bool { keys.contains(ByteKey(bytes)) }
+    mutating func formUnion<S: Sequence>(_ other: S) where S.Element == [UInt8] {
+        for e in other { keys.insert(ByteKey(e)) }
+    }
+    mutating func removeAll() { keys.removeAll(keepingCapacity: true) }
+
+    func makeIterator() -> LazyMapSequence<Set<ByteKey>, [UInt8]>.Iterator {
+        keys.lazy.map(\.bytes).makeIterator()
+    }
+
+    /// The elements in bytewise order (how CppNix's `std::set<std::string>` lists them).
+    func sortedBytewise() -> [[UInt8]] {
+        keys.map(\.bytes).sorted(by: bytewiseLess)
+    }
+}
