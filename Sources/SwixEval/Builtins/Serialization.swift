@@ -290,44 +290,52 @@ private struct JSONPrinter {
             out.append(34)
             return
         }
+        // Every byte but the ones to escape is copied as it is, in runs; UTF-8 is
+        // only checked on the side (an invalid byte is copied too, and reported).
         var need = 0            // continuation bytes still expected
         var low: UInt8 = 0x80, high: UInt8 = 0xBF  // range of the next continuation byte
-        for (i, b) in s.enumerated() {
-            if need > 0 {
-                if b < low || b > high {
-                    recordInvalid(at: i, b)
-                    need = 0
-                    out.append(b)
+        s.withUnsafeBufferPointer { bytes in
+            var runStart = 0
+            for i in 0..<bytes.count {
+                let b = bytes[i]
+                if need > 0 {
+                    if b < low || b > high {
+                        recordInvalid(at: i, b)
+                        need = 0
+                    } else {
+                        need -= 1
+                        low = 0x80; high = 0xBF
+                    }
                     continue
                 }
-                need -= 1
-                low = 0x80; high = 0xBF
-                out.append(b)
-                continue
+                switch b {
+                case 0x20...0x7F where b != 0x22 && b != 0x5C: continue
+                case 0x00...0x1F, 0x22, 0x5C:
+                    if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
+                    runStart = i + 1
+                    switch b {
+                    case 0x08: out.append(92); out.append(98)
+                    case 0x09: out.append(92); out.append(116)
+                    case 0x0A: out.append(92); out.append(110)
+                    case 0x0C: out.append(92); out.append(102)
+                    case 0x0D: out.append(92); out.append(114)
+                    case 0x22: out.append(92); out.append(34)
+                    case 0x5C: out.append(92); out.append(92)
+                    default:
+                        let hex = Array("0123456789abcdef".utf8)
+                        out.append(contentsOf: [92, 117, 48, 48, hex[Int(b >> 4)], hex[Int(b & 15)]])
+                    }
+                case 0xC2...0xDF: need = 1
+                case 0xE0: need = 2; low = 0xA0
+                case 0xED: need = 2; high = 0x9F
+                case 0xE1...0xEF: need = 2
+                case 0xF0: need = 3; low = 0x90
+                case 0xF1...0xF3: need = 3
+                case 0xF4: need = 3; high = 0x8F
+                default: recordInvalid(at: i, b)
+                }
             }
-            switch b {
-            case 0x08: out.append(92); out.append(98)
-            case 0x09: out.append(92); out.append(116)
-            case 0x0A: out.append(92); out.append(110)
-            case 0x0C: out.append(92); out.append(102)
-            case 0x0D: out.append(92); out.append(114)
-            case 0x22: out.append(92); out.append(34)
-            case 0x5C: out.append(92); out.append(92)
-            case 0x00...0x1F:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [92, 117, 48, 48, hex[Int(b >> 4)], hex[Int(b & 15)]])
-            case 0x20...0x7F: out.append(b)
-            case 0xC2...0xDF: need = 1; out.append(b)
-            case 0xE0: need = 2; low = 0xA0; out.append(b)
-            case 0xED: need = 2; high = 0x9F; out.append(b)
-            case 0xE1...0xEF: need = 2; out.append(b)
-            case 0xF0: need = 3; low = 0x90; out.append(b)
-            case 0xF1...0xF3: need = 3; out.append(b)
-            case 0xF4: need = 3; high = 0x8F; out.append(b)
-            default:
-                recordInvalid(at: i, b)
-                out.append(b)
-            }
+            if runStart < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
         }
         if need > 0, serializationError == nil, let last = s.last {
             serializationError = "[json.exception.type_error.316] incomplete UTF-8 string; last byte: 0x\(hexByte(last))"
@@ -611,7 +619,10 @@ private struct JSONParser {
     var charsReadTotal = 0
     var charsReadCurrentLine = 0
     var linesRead = 0
-    var tokenString: [UInt8] = []
+    /// Where the bytes read for the current token start (nlohmann's `token_string`
+    /// is every byte read since the last `reset`: a contiguous part of `input`, so
+    /// it is kept as a start index rather than copied byte by byte).
+    var tokenStart = 0
     var tokenBuffer: [UInt8] = []
     var errorMessage = ""
     var valueInteger: Int64 = 0
@@ -637,7 +648,6 @@ private struct JSONParser {
         } else {
             current = JSONParser.eof
         }
-        if current != JSONParser.eof { tokenString.append(UInt8(current)) }
         if current == 10 {
             linesRead += 1
             charsReadCurrentLine = 0
@@ -653,13 +663,18 @@ private struct JSONParser {
         } else {
             charsReadCurrentLine -= 1
         }
-        if current != JSONParser.eof { tokenString.removeLast() }
     }
 
     mutating func reset() {
         tokenBuffer.removeAll(keepingCapacity: true)
-        tokenString.removeAll(keepingCapacity: true)
-        if current != JSONParser.eof { tokenString.append(UInt8(truncatingIfNeeded: current)) }
+        // The current byte (read already, or pushed back) starts the token.
+        tokenStart = current != JSONParser.eof ? index - 1 : index
+    }
+
+    /// The bytes read since the last `reset`, without one pushed back by `unget`.
+    var tokenString: ArraySlice<UInt8> {
+        let end = nextUnget && current != JSONParser.eof ? index - 1 : index
+        return input[tokenStart..<max(end, tokenStart)]
     }
 
     mutating func add(_ c: Int) { tokenBuffer.append(UInt8(truncatingIfNeeded: c)) }
@@ -724,7 +739,6 @@ private struct JSONParser {
                 }
                 if j > index {
                     tokenBuffer.append(contentsOf: input[index..<j])
-                    tokenString.append(contentsOf: input[index..<j])
                     charsReadTotal += j - index
                     charsReadCurrentLine += j - index
                     current = Int(input[j - 1])
