@@ -428,18 +428,30 @@ public final class Evaluator {
     public func equal(_ a: Value, _ b: Value, _ pos: Pos) throws(EvalError) -> Bool {
         let x = try force(a, pos), y = try force(b, pos)
         if let e = Evaluator.scalarEqual(x, y) { return e }
-        switch (x, y) {
-        case (.int, .bigInt), (.bigInt, .int), (.bigInt, .bigInt):
-            return NixInteger.equal(try forceInt(x, pos, ""), try forceInt(y, pos, ""))
-        case (.list(let p), .list(let q)):
-            if p === q { return true }
-            let pe = p.elements, qe = q.elements
-            guard pe.count == qe.count else { return false }
-            for k in 0..<pe.count where !identical(pe[k], qe[k]) {
-                if !(try equal(pe[k], qe[k], pos)) { return false }
+        // One operand at a time: a `switch (x, y)` copies both values into a tuple
+        // (two retains and releases per comparison, measured on json_roundtrip).
+        switch x {
+        case .int, .bigInt:
+            switch y {
+            case .int, .bigInt: return NixInteger.equal(try forceInt(x, pos, ""), try forceInt(y, pos, ""))
+            default: return false
             }
-            return true
-        case (.attrs(let p), .attrs(let q)):
+        case .list(let p):
+            guard case .list(let q) = y else { return false }
+            if p === q { return true }
+            guard p.count == q.count else { return false }
+            // Elements read through buffer pointers: borrowed, not copied (a copy is
+            // a retain and a release per element; json_roundtrip compares 100k values).
+            return try p.elements.withUnsafeBufferPointer { (pe) throws(EvalError) -> Bool in
+                try q.elements.withUnsafeBufferPointer { (qe) throws(EvalError) -> Bool in
+                    for k in 0..<pe.count where !identical(pe[k], qe[k]) {
+                        if !(try equal(pe[k], qe[k], pos)) { return false }
+                    }
+                    return true
+                }
+            }
+        case .attrs(let p):
+            guard case .attrs(let q) = y else { return false }
             if p === q { return true }
             // Derivations compare by output path.
             if let po = p.get(sOutPath), let qo = q.get(sOutPath), isDerivation(p), isDerivation(q) {
@@ -448,12 +460,16 @@ public final class Evaluator {
             // (`attrs` flattens a layered set: read it once.)
             let pa = p.attrs, qa = q.attrs
             guard pa.count == qa.count else { return false }
-            for k in 0..<pa.count {
-                guard pa[k].name == qa[k].name else { return false }
-                if identical(pa[k].value, qa[k].value) { continue }
-                if !(try equal(pa[k].value, qa[k].value, pos)) { return false }
+            return try pa.withUnsafeBufferPointer { (pb) throws(EvalError) -> Bool in
+                try qa.withUnsafeBufferPointer { (qb) throws(EvalError) -> Bool in
+                    for k in 0..<pb.count {
+                        guard pb[k].name == qb[k].name else { return false }
+                        if identical(pb[k].value, qb[k].value) { continue }
+                        if !(try equal(pb[k].value, qb[k].value, pos)) { return false }
+                    }
+                    return true
+                }
             }
-            return true
         default:
             return false
         }
@@ -463,18 +479,48 @@ public final class Evaluator {
     /// what `equal` would answer for them.
     @inline(__always)
     static func scalarEqual(_ a: Value, _ b: Value) -> Bool? {
-        switch (a, b) {
-        case (.thunk, _), (_, .thunk): return nil
-        case (.null, .null): return true
-        case (.null, _), (_, .null): return false
-        case (.bool(let p), .bool(let q)): return p == q
-        case (.int(let p), .int(let q)): return p == q
-        case (.float(let p), .float(let q)): return p == q
-        case (.float(let p), .int(let q)): return p == Double(q)
-        case (.int(let p), .float(let q)): return Double(p) == q
-        case (.string(let p), .string(let q)): return sameBytes(p.bytes, q.bytes)
-        case (.path(let p), .path(let q)): return sameBytes(p.bytes, q.bytes)
-        default: return nil
+        // Nested switches rather than one over `(a, b)`, which copies both values.
+        if case .thunk = b { return nil }
+        switch a {
+        case .thunk: return nil
+        case .null:
+            if case .null = b { return true }
+            return false
+        case .bool(let p):
+            switch b {
+            case .bool(let q): return p == q
+            case .null: return false
+            default: return nil
+            }
+        case .int(let p):
+            switch b {
+            case .int(let q): return p == q
+            case .float(let q): return Double(p) == q
+            case .null: return false
+            default: return nil
+            }
+        case .float(let p):
+            switch b {
+            case .float(let q): return p == q
+            case .int(let q): return p == Double(q)
+            case .null: return false
+            default: return nil
+            }
+        case .string(let p):
+            switch b {
+            case .string(let q): return sameBytes(p.bytes, q.bytes)
+            case .null: return false
+            default: return nil
+            }
+        case .path(let p):
+            switch b {
+            case .path(let q): return sameBytes(p.bytes, q.bytes)
+            case .null: return false
+            default: return nil
+            }
+        default:
+            if case .null = b { return false }
+            return nil
         }
     }
 
