@@ -267,15 +267,20 @@ private struct JSONPrinter {
 
     mutating func object(_ a: Attrs, copyToStore: Bool) throws(EvalError) {
         out.append(123)
-        let sorted = a.attrs.sorted { ev.symbols.lexicographicallyPrecedes($0.name, $1.name) }
-        for (i, attr) in sorted.enumerated() {
+        // Keys in byte order. The positions are sorted, not the attributes: moving
+        // an `Attr` copies its value (a retain and a release per move).
+        let attrs = a.attrs
+        let symbols = ev.symbols
+        var order = Array(attrs.indices)
+        order.sort { symbols.lexicographicallyPrecedes(attrs[$0].name, attrs[$1].name) }
+        for (i, k) in order.enumerated() {
             if i > 0 { out.append(44) }
-            string(Array(ev.symbols.bytes(attr.name)))
+            symbols.withBytes(attrs[k].name) { string($0) }
             out.append(58)
             do {
-                try value(attr.value, attr.pos, copyToStore: copyToStore)
+                try value(attrs[k].value, attrs[k].pos, copyToStore: copyToStore)
             } catch {
-                throw error.addTrace("while evaluating attribute '\(ev.symbols[attr.name])'", at: attr.pos)
+                throw error.addTrace("while evaluating attribute '\(ev.symbols[attrs[k].name])'", at: attrs[k].pos)
             }
         }
         out.append(125)
@@ -283,6 +288,10 @@ private struct JSONPrinter {
 
     /// A JSON string as nlohmann writes it (`ensure_ascii` off, strict UTF-8 checking).
     mutating func string(_ s: [UInt8]) {
+        s.withUnsafeBufferPointer { string($0) }
+    }
+
+    mutating func string(_ s: UnsafeBufferPointer<UInt8>) {
         out.append(34)
         // Most strings are plain ASCII without quotes or backslashes: copied whole.
         if !s.contains(where: { $0 < 0x20 || $0 > 0x7F || $0 == 0x22 || $0 == 0x5C }) {
@@ -294,7 +303,8 @@ private struct JSONPrinter {
         // only checked on the side (an invalid byte is copied too, and reported).
         var need = 0            // continuation bytes still expected
         var low: UInt8 = 0x80, high: UInt8 = 0xBF  // range of the next continuation byte
-        s.withUnsafeBufferPointer { bytes in
+        do {
+            let bytes = s
             var runStart = 0
             for i in 0..<bytes.count {
                 let b = bytes[i]
