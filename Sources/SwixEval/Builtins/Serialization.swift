@@ -5,6 +5,9 @@
 // error messages) and toml11 4.x (TOML 1.0.0). Both are reimplemented here so that the
 // output and the messages come out the same.
 
+#if canImport(Glibc)
+import Glibc
+#endif
 import SwixSyntax
 import CGMP
 
@@ -88,7 +91,8 @@ private struct ContextCollector {
 
 /// `input string '…' cannot be represented as Nix string because it contains null bytes`
 private func nullByteMessage(_ bytes: [UInt8]) -> String? {
-    guard bytes.contains(0) else { return nil }
+    let hasNull = bytes.withUnsafeBytes { b in b.count > 0 && memchr(b.baseAddress!, 0, b.count) != nil }
+    guard hasNull else { return nil }
     var shown: [UInt8] = []
     for b in bytes {
         if b == 0 { shown.append(contentsOf: [0xE2, 0x90, 0x80]) } else { shown.append(b) }
@@ -100,6 +104,14 @@ private func nullByteMessage(_ bytes: [UInt8]) -> String? {
 /// earlier one (nlohmann's `insert_or_assign`).
 private func attrsKeepingLast(_ entries: [Attr]) -> Attrs {
     if entries.count <= 1 { return Attrs(sorted: entries) }
+    // Objects of one shape (records in a list) arrive with their keys in the
+    // order they were first interned: already sorted, nothing to move.
+    var ascending = true
+    for k in 1..<entries.count where !(entries[k - 1].name < entries[k].name) {
+        ascending = false
+        break
+    }
+    if ascending { return Attrs(sorted: entries) }
     let order = entries.indices.sorted {
         entries[$0].name != entries[$1].name ? entries[$0].name < entries[$1].name : $0 < $1
     }
