@@ -43,37 +43,53 @@ final class AttrsNode: Node {
         super.init(pos: pos)
     }
 
+    /// Where a recursive set defines `__overrides` (-1: it does not), found on the
+    /// first evaluation (the symbol belongs to the evaluator, not to lowering).
+    private var overridesIndex = -2
+
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
         var scope = env
-        if recursive {
-            scope = Env.make(parent: env, size: attrs.count + inheritSources.count)
-            for (k, a) in attrs.enumerated() {
-                scope.slots[k] = a.value.lazyBinding(ev, a.env(recursive: true, outer: env, scope: scope))
-            }
-            for (k, s) in inheritSources.enumerated() { scope.slots[attrs.count + k] = s.lazyBinding(ev, scope) }
-        } else if !inheritSources.isEmpty {
-            scope = Env.make(parent: env, size: inheritSources.count)
-            for (k, s) in inheritSources.enumerated() { scope.slots[k] = s.lazy(ev, env) }
-        }
+        let count = attrs.count
         var out: [Attr] = []
-        out.reserveCapacity(attrs.count + dynamic.count)
-        for (k, a) in attrs.enumerated() {
-            let v = recursive ? scope.slots[k] : a.value.lazy(ev, a.env(recursive: false, outer: env, scope: scope))
-            out.append(Attr(name: a.name, value: v, pos: a.pos))
-        }
-        if recursive, let k = attrs.firstIndex(where: { $0.name == ev.sOverrides }) {
-            // Legacy `__overrides`: its attributes replace the set's own, also in
-            // the recursive scope, and add to the set.
-            let overrides = try ev.forceAttrs(scope.slots[k], pos, "while evaluating the `__overrides` attribute")
-            for o in overrides.attrs {
-                if let j = attrs.firstIndex(where: { $0.name == o.name }) {
-                    out[j] = o
-                    scope.slots[j] = o.value
-                } else {
-                    out.append(o)
+        out.reserveCapacity(count + dynamic.count)
+        // The attribute definitions are read through a buffer pointer: borrowed, where
+        // iterating the array copied each `AttrInit` (a retain and release of its node).
+        attrs.withUnsafeBufferPointer { defs in
+            if recursive {
+                scope = Env.make(parent: env, size: count + inheritSources.count)
+                for k in 0..<count {
+                    let v = defs[k].value.lazyBinding(ev, defs[k].env(recursive: true, outer: env, scope: scope))
+                    scope.slots[k] = v
+                    out.append(Attr(name: defs[k].name, value: v, pos: defs[k].pos))
+                }
+                for (k, s) in inheritSources.enumerated() { scope.slots[count + k] = s.lazyBinding(ev, scope) }
+            } else {
+                if !inheritSources.isEmpty {
+                    scope = Env.make(parent: env, size: inheritSources.count)
+                    for (k, s) in inheritSources.enumerated() { scope.slots[k] = s.lazy(ev, env) }
+                }
+                for k in 0..<count {
+                    out.append(Attr(name: defs[k].name, value: defs[k].value.lazy(ev, defs[k].env(recursive: false, outer: env, scope: scope)),
+                                    pos: defs[k].pos))
                 }
             }
-            out.sort { $0.name < $1.name }
+        }
+        if recursive {
+            if overridesIndex == -2 { overridesIndex = attrs.firstIndex(where: { $0.name == ev.sOverrides }) ?? -1 }
+            if overridesIndex >= 0 {
+                // Legacy `__overrides`: its attributes replace the set's own, also in
+                // the recursive scope, and add to the set.
+                let overrides = try ev.forceAttrs(scope.slots[overridesIndex], pos, "while evaluating the `__overrides` attribute")
+                for o in overrides.attrs {
+                    if let j = attrs.firstIndex(where: { $0.name == o.name }) {
+                        out[j] = o
+                        scope.slots[j] = o.value
+                    } else {
+                        out.append(o)
+                    }
+                }
+                out.sort { $0.name < $1.name }
+            }
         }
         if dynamic.isEmpty { return .attrs(Attrs(sorted: out)) }
         var set = Attrs(sorted: out)
@@ -107,11 +123,17 @@ final class LetNode: Node {
     }
 
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
-        let scope = Env.make(parent: env, size: bindings.count + inheritSources.count)
-        for (k, b) in bindings.enumerated() {
-            scope.slots[k] = b.value.lazyBinding(ev, b.env(recursive: true, outer: env, scope: scope))
+        let count = bindings.count
+        let scope = Env.make(parent: env, size: count + inheritSources.count)
+        // Borrowed through a buffer pointer, as in `AttrsNode.eval`.
+        bindings.withUnsafeBufferPointer { defs in
+            for k in 0..<count {
+                scope.slots[k] = defs[k].value.lazyBinding(ev, defs[k].env(recursive: true, outer: env, scope: scope))
+            }
         }
-        for (k, s) in inheritSources.enumerated() { scope.slots[bindings.count + k] = s.lazyBinding(ev, scope) }
+        if !inheritSources.isEmpty {
+            for (k, s) in inheritSources.enumerated() { scope.slots[count + k] = s.lazyBinding(ev, scope) }
+        }
         return try body.eval(ev, scope)
     }
 }
