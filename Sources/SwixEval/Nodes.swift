@@ -165,17 +165,21 @@ final class IfNode: Node {
         super.init(pos: pos)
     }
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
-        let c = try ev.evalBool(cond, env, "while evaluating a branch condition")
-        return try (c ? then : otherwise).eval(ev, env)
+        // Two calls rather than `(c ? then : otherwise).eval`: the conditional
+        // expression makes an owned copy of the node (a retain and a release per `if`).
+        if try ev.evalBool(cond, env, "while evaluating a branch condition") {
+            return try then.eval(ev, env)
+        }
+        return try otherwise.eval(ev, env)
     }
     /// With a known condition, the branch taken is what a thunk would evaluate.
     override func argument(_ ev: Evaluator, _ env: Env) -> Value {
-        if case .bool(let c)? = cond.peek(ev, env) { return (c ? then : otherwise).argument(ev, env) }
+        if case .bool(let c)? = cond.peek(ev, env) { return c ? then.argument(ev, env) : otherwise.argument(ev, env) }
         return .thunk(Thunk(node: self, env: env))
     }
     override func peek(_ ev: Evaluator, _ env: Env) -> Value? {
         guard case .bool(let c)? = cond.peek(ev, env) else { return nil }
-        return (c ? then : otherwise).peek(ev, env)
+        return c ? then.peek(ev, env) : otherwise.peek(ev, env)
     }
 }
 
