@@ -108,21 +108,26 @@ public final class Evaluator {
             guard stack.hasRoom() else {
                 throw EvalError("stack overflow; max-call-depth exceeded", at: pos, kind: .stackOverflow)
             }
-            let node = t.node.unsafelyUnwrapped
+            // The expression and environment move out of the thunk while it is a
+            // black hole (nothing reads them then): no retain now, and no release of
+            // the thunk's references afterwards (2 of each per force otherwise).
+            let node = t.node.take().unsafelyUnwrapped
+            let env = t.env.take()
             t.state = .blackhole
             do {
                 let v: Value
-                if let env = t.env {
+                if let env {
                     v = try node.eval(self, env)
                 } else {
                     v = try unsafeDowncast(node, to: ApplicationNode.self).apply(self, t.value)
                 }
                 t.value = v
                 t.state = .done
-                t.node = nil
-                t.env = nil
                 return v
             } catch {
+                // Forcing it again evaluates it again (`tryEval`, the REPL).
+                t.node = node
+                t.env = env
                 t.state = .pending
                 throw error
             }
@@ -291,7 +296,7 @@ public final class Evaluator {
             callDepth += 1
             defer { callDepth -= 1 }
             let outer = Env.make(parent: c.env, argument: a)
-            return try inner.body.eval(self, Env.make(parent: outer, argument: b))
+            return try inner.evalBody(self, Env.make(parent: outer, argument: b))
         }
         return try call(try call(f, a, pos), b, pos)
     }
@@ -321,7 +326,7 @@ public final class Evaluator {
             // `x: body`, the common case: one slot, no argument checks.
             let env = Env.make(parent: c.env, argument: arg)
             do {
-                return try l.body.eval(self, env)
+                return try l.evalBody(self, env)
             } catch {
                 if showTrace { addCallFrames(error, l, pos) }
                 throw error
@@ -367,7 +372,7 @@ public final class Evaluator {
             }
         }
         do {
-            return try l.body.eval(self, env)
+            return try l.evalBody(self, env)
         } catch {
             if showTrace { addCallFrames(error, l, pos) }
             throw error

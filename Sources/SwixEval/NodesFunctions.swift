@@ -14,7 +14,7 @@ final class LambdaNode: Node {
     let arg: Symbol?
     let formals: [FormalParam]?
     let ellipsis: Bool
-    var body: Node
+    let body: Node
     let name: Symbol?
     let envSize: Int
 
@@ -30,6 +30,14 @@ final class LambdaNode: Node {
 
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
         .lambda(Closure(lambda: self, env: env))
+    }
+
+    /// Evaluates the body in a call's environment. A method, so that `body` is read
+    /// from `self`, which the call keeps alive: `c.lambda.body.eval(…)` at the call
+    /// site retained and released the body node around every call.
+    @inline(__always)
+    func evalBody(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
+        try body.eval(ev, env)
     }
 
     override func lazy(_ ev: Evaluator, _ env: Env) -> Value {
