@@ -71,25 +71,29 @@ final class CallNode: Node {
 
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
         var f = try function.eval(ev, env)
-        var next = 0
-        // A builtin given all its arguments at once is called directly, without
-        // the partial applications in between.
-        if case .primop(let p) = f, p.arity > 1, args.count >= p.arity {
-            var argv = PrimOpArgs(args[0].argument(ev, env))
-            for k in 1..<p.arity { argv = argv.appending(args[k].argument(ev, env)) }
-            f = try ev.callSaturated(p, argv, pos)
-            next = p.arity
-        }
-        while next < args.count {
-            if next + 1 < args.count {
-                f = try ev.call2(f, args[next].argument(ev, env), args[next + 1].argument(ev, env), pos)
-                next += 2
-            } else {
-                f = try ev.call(f, args[next].argument(ev, env), pos)
-                next += 1
+        // The argument nodes are read through a buffer pointer: borrowed, where an
+        // array subscript retained and released each node around its `argument` call.
+        return try args.withUnsafeBufferPointer { (args) throws(EvalError) -> Value in
+            var next = 0
+            // A builtin given all its arguments at once is called directly, without
+            // the partial applications in between.
+            if case .primop(let p) = f, p.arity > 1, args.count >= p.arity {
+                var argv = PrimOpArgs(args[0].argument(ev, env))
+                for k in 1..<p.arity { argv = argv.appending(args[k].argument(ev, env)) }
+                f = try ev.callSaturated(p, argv, pos)
+                next = p.arity
             }
+            while next < args.count {
+                if next + 1 < args.count {
+                    f = try ev.call2(f, args[next].argument(ev, env), args[next + 1].argument(ev, env), pos)
+                    next += 2
+                } else {
+                    f = try ev.call(f, args[next].argument(ev, env), pos)
+                    next += 1
+                }
+            }
+            return f
         }
-        return f
     }
 }
 
