@@ -150,7 +150,10 @@ final class ListNode: Node {
         if elements.isEmpty { return .list(.empty) }
         var out: [Value] = []
         out.reserveCapacity(elements.count)
-        for e in elements { out.append(e.lazy(ev, env)) }
+        // Borrowed through a buffer pointer (iterating the array retains each node).
+        elements.withUnsafeBufferPointer { nodes in
+            for k in 0..<nodes.count { out.append(nodes[k].lazy(ev, env)) }
+        }
         return .list(NixList(out))
     }
 }

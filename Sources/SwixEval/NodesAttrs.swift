@@ -336,13 +336,27 @@ final class SelectNode: Node {
 final class HasAttrNode: Node {
     let target: Node
     let path: [PathElement]
+    /// The names when all are static, as in `SelectNode`.
+    let staticNames: [Symbol]?
     init(target: Node, path: [PathElement], pos: Pos) {
         self.target = target
         self.path = path
+        var names: [Symbol] = []
+        for element in path {
+            if case .name(let s) = element { names.append(s) }
+        }
+        staticNames = names.count == path.count ? names : nil
         super.init(pos: pos)
     }
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
         var v = try ev.eval(target, env, "in the argument of '?'")
+        if let names = staticNames {
+            for k in 0..<names.count {
+                guard case .attrs(let attrs) = v, let next = attrs.get(names[k]) else { return .bool(false) }
+                if k < names.count - 1 { v = try ev.force(next, pos) }
+            }
+            return .bool(true)
+        }
         for (k, element) in path.enumerated() {
             let name = try ev.symbol(of: element, env)
             guard case .attrs(let attrs) = v, let next = attrs.get(name) else { return .bool(false) }

@@ -112,15 +112,17 @@ final class ConcatNode: Node {
 
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
         var acc = ConcatAccumulator(forceString: forceString, pos: pos)
-        for k in parts.indices {
-            let part = parts[k]
-            let v: Value
-            do throws(EvalError) {
-                v = try part.eval(ev, env)
-            } catch {
-                throw error.addTrace("in an operand of '+'", at: part.pos)
+        // Borrowed through a buffer pointer (`parts[k]` retains the node).
+        try parts.withUnsafeBufferPointer { (parts) throws(EvalError) in
+            for k in 0..<parts.count {
+                let v: Value
+                do throws(EvalError) {
+                    v = try parts[k].eval(ev, env)
+                } catch {
+                    throw error.addTrace("in an operand of '+'", at: parts[k].pos)
+                }
+                try acc.add(v, first: k == 0, partPos: partPositions[k], ev)
             }
-            try acc.add(v, first: k == 0, partPos: partPositions[k], ev)
         }
         return acc.result()
     }
