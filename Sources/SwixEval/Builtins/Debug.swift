@@ -234,7 +234,9 @@ extension Builtins {
             text = s.string
         } else {
             var printer = TracePrinter(ev: ev)
-            try printer.write(w, cell: nil, depth: 0)
+            // The argument as passed (a variable's thunk, say): a list is identified
+            // by the cell holding it, so the cell must not be lost by forcing.
+            try printer.write(v, cell: nil, depth: 0)
             text = String(decoding: printer.out.buffer, as: UTF8.self)
         }
         DebugSettings.sink(DiagnosticRenderer.terminalText("trace: " + text) + "\n")
