@@ -556,23 +556,35 @@ public final class Evaluator {
     // MARK: Coercions
 
     /// Coerces to a string as interpolation (`"${x}"`) or `toString` does.
-    public func coerceToString(_ v: Value, _ pos: Pos, _ context: @autoclosure () -> String, interpolation: Bool) throws(EvalError) -> ([UInt8], StringContext) {
+    ///
+    /// With `copyToStore` (CppNix's flag of the same name: interpolation into a
+    /// string, `throw`, most string builtins) a path becomes the store path it is
+    /// copied to, with that path as context, also when a set's `__toString` or
+    /// `outPath` leads to it; without (`toString`, paths, `coerceToPath`) a path
+    /// stays as it is.
+    public func coerceToString(_ v: Value, _ pos: Pos, _ context: @autoclosure () -> String, interpolation: Bool,
+                               copyToStore: Bool = false) throws(EvalError) -> ([UInt8], StringContext) {
         let w = try force(v, pos)
         switch w {
         case .string(let s): return (s.bytes, s.context)
-        case .path(let p): return (p.bytes, .empty)
+        case .path(let p):
+            guard copyToStore else { return (p.bytes, .empty) }
+            let s = try copyPathToStore(p.bytes, pos)
+            return (s.bytes, s.context)
         case .attrs(let a):
             if let f = a.get(sToString) {
                 let r = try call(try force(f, pos), w, pos)
-                return try coerceToString(r, pos, context(), interpolation: interpolation)
+                return try coerceToString(r, pos, context(), interpolation: interpolation, copyToStore: copyToStore)
             }
-            if let o = a.get(sOutPath) { return try coerceToString(o, pos, context(), interpolation: interpolation) }
+            if let o = a.get(sOutPath) {
+                return try coerceToString(o, pos, context(), interpolation: interpolation, copyToStore: copyToStore)
+            }
         case .list(let l) where !interpolation:
             // `toString [ a b ]`: elements joined by spaces (nested lists flattened).
             var out: [UInt8] = []
             var ctx = StringContext.empty
             for (k, e) in l.elements.enumerated() {
-                let (b, c) = try coerceToString(e, pos, context(), interpolation: false)
+                let (b, c) = try coerceToString(e, pos, context(), interpolation: false, copyToStore: copyToStore)
                 out.append(contentsOf: b)
                 ctx = ctx.union(c)
                 if k < l.count - 1 && !isEmptyList(e) { out.append(32) }

@@ -242,7 +242,8 @@ struct ConcatAccumulator {
                 context = context.union(s.context)
                 return
             }
-            let (b, c) = try ev.coerceToString(v, partPos, "while evaluating a path segment", interpolation: true)
+            // A set whose `__toString` or `outPath` is a path: copied too.
+            let (b, c) = try ev.coerceToString(v, partPos, "while evaluating a path segment", interpolation: true, copyToStore: true)
             bytes.append(contentsOf: b)
             context = context.union(c)
         }

@@ -4,7 +4,11 @@ import SwixSyntax
 ///
 /// - `print` is `nix-instantiate --eval`'s output: `{ a = 1; }`, `[ 1 2 ]`, quoted
 ///   strings, `<LAMBDA>`, `<PRIMOP>`, `«thunk»` for what was not evaluated and
-///   `«repeated»` for a set or list met again.
+///   `«repeated»` for a set or list met again. As in CppNix, a set is "the same"
+///   when it is the same set, but a list when it is held by the same cell: the thunk
+///   it was reached through (else the list itself). A variable's list reached again
+///   through the variable is repeated; a copy made by evaluating another expression
+///   to it is not (so `let x = [ x ]; in x` prints `[ [ «repeated» ] ]`).
 /// - `brief` is the form inside error messages (CppNix's `errorPrintOptions`):
 ///   functions as `«lambda @ file:line:col»` / `«primop map»`, at most 10
 ///   attributes or list items and 1024 string bytes (the rest "elided"), 10 levels
@@ -41,7 +45,8 @@ public struct ValuePrinter {
         out.append(contentsOf: "«\(n) \(n == 1 ? one : many) elided»".utf8)
     }
 
-    func write(_ v: Value, _ out: ByteBuffer, _ seen: inout Set<ObjectIdentifier>, depth: Int) {
+    /// `cell` is the thunk `v` was read from, if any (the identity of a list).
+    func write(_ v: Value, _ out: ByteBuffer, _ seen: inout Set<ObjectIdentifier>, depth: Int, cell: Thunk? = nil) {
         switch v {
         case .null: out.append("null")
         case .bool(let b): out.append(b ? "true" : "false")
@@ -76,13 +81,16 @@ public struct ValuePrinter {
             }
         case .thunk(let t):
             switch t.state {
-            case .done: write(t.value, out, &seen, depth: depth)
+            case .done: write(t.value, out, &seen, depth: depth, cell: t)
             case .blackhole: out.append("«potential infinite recursion»")
             case .pending: out.append("«thunk»")
             }
         case .list(let l):
             if l.count == 0 { out.append("[ ]"); return }
-            guard seen.insert(ObjectIdentifier(l)).inserted else { out.append("«repeated»"); return }
+            guard seen.insert(cell.map(ObjectIdentifier.init) ?? ObjectIdentifier(l)).inserted else {
+                out.append("«repeated»")
+                return
+            }
             if errorStyle && depth >= ValuePrinter.maxDepth { out.append("[ ... ]"); return }
             out.append("[ ")
             for (k, e) in l.elements.enumerated() {

@@ -69,23 +69,21 @@ final class InstantiateCommand {
                     evaluator.searchPath = searchPath(options)
                     evaluator.showTrace = showTrace
                     do {
-                        var value = try evaluator.evaluate(expr)
-                        value = try autoCall(evaluator, value, options)
-                        for path in options.attrPaths { value = try select(evaluator, value, path) }
-                        if options.mode == .instantiate {
-                            try instantiate(evaluator, value)
-                            continue
+                        let root = try autoCall(evaluator, try evaluator.evaluate(expr), options)
+                        // Each `-A` selects from the root (the root itself without any).
+                        for path in options.attrPaths.isEmpty ? [""] : options.attrPaths {
+                            let value = try select(evaluator, root, path)
+                            if options.mode == .instantiate {
+                                try instantiate(evaluator, value, options)
+                            } else if options.json {
+                                console.write(try evaluator.jsonString(value, strict: options.strict) + "\n")
+                            } else if options.xml {
+                                console.write(try evaluator.xmlString(value, location: options.location, strict: options.strict))
+                            } else {
+                                if options.strict { try evaluator.forceDeep(value, .none) }
+                                console.write(ValuePrinter(evaluator).print(value) + "\n")
+                            }
                         }
-                        if options.json {
-                            console.write(try evaluator.jsonString(value, strict: options.strict) + "\n")
-                            continue
-                        }
-                        if options.xml {
-                            console.write(try evaluator.xmlString(value, location: options.location, strict: options.strict))
-                            continue
-                        }
-                        if options.strict { try evaluator.forceDeep(value, .none) }
-                        console.write(ValuePrinter(evaluator).print(value) + "\n")
                     } catch {
                         console.error(DiagnosticRenderer.render(error.diagnostic, positions: positions,
                                                                 showTrace: showTrace) + "\n")
@@ -116,29 +114,33 @@ final class InstantiateCommand {
 
     struct FileError: Error { let message: String }
 
-    /// Default mode: the value must be a derivation, or a set or list of them
-    /// (CppNix's `getDerivations`). Writing `.drv` files needs the store.
-    func instantiate(_ ev: Evaluator, _ v: Value) throws(EvalError) {
-        let w = try ev.force(v, .none)
-        switch w {
-        case .attrs(let a):
-            if ev.isDerivation(a) {
-                throw EvalError("instantiating derivations is not available in this build of swix yet; use --eval or --parse")
-            }
-            for attr in a.attrs {
-                if case .attrs(let inner) = try ev.force(attr.value, .none), ev.isDerivation(inner) {
-                    throw EvalError("instantiating derivations is not available in this build of swix yet; use --eval or --parse")
-                }
-            }
-        case .list(let l):
-            for e in l.elements {
-                guard case .attrs(let inner) = try ev.force(e, .none), ev.isDerivation(inner) else {
-                    throw EvalError("expression does not evaluate to a derivation (or a set or list of those)")
-                }
-            }
-        default:
-            throw EvalError("expression does not evaluate to a derivation (or a set or list of those)")
+    /// Default mode: prints the store derivation of every derivation the value stands
+    /// for (CppNix's `getDerivations`), `path!output` for an output other than `out`.
+    /// Evaluating `derivation` already put the `.drv` in swix's store, which lives in
+    /// memory: nothing is written to disk (with `NIX_REMOTE=dummy://` neither).
+    func instantiate(_ ev: Evaluator, _ v: Value, _ options: InstantiateOptions) throws(EvalError) {
+        let found = try ev.findDerivations(v, autoArgs: try autoArguments(ev, options))
+        if let root = options.addRoot, !found.isEmpty, !usesDummyStore(options) {
+            // Nix would register `root` as a garbage collector root in its local store
+            // (a non-local store gets none); swix's derivations are in memory only.
+            throw EvalError("cannot add the garbage collector root '\(root)': swix keeps the derivations it instantiates in memory and has no store to register roots in (leave out --add-root, or use NIX_REMOTE=dummy://)")
         }
+        for drv in found {
+            if options.addRoot == nil && !warnedAboutRoots {
+                warnedAboutRoots = true
+                console.error("warning: you did not specify '--add-root'; the result might be removed by the garbage collector\n")
+            }
+            console.write(drv.drvPath + (drv.outputName == "out" ? "" : "!" + drv.outputName) + "\n")
+        }
+    }
+
+    /// Nix warns once per run about results without a root.
+    private var warnedAboutRoots = false
+
+    /// Whether the store is `dummy://` (`--store` or `NIX_REMOTE`), which holds nothing.
+    func usesDummyStore(_ options: InstantiateOptions) -> Bool {
+        let store = options.store ?? getenv("NIX_REMOTE").map { String(cString: $0) } ?? ""
+        return store.hasPrefix("dummy://") || store == "dummy"
     }
 
     /// `--arg`/`--argstr`: a function with formals at the top is called with them
@@ -146,6 +148,11 @@ final class InstantiateCommand {
     func autoCall(_ ev: Evaluator, _ v: Value, _ options: InstantiateOptions) throws(EvalError) -> Value {
         let w = try ev.force(v, .none)
         guard case .lambda = w else { return w }
+        return try ev.autoCall(w, try autoArguments(ev, options))
+    }
+
+    /// The `--arg`/`--argstr` values as a set.
+    func autoArguments(_ ev: Evaluator, _ options: InstantiateOptions) throws(EvalError) -> Attrs {
         var attrs: [Attr] = []
         for a in options.autoArgs {
             let value: Value
@@ -166,7 +173,7 @@ final class InstantiateCommand {
             }
             attrs.append(Attr(name: symbols.intern(a.name), value: value, pos: .none))
         }
-        return try ev.autoCall(w, Attrs(unsorted: attrs))
+        return Attrs(unsorted: attrs)
     }
 
     /// `-I` entries, then `NIX_PATH`'s: `prefix=path` or `path`, relative paths

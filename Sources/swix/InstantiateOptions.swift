@@ -36,6 +36,8 @@ struct InstantiateOptions {
     Usage: swix instantiate [OPTIONS] [FILES|-]
            nix-instantiate [OPTIONS] [FILES|-]
 
+    Without --parse or --eval: print the store derivations of the result's derivations.
+
       --parse                 print the abstract syntax tree
       --eval                  evaluate (with --strict, --json, --xml, --no-location)
       -E, --expr              read expressions from the command line instead of files
@@ -45,6 +47,7 @@ struct InstantiateOptions {
       -I, --include [NAME=]PATH  add to the search path for <...> lookups
       --show-trace            show the full evaluation trace on errors
       --read-write-mode       write derivations to the store
+      --add-root PATH         register the derivations as garbage collector roots (needs a store)
       --store ROOT            use the store rooted at ROOT
       --find-file             resolve <...> paths only
       --max-call-depth N      limit function call depth (default 1000000; the stack guard stops runaway recursion first)

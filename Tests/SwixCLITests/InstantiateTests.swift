@@ -326,6 +326,75 @@ struct InstantiateCommandLineTests {
     }
 }
 
+/// The default mode: the store derivations of the value's derivations (paths as
+/// `nix-instantiate` 2.8 prints them).
+@Suite("swix instantiate (derivations)")
+struct InstantiateDerivationsTests {
+    static let derivations = """
+        { a = derivation { name = "simple"; system = "x86_64-linux"; builder = "/bin/sh"; args = [ "-c" "echo > $out" ]; };
+          b = derivation { name = "two"; system = "x86_64-linux"; builder = "/bin/sh"; outputs = [ "dev" "out" ]; };
+          c = { recurseForDerivations = true; d = derivation { name = "nested"; system = "x"; builder = "/bin/sh"; }; };
+          e = { f = derivation { name = "hidden"; system = "x"; builder = "/bin/sh"; }; };
+          n = 1; }
+        """
+    static let warning = "warning: you did not specify '--add-root'; the result might be removed by the garbage collector\n"
+
+    @Test func printsTheDerivationsOfASet() {
+        // Sets are searched only where `recurseForDerivations` says so; an output
+        // other than `out` is named after `!`.
+        let r = run(["-E", Self.derivations])
+        #expect(r.code == 0, "\(r.err)")
+        #expect(r.out == """
+            /nix/store/6n1nxr2pnbalfx90m7wsxyh2pm0l0cs1-simple.drv
+            /nix/store/v4hix592xnksjlvf2xqdbr4z9m4w8r68-two.drv!dev
+            /nix/store/igxpj68p174rhdlsxrxcaf66bhy4rdy9-nested.drv
+
+            """)
+        #expect(r.err == Self.warning)
+    }
+
+    @Test func selectsWithAttributePaths() {
+        let r = run(["-E", Self.derivations, "-A", "b.out", "-A", "c.d"])
+        #expect(r.out == "/nix/store/v4hix592xnksjlvf2xqdbr4z9m4w8r68-two.drv\n/nix/store/igxpj68p174rhdlsxrxcaf66bhy4rdy9-nested.drv\n")
+        #expect(r.err == Self.warning)
+    }
+
+    @Test func listsAndDuplicates() {
+        let r = run(["-E", "let d = derivation { name = \"l\"; system = \"x\"; builder = \"/bin/sh\"; }; in [ d [ d ] { x = d; } ]"])
+        #expect(r.code == 0, "\(r.err)")
+        #expect(r.out == "/nix/store/8rhfrzsacxdw7zgd4bbk9i1sg5v1pa62-l.drv\n")
+    }
+
+    @Test func refusesWhatIsNoDerivation() {
+        let r = run(["-E", "[ 1 ]"])
+        #expect(r.code == 1)
+        #expect(r.err.contains("error: expression does not evaluate to a derivation (or a set or list of those)"))
+    }
+
+    @Test func drvPathMustNameAStoreDerivation() {
+        // (lang/non-eval-fail-bad-drvPath.nix)
+        let r = run(["--show-trace", "-E", """
+            let p = { type = "derivation"; name = "x"; outputName = "out";
+                      drvPath = "${builtins.storeDir}/2chwzswhhmpxbgc981i2vcz7xj4d1in9-cachix-1.7.3-bin"; }; in p
+            """])
+        #expect(r.code == 1)
+        #expect(r.err.contains("… while evaluating the 'drvPath' attribute of a derivation"))
+        #expect(r.err.contains("error: store path '2chwzswhhmpxbgc981i2vcz7xj4d1in9-cachix-1.7.3-bin' is not a valid derivation path"))
+        #expect(run(["-E", #"{ type = "derivation"; drvPath = "/tmp/x.drv"; }"#]).err.contains("error: path '/tmp/x.drv' is not in the Nix store"))
+    }
+
+    @Test func gcRootsNeedAStore() {
+        let r = run(["--add-root", "/tmp/swix-root", "-E", Self.derivations, "-A", "a"])
+        #expect(r.code == 1)
+        #expect(r.err.contains("cannot add the garbage collector root '/tmp/swix-root'"))
+        // A store that holds nothing gets no roots, as in Nix.
+        let dummy = run(["--store", "dummy://", "--add-root", "/tmp/swix-root", "-E", Self.derivations, "-A", "a"])
+        #expect(dummy.code == 0)
+        #expect(dummy.out == "/nix/store/6n1nxr2pnbalfx90m7wsxyh2pm0l0cs1-simple.drv\n")
+        #expect(dummy.err == "")
+    }
+}
+
 /// End-to-end checks of the built executable (skipped if it has not been built).
 @Suite("swix executable")
 struct ExecutableTests {

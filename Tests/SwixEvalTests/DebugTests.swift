@@ -71,6 +71,14 @@ struct DebugTests {
         #expect(o.output == "trace: { repeating = «repeated»; tracing = «potential infinite recursion»; }\n")
     }
 
+    /// A list is repeated when met again in the same cell: the variable passed to
+    /// `trace` is that cell, an expression evaluating to the list is another.
+    @Test func traceRepeatedListsByCell() {
+        #expect(run("let x = [ x ]; in builtins.trace x 1").output == "trace: [ «repeated» ]\n")
+        #expect(run("let x = [ x x ]; in builtins.trace x 1").output == "trace: [ «repeated» «repeated» ]\n")
+        #expect(run("builtins.trace (let x = [ x ]; in x) 1").output == "trace: [ [ «repeated» ] ]\n")
+    }
+
     @Test func traceEvaluatedValues() {
         let o = run(#"let l = [ 1 2.5 null true "a\${" ]; in builtins.seq (builtins.length l) (builtins.trace { b = l; a = l; "c d" = "s"; } 0)"#)
         #expect(o.output == #"trace: { a = [ 1 2.5 null true "a\${" ]; b = «repeated»; "c d" = "s"; }"# + "\n")

@@ -34,6 +34,17 @@ struct LanguageTests {
         ("(args@{ a ? 3 }: args) { }", "{ }"),
         ("let f = { a }: a; in f { a = 1; b = 2; }", "error: function 'f' called with unexpected argument 'b'"), // current Nix's wording
         ("let x = 1; y = x + 1; in [ x y ]", "[ 1 2 ]"),
+        // «repeated»: a list is the same when held by the same cell (a variable's
+        // thunk), a set when it is the same set (eval-okay-print; checked with Nix 2.8).
+        ("let x = [ x ]; in x", "[ [ «repeated» ] ]"),
+        ("let x = [ x x ]; in x", "[ [ «repeated» «repeated» ] «repeated» ]"),
+        ("let x = [ x ]; in [ x x ]", "[ [ «repeated» ] «repeated» ]"),
+        ("let l = [ 1 ]; in [ l l ]", "[ [ 1 ] «repeated» ]"),
+        ("let l = [ 1 ]; in [ l (builtins.seq 1 l) ]", "[ [ 1 ] [ 1 ] ]"),
+        ("with builtins; [ null toString (deepSeq \"x\") (a: a) (let x = [ x ]; in x) ]",
+         "[ null <PRIMOP> <PRIMOP-APP> <LAMBDA> [ [ «repeated» ] ] ]"),
+        ("let a = { b = a; }; in [ a a.b ]", "[ { b = «repeated»; } «repeated» ]"),
+        ("rec { x = { y = x; }; }", "{ x = { y = «repeated»; }; }"),
         // Arguments computed without a thunk (`Node.argument`) give what the thunk would.
         ("(x: x) (9223372036854775807 + 1)", "9223372036854775808"), // big integers: swix's divergence
         ("(x: 1) (1 / 0)", "1"),

@@ -226,6 +226,23 @@ struct StringsTests {
         }
     }
 
+    /// A set's `__toString` or `outPath` that is a path is copied like the path itself
+    /// where copying applies (interpolation, string builtins, `throw`), not by
+    /// `toString` (eval-okay-toString-peel; checked with Nix 2.8).
+    @Test func pathsBehindToStringAreCopied() {
+        withTemporaryFile("strings-peel-test", name: "foo.txt", contents: "hello\n") { dir, file in
+            let storePath = "/nix/store/0xhahvdjiaq1nm0nr46qyn4j6l9n9cns-foo.txt"
+            #expect(eval(#"[ "${{ __toString = self: \#(file); }}" "${{ outPath = \#(file); }}" "${{ __toString = self: { __toString = self: \#(file); }; }}" ]"#)
+                == #"[ "\#(storePath)" "\#(storePath)" "\#(storePath)" ]"#)
+            #expect(eval(#"builtins.getContext "${{ outPath = \#(file); }}""#) == #"{ "\#(storePath)" = { path = true; }; }"#)
+            #expect(eval("builtins.substring 0 100 { __toString = self: \(file); }") == #""\#(storePath)""#)
+            #expect(eval("throw { outPath = \(file); }").hasSuffix("error: \(storePath)"))
+            // toString does not copy, through a set either.
+            #expect(eval("[ (toString { __toString = self: \(file); }) (toString [ { outPath = \(file); } ]) ]")
+                == #"[ "\#(file)" "\#(file)" ]"#)
+        }
+    }
+
     @Test func hashFile() {
         let file = "/tmp/swix-hashfile-test-\(getpid())"
         let f = fopen(file, "w")!

@@ -33,7 +33,7 @@ enum Builtins {
     }
 
     /// Every family of primops (one file each in this folder).
-    static var families: [() -> [PrimOp]] { [arithmetic, control, types, paths, attrsets, debug, lists, derivations, serialization, strings, unsupported] }
+    static var families: [() -> [PrimOp]] { [arithmetic, control, types, paths, attrsets, debug, lists, derivations, serialization, strings, flakeRefs, unsupported] }
 
     /// Constants other than true/false/null (families that need the evaluator).
     static func constants(_ ev: Evaluator) -> [(String, Value)] {

@@ -121,7 +121,7 @@ extension Builtins {
                 } catch {
                     let (message, _) = try ev.coerceToString(
                         try ev.force(a[0], pos), .none, "while evaluating the error message passed to builtins.addErrorContext",
-                        interpolation: true)
+                        interpolation: true, copyToStore: true)
                     throw error.addTrace(String(decoding: message, as: UTF8.self))
                 }
             },
@@ -150,12 +150,12 @@ extension Builtins {
             PrimOp("throw", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 // (Nix's context message really says "builtin.throw".)
                 let (message, _) = try ev.coerceToString(
-                    try ev.force(a[0], pos), .none, "while evaluating the error message passed to builtin.throw", interpolation: true)
+                    try ev.force(a[0], pos), .none, "while evaluating the error message passed to builtin.throw", interpolation: true, copyToStore: true)
                 throw EvalError(String(decoding: message, as: UTF8.self), kind: .thrown)
             },
             PrimOp("abort", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let (message, _) = try ev.coerceToString(
-                    try ev.force(a[0], pos), .none, "while evaluating the error message passed to builtins.abort", interpolation: true)
+                    try ev.force(a[0], pos), .none, "while evaluating the error message passed to builtins.abort", interpolation: true, copyToStore: true)
                 throw EvalError("evaluation aborted with the following error message: '\(String(decoding: message, as: UTF8.self))'",
                                 kind: .aborted)
             },
@@ -234,7 +234,9 @@ extension Builtins {
             text = s.string
         } else {
             var printer = TracePrinter(ev: ev)
-            try printer.write(w, cell: nil, depth: 0)
+            // The argument as passed (a variable's thunk, say): a list is identified
+            // by the cell holding it, so the cell must not be lost by forcing.
+            try printer.write(v, cell: nil, depth: 0)
             text = String(decoding: printer.out.buffer, as: UTF8.self)
         }
         DebugSettings.sink(DiagnosticRenderer.terminalText("trace: " + text) + "\n")

@@ -725,7 +725,10 @@ private struct ListsValuePrinter {
         out.append(contentsOf: s.utf8)
     }
 
-    mutating func write(_ v: Value, depth: Int) {
+    /// `cell` is the thunk `v` was read from, if any: a list is repeated when met
+    /// again in the same cell (CppNix tracks the `Value` holding it), a set when it
+    /// is the same set.
+    mutating func write(_ v: Value, depth: Int, cell: Thunk? = nil) {
         switch v {
         case .null: out.append("null")
         case .bool(let b): out.append(b ? "true" : "false")
@@ -749,7 +752,7 @@ private struct ListsValuePrinter {
         case .primopApp(let app): text("«partially applied primop \(ListOps.shortName(app.primop.name))»")
         case .thunk(let t):
             switch t.state {
-            case .done: write(t.value, depth: depth)
+            case .done: write(t.value, depth: depth, cell: t)
             case .blackhole: text("«potential infinite recursion»")
             case .pending: text("«thunk»")
             }
@@ -780,7 +783,7 @@ private struct ListsValuePrinter {
             out.append(" }")
         case .list(let l):
             if l.count > 0 {
-                guard seen.insert(ObjectIdentifier(l)).inserted else { text("«repeated»"); return }
+                guard seen.insert(cell.map(ObjectIdentifier.init) ?? ObjectIdentifier(l)).inserted else { text("«repeated»"); return }
             }
             guard depth < Self.maxDepth else { out.append("[ ... ]"); return }
             out.append("[")

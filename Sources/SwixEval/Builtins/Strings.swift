@@ -248,11 +248,7 @@ extension Evaluator {
     /// path as context, as in string interpolation.
     fileprivate func stringsCoerce(_ v: Value, _ errorContext: String,
                                    copyToStore: Bool = true) throws(EvalError) -> ([UInt8], StringContext) {
-        if copyToStore, case .path(let p) = try force(v, .none) {
-            let s = try copyPathToStore(p.bytes, .none)
-            return (s.bytes, s.context)
-        }
-        return try coerceToString(v, .none, errorContext, interpolation: true)
+        try coerceToString(v, .none, errorContext, interpolation: true, copyToStore: copyToStore)
     }
 
     /// CppNix's `forceStringNoCtx`: a string that must not refer to store paths.

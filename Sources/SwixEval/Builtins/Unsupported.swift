@@ -1,6 +1,6 @@
 import SwixSyntax
 
-/// Builtins swix deliberately leaves out: the network fetchers and flakes. They exist
+/// Builtins swix deliberately leaves out: the network fetchers and fetching flakes. They exist
 /// (so `builtins ? fetchGit` is true and code that only mentions them still works), and
 /// calling one fails at once with an error that says why, instead of hanging on the
 /// network or pretending to be a missing attribute.
@@ -22,8 +22,6 @@ extension Builtins {
             refuse("fetchTree", network),
             refuse("__fetchClosure", network),
             refuse("__getFlake", flakes),
-            refuse("__parseFlakeRef", flakes),
-            refuse("__flakeRefToString", flakes),
         ]
     }
 }
