@@ -34,16 +34,20 @@ public final class Env: ManagedBuffer<Env.Header, Value> {
     /// A function call's environment for a plain `x: …` lambda: one slot, the
     /// argument, stored directly (no `null` written first and then replaced).
     @inline(__always)
-    static func make(parent: Env, argument: Value) -> Env {
+    static func make(parent: Env, argument: consuming Value) -> Env {
         let e = allocate(parent: parent, count: 1, isWith: false)
-        e.withUnsafeMutablePointerToElements { $0.initialize(to: argument) }
+        // The argument is moved into the slot (callers pass it owned: `consuming`
+        // down from `call` saves a copy, a retain and a release, per call).
+        let slot = e.withUnsafeMutablePointerToElements { $0 }
+        slot.initialize(to: argument)
         return e
     }
 
     /// A `with` scope holding the (usually unevaluated) attribute set.
-    static func makeWith(parent: Env?, attrs: Value) -> Env {
+    static func makeWith(parent: Env?, attrs: consuming Value) -> Env {
         let e = allocate(parent: parent, count: 1, isWith: true)
-        e.withUnsafeMutablePointerToElements { $0.initialize(to: attrs) }
+        let slot = e.withUnsafeMutablePointerToElements { $0 }
+        slot.initialize(to: attrs)
         return e
     }
 

@@ -261,7 +261,7 @@ public final class Evaluator {
     }
 
     /// Applies a function value to one (lazy) argument.
-    public func call(_ f: Value, _ arg: Value, _ pos: Pos) throws(EvalError) -> Value {
+    public func call(_ f: Value, _ arg: consuming Value, _ pos: Pos) throws(EvalError) -> Value {
         try checkCallRoom(pos)
         callDepth += 1
         defer { callDepth -= 1 }
@@ -290,7 +290,7 @@ public final class Evaluator {
     /// `f a b`. For a curried lambda `a: b: body` this builds no closure for
     /// `f a`: both environments are made and the inner body is evaluated
     /// directly (the intermediate function is never observable).
-    func call2(_ f: Value, _ a: Value, _ b: Value, _ pos: Pos) throws(EvalError) -> Value {
+    func call2(_ f: Value, _ a: consuming Value, _ b: consuming Value, _ pos: Pos) throws(EvalError) -> Value {
         if case .lambda(let c) = f, c.lambda.formals == nil, !showTrace, let inner = c.lambda.curried, inner.formals == nil {
             try checkCallRoom(pos)
             callDepth += 1
@@ -320,7 +320,7 @@ public final class Evaluator {
         }
     }
 
-    func callLambda(_ c: Closure, _ arg: Value, _ pos: Pos) throws(EvalError) -> Value {
+    func callLambda(_ c: Closure, _ arg: consuming Value, _ pos: Pos) throws(EvalError) -> Value {
         let l = c.lambda
         if l.formals == nil {
             // `x: body`, the common case: one slot, no argument checks.

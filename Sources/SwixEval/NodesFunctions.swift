@@ -79,7 +79,7 @@ final class CallNode: Node {
             // the partial applications in between.
             if case .primop(let p) = f, p.arity > 1, args.count >= p.arity {
                 var argv = PrimOpArgs(args[0].argument(ev, env))
-                for k in 1..<p.arity { argv = argv.appending(args[k].argument(ev, env)) }
+                for k in 1..<p.arity { argv.append(args[k].argument(ev, env)) }
                 f = try ev.callSaturated(p, argv, pos)
                 next = p.arity
             }

@@ -65,6 +65,18 @@ public struct PrimOpArgs {
         }
     }
 
+    /// Adds one more argument in place (no copy of the ones already here).
+    mutating func append(_ v: consuming Value) {
+        switch count {
+        case 0: a0 = v
+        case 1: a1 = v
+        default:
+            precondition(count == 2, "a builtin takes at most three arguments")
+            a2 = v
+        }
+        count += 1
+    }
+
     /// These arguments and one more.
     func appending(_ v: Value) -> PrimOpArgs {
         var r = self
