@@ -63,6 +63,35 @@ final class ConstantNode: Node {
     override func peek(_ ev: Evaluator, _ env: Env) -> Value? { value }
 }
 
+/// An operand of integer arithmetic or comparison that can be read without
+/// evaluating it: a variable's slot or an integer literal. Reading the integer in
+/// place skips the copy and destruction of a `Value` (two outlined calls) per
+/// operand; anything that is not an evaluated integer takes the general path.
+enum IntOperand {
+    case slot(depth: Int, slot: Int)
+    case constant(Int64)
+    case other
+
+    init(_ node: Node) {
+        if let l = node as? LocalNode {
+            self = .slot(depth: l.depth, slot: l.slot)
+        } else if let c = node as? ConstantNode, case .int(let i) = c.value {
+            self = .constant(i)
+        } else {
+            self = .other
+        }
+    }
+
+    @inline(__always)
+    func read(_ env: Env) -> Int64? {
+        switch self {
+        case .slot(let depth, let slot): return UnsafePointer(env.slotPointer(depth: depth, slot)).forcedInt
+        case .constant(let i): return i
+        case .other: return nil
+        }
+    }
+}
+
 /// A variable bound lexically: `depth` environments up, slot `slot`.
 final class LocalNode: Node {
     let depth: Int
@@ -233,15 +262,19 @@ final class NotNode: Node {
 final class BinaryNode: Node {
     let op: BinaryOp
     let lhs, rhs: Node
+    let lhsInt, rhsInt: IntOperand
     init(_ op: BinaryOp, _ lhs: Node, _ rhs: Node, pos: Pos) {
         self.op = op
         self.lhs = lhs
         self.rhs = rhs
+        lhsInt = IntOperand(lhs)
+        rhsInt = IntOperand(rhs)
         super.init(pos: pos)
     }
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
         switch op {
         case .eq, .neq:
+            if let x = lhsInt.read(env), let y = rhsInt.read(env) { return .bool((x == y) == (op == .eq)) }
             let sym = op == .eq ? "==" : "!="
             let a = try ev.eval(lhs, env, "in the left operand of '\(sym)'")
             let b = try ev.eval(rhs, env, "in the right operand of '\(sym)'")

@@ -133,15 +133,22 @@ final class ConcatNode: Node {
 final class AddNode: Node {
     let lhs, rhs: Node
     let lhsPos, rhsPos: Pos
+    let lhsInt, rhsInt: IntOperand
     init(lhs: Node, rhs: Node, lhsPos: Pos, rhsPos: Pos, pos: Pos) {
         self.lhs = lhs
         self.rhs = rhs
         self.lhsPos = lhsPos
         self.rhsPos = rhsPos
+        lhsInt = IntOperand(lhs)
+        rhsInt = IntOperand(rhs)
         super.init(pos: pos)
     }
 
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
+        if let x = lhsInt.read(env), let y = rhsInt.read(env) {
+            let (r, o) = x.addingReportingOverflow(y)
+            if !o { return .int(r) }
+        }
         let a: Value, b: Value
         do throws(EvalError) { a = try lhs.eval(ev, env) } catch { throw error.addTrace("in an operand of '+'", at: lhs.pos) }
         do throws(EvalError) { b = try rhs.eval(ev, env) } catch { throw error.addTrace("in an operand of '+'", at: rhs.pos) }
@@ -156,6 +163,10 @@ final class AddNode: Node {
     }
 
     override func peek(_ ev: Evaluator, _ env: Env) -> Value? {
+        if let x = lhsInt.read(env), let y = rhsInt.read(env) {
+            let (r, o) = x.addingReportingOverflow(y)
+            if !o { return .int(r) }
+        }
         if case .int(let x)? = lhs.peek(ev, env), case .int(let y)? = rhs.peek(ev, env) {
             let (r, o) = x.addingReportingOverflow(y)
             if !o { return .int(r) }
@@ -268,15 +279,39 @@ final class ArithmeticNode: Node {
     let primop: PrimOp
     let lhs, rhs: Node
 
+    let lhsInt, rhsInt: IntOperand
+
     init(op: Op, primop: PrimOp, lhs: Node, rhs: Node, pos: Pos) {
         self.op = op
         self.primop = primop
         self.lhs = lhs
         self.rhs = rhs
+        lhsInt = IntOperand(lhs)
+        rhsInt = IntOperand(rhs)
         super.init(pos: pos)
     }
 
+    /// The result when both operands are integers read in place (nil: overflow,
+    /// division by zero, or operands that need evaluating).
+    @inline(__always)
+    private func direct(_ env: Env) -> Value? {
+        guard let a = lhsInt.read(env), let b = rhsInt.read(env) else { return nil }
+        switch op {
+        case .sub:
+            let (r, o) = a.subtractingReportingOverflow(b)
+            return o ? nil : .int(r)
+        case .mul:
+            let (r, o) = a.multipliedReportingOverflow(by: b)
+            return o ? nil : .int(r)
+        case .div:
+            return b != 0 && !(a == Int64.min && b == -1) ? .int(a / b) : nil
+        case .lessThan:
+            return .bool(a < b)
+        }
+    }
+
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
+        if let v = direct(env) { return v }
         let x: Value, y: Value
         do throws(EvalError) {
             x = try lhs.eval(ev, env)
@@ -305,6 +340,7 @@ final class ArithmeticNode: Node {
     /// diverge, so an argument like `n - 1` needs no thunk.
 
     override func peek(_ ev: Evaluator, _ env: Env) -> Value? {
+        if let v = direct(env) { return v }
         if case .int(let a)? = lhs.peek(ev, env), case .int(let b)? = rhs.peek(ev, env) {
             switch op {
             case .sub:

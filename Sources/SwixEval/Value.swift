@@ -162,6 +162,18 @@ extension UnsafePointer where Pointee == Value {
     @inline(__always)
     var tag: UInt8 { UnsafeRawPointer(self).load(fromByteOffset: 8, as: UInt8.self) }
 
+    /// The integer stored here, directly or as a forced thunk's value.
+    @inline(__always)
+    var forcedInt: Int64? {
+        let t = tag
+        if t == ValueLayout.intTag { return UnsafeRawPointer(self).load(as: Int64.self) }
+        guard t == ValueLayout.thunkTag else { return nil }
+        let thunk = Unmanaged<Thunk>.fromOpaque(UnsafeRawPointer(self).load(as: UnsafeRawPointer.self))
+        return thunk._withUnsafeGuaranteedRef { th in
+            th.state == .done ? withUnsafePointer(to: &th.value) { $0.tag == ValueLayout.intTag ? UnsafeRawPointer($0).load(as: Int64.self) : nil } : nil
+        }
+    }
+
     @inline(__always)
     var borrowedAttrs: Unmanaged<Attrs>? {
         guard tag == ValueLayout.attrsTag else { return nil }
@@ -192,6 +204,7 @@ extension UnsafePointer where Pointee == Value {
 }
 
 enum ValueLayout {
+    static let intTag: UInt8 = 1
     static let attrsTag: UInt8 = 7
     static let thunkTag: UInt8 = 11
 
@@ -204,11 +217,14 @@ enum ValueLayout {
                 switch v {
                 case .attrs(let a): precondition(p.borrowedAttrs?.takeUnretainedValue() === a, "Value layout: attrs payload")
                 case .thunk(let t): precondition(p.borrowedThunk?.takeUnretainedValue() === t, "Value layout: thunk payload")
+                case .int(let i): precondition(p.forcedInt == i, "Value layout: int payload")
                 default: break
                 }
             }
         }
         probe(.attrs(Attrs.empty), attrsTag)
         probe(.thunk(Thunk(value: .null)), thunkTag)
+        probe(.int(-1234567890123), intTag)
+        precondition(withUnsafePointer(to: Value.thunk(Thunk(value: .int(42)))) { $0.forcedInt } == 42, "Value layout: forced thunk int")
     }
 }
