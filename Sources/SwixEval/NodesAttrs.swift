@@ -199,6 +199,11 @@ final class SelectNode: Node {
     /// that the loop reads without copying `PathElement`s.
     let staticNames: [Symbol]?
 
+    /// The target's slot when it is a variable: an evaluated set there is
+    /// borrowed in place instead of copied out (a retain and a release, and two
+    /// outlined value copies, per `x.a` on a variable).
+    let targetSlot: (depth: Int, slot: Int)?
+
     init(target: Node, path: [PathElement], orDefault: Node?, pos: Pos) {
         self.target = target
         self.path = path
@@ -208,11 +213,23 @@ final class SelectNode: Node {
             if case .name(let s) = element { names.append(s) }
         }
         staticNames = names.count == path.count ? names : nil
+        targetSlot = (target as? LocalNode).map { ($0.depth, $0.slot) }
         super.init(pos: pos)
     }
 
     /// The selected value, possibly still a thunk.
     func select(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
+        if let names = staticNames, orDefault == nil, let (depth, slot) = targetSlot,
+           let set = UnsafePointer(env.slotPointer(depth: depth, slot)).borrowedForcedAttrs {
+            var attrPos = Pos.none
+            var reachedCount = 0
+            do throws(EvalError) {
+                return try selectStatic(ev, set, names, &attrPos, &reachedCount)
+            } catch {
+                addSelectionFrames(error, ev, attrPos: attrPos, reachedCount: reachedCount, computedNames: [])
+                throw error
+            }
+        }
         var v = try target.eval(ev, env)
         // Where the last attribute reached was defined, and how many were reached;
         // the names themselves are only needed for an error.
@@ -251,19 +268,24 @@ final class SelectNode: Node {
             }
             return v
         } catch {
-            // The names known so far: static ones, and the computed ones in order
-            // (a computed name that failed ends the known path).
-            var fullPath: [Symbol] = []
-            var computed = computedNames.makeIterator()
-            for element in path {
-                if case .name(let s) = element { fullPath.append(s) } else if let s = computed.next() { fullPath.append(s) } else { break }
-            }
-            if !attrPos.isNone {
-                error.addTrace("from the definition of '\(ev.showPath(Array(fullPath.prefix(reachedCount))))'", at: attrPos)
-            }
-            error.addTrace("while evaluating the attribute '\(ev.showSelectionPath(path, known: fullPath))'", at: pos)
+            addSelectionFrames(error, ev, attrPos: attrPos, reachedCount: reachedCount, computedNames: computedNames)
             throw error
         }
+    }
+
+    /// The frames of a failed selection.
+    private func addSelectionFrames(_ error: EvalError, _ ev: Evaluator, attrPos: Pos, reachedCount: Int, computedNames: [Symbol]) {
+        // The names known so far: static ones, and the computed ones in order
+        // (a computed name that failed ends the known path).
+        var fullPath: [Symbol] = []
+        var computed = computedNames.makeIterator()
+        for element in path {
+            if case .name(let s) = element { fullPath.append(s) } else if let s = computed.next() { fullPath.append(s) } else { break }
+        }
+        if !attrPos.isNone {
+            error.addTrace("from the definition of '\(ev.showPath(Array(fullPath.prefix(reachedCount))))'", at: attrPos)
+        }
+        error.addTrace("while evaluating the attribute '\(ev.showSelectionPath(path, known: fullPath))'", at: pos)
     }
 
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
@@ -277,12 +299,18 @@ final class SelectNode: Node {
     @inline(__always)
     private func selectStatic(_ ev: Evaluator, _ root: Value, _ names: [Symbol],
                               _ attrPos: inout Pos, _ reachedCount: inout Int) throws(EvalError) -> Value {
-        var set: Unmanaged<Attrs>
         if case .attrs(let a) = root {
-            set = .passUnretained(a)
-        } else {
-            set = .passUnretained(try ev.forceAttrs(root, pos, "while selecting an attribute"))
+            return try selectStatic(ev, .passUnretained(a), names, &attrPos, &reachedCount)
         }
+        return try selectStatic(ev, .passUnretained(try ev.forceAttrs(root, pos, "while selecting an attribute")),
+                                names, &attrPos, &reachedCount)
+    }
+
+    /// `selectStatic` from a borrowed set, which the caller keeps alive.
+    @inline(__always)
+    private func selectStatic(_ ev: Evaluator, _ root: Unmanaged<Attrs>, _ names: [Symbol],
+                              _ attrPos: inout Pos, _ reachedCount: inout Int) throws(EvalError) -> Value {
+        var set = root
         let last = names.count - 1
         var k = 0
         while true {
