@@ -287,6 +287,49 @@ public final class Evaluator {
         }
     }
 
+    /// `call` of a closure the caller keeps alive (borrowed from a slot): no
+    /// retain and release of the closure. `_withUnsafeGuaranteedRef` is the way to
+    /// use an unretained object; it rethrows untyped errors, and its closure cannot
+    /// capture a `consuming` argument, which is swapped out of a local instead.
+    @inline(__always)
+    func callClosure(_ c: Unmanaged<Closure>, _ arg: consuming Value, _ pos: Pos) throws(EvalError) -> Value {
+        try checkCallRoom(pos)
+        callDepth += 1
+        defer { callDepth -= 1 }
+        var pending = arg
+        do {
+            return try c._withUnsafeGuaranteedRef { closure in
+                var a = Value.null
+                swap(&a, &pending)
+                return try callLambda(closure, a, pos)
+            }
+        } catch {
+            throw error as! EvalError
+        }
+    }
+
+    /// `call2` of a closure the caller keeps alive (borrowed from a slot).
+    func callClosure2(_ c: Unmanaged<Closure>, _ a: consuming Value, _ b: consuming Value, _ pos: Pos) throws(EvalError) -> Value {
+        var first = a, second = b
+        do {
+            return try c._withUnsafeGuaranteedRef { closure in
+                var x = Value.null, y = Value.null
+                swap(&x, &first)
+                swap(&y, &second)
+                if closure.lambda.formals == nil, !showTrace, let inner = closure.lambda.curried, inner.formals == nil {
+                    try checkCallRoom(pos)
+                    callDepth += 1
+                    defer { callDepth -= 1 }
+                    let outer = Env.make(parent: closure.env, argument: x)
+                    return try inner.evalBody(self, Env.make(parent: outer, argument: y))
+                }
+                return try call(try call(.lambda(closure), x, pos), y, pos)
+            }
+        } catch {
+            throw error as! EvalError
+        }
+    }
+
     /// `f a b`. For a curried lambda `a: b: body` this builds no closure for
     /// `f a`: both environments are made and the inner body is evaluated
     /// directly (the intermediate function is never observable).

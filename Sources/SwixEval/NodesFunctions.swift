@@ -63,13 +63,29 @@ final class LambdaNode: Node {
 final class CallNode: Node {
     let function: Node
     let args: [Node]
+    /// The function's slot when it is a variable: a closure there is called in
+    /// place, borrowed, instead of copied out and released after the call. (The
+    /// slot keeps it alive: after an environment is filled, a slot is only ever
+    /// overwritten with the value of the thunk it held, the same closure.)
+    let functionSlot: (depth: Int, slot: Int)?
+
     init(function: Node, args: [Node], pos: Pos) {
         self.function = function
         self.args = args
+        functionSlot = (function as? LocalNode).map { ($0.depth, $0.slot) }
         super.init(pos: pos)
     }
 
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
+        if let (depth, slot) = functionSlot, args.count <= 2,
+           let c = UnsafePointer(env.slotPointer(depth: depth, slot)).borrowedForcedClosure {
+            return try args.withUnsafeBufferPointer { (args) throws(EvalError) -> Value in
+                if args.count == 1 {
+                    return try ev.callClosure(c, args[0].argument(ev, env), pos)
+                }
+                return try ev.callClosure2(c, args[0].argument(ev, env), args[1].argument(ev, env), pos)
+            }
+        }
         var f = try function.eval(ev, env)
         // The argument nodes are read through a buffer pointer: borrowed, where an
         // array subscript retained and released each node around its `argument` call.

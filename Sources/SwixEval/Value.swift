@@ -193,6 +193,22 @@ extension UnsafePointer where Pointee == Value {
         return t._withUnsafeGuaranteedRef { $0.state != .done }
     }
 
+    /// The closure held here, directly or as a forced thunk's value (which the
+    /// thunk keeps alive); nil for anything else.
+    @inline(__always)
+    var borrowedForcedClosure: Unmanaged<Closure>? {
+        let t = tag
+        if t == ValueLayout.lambdaTag { return Unmanaged.fromOpaque(UnsafeRawPointer(self).load(as: UnsafeRawPointer.self)) }
+        guard t == ValueLayout.thunkTag else { return nil }
+        let thunk = Unmanaged<Thunk>.fromOpaque(UnsafeRawPointer(self).load(as: UnsafeRawPointer.self))
+        return thunk._withUnsafeGuaranteedRef { th -> Unmanaged<Closure>? in
+            guard th.state == .done else { return nil }
+            return withUnsafePointer(to: &th.value) { p in
+                p.tag == ValueLayout.lambdaTag ? Unmanaged.fromOpaque(UnsafeRawPointer(p).load(as: UnsafeRawPointer.self)) : nil
+            }
+        }
+    }
+
     /// The set held here, directly or as a forced thunk's value (which the
     /// thunk keeps alive); nil for anything else, including an unforced thunk.
     @inline(__always)
@@ -206,6 +222,7 @@ extension UnsafePointer where Pointee == Value {
 enum ValueLayout {
     static let intTag: UInt8 = 1
     static let attrsTag: UInt8 = 7
+    static let lambdaTag: UInt8 = 8
     static let thunkTag: UInt8 = 11
 
     /// Verifies the layout the borrowing reads assume.
@@ -218,6 +235,7 @@ enum ValueLayout {
                 case .attrs(let a): precondition(p.borrowedAttrs?.takeUnretainedValue() === a, "Value layout: attrs payload")
                 case .thunk(let t): precondition(p.borrowedThunk?.takeUnretainedValue() === t, "Value layout: thunk payload")
                 case .int(let i): precondition(p.forcedInt == i, "Value layout: int payload")
+                case .lambda(let c): precondition(p.borrowedForcedClosure?.takeUnretainedValue() === c, "Value layout: lambda payload")
                 default: break
                 }
             }
@@ -225,6 +243,8 @@ enum ValueLayout {
         probe(.attrs(Attrs.empty), attrsTag)
         probe(.thunk(Thunk(value: .null)), thunkTag)
         probe(.int(-1234567890123), intTag)
+        let lambda = LambdaNode(arg: nil, formals: nil, ellipsis: false, body: ConstantNode(.null), name: nil, pos: .none)
+        probe(.lambda(Closure(lambda: lambda, env: Env.make(parent: nil, size: 0))), lambdaTag)
         precondition(withUnsafePointer(to: Value.thunk(Thunk(value: .int(42)))) { $0.forcedInt } == 42, "Value layout: forced thunk int")
     }
 }
