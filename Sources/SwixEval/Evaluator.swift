@@ -93,7 +93,7 @@ public final class Evaluator {
     // MARK: Forcing
 
     @inline(__always)
-    public func force(_ v: Value, _ pos: Pos) throws(EvalError) -> Value {
+    public func force(_ v: consuming Value, _ pos: Pos) throws(EvalError) -> Value {
         guard case .thunk(let t) = v else { return v }
         return try force(t, pos)
     }
