@@ -68,13 +68,13 @@ final class ConstantNode: Node {
 /// place skips the copy and destruction of a `Value` (two outlined calls) per
 /// operand; anything that is not an evaluated integer takes the general path.
 enum IntOperand {
-    case slot(depth: Int, slot: Int)
+    case slot(depth: Int, slot: Int, pos: Pos)
     case constant(Int64)
     case other
 
     init(_ node: Node) {
         if let l = node as? LocalNode {
-            self = .slot(depth: l.depth, slot: l.slot)
+            self = .slot(depth: l.depth, slot: l.slot, pos: l.pos)
         } else if let c = node as? ConstantNode, case .int(let i) = c.value {
             self = .constant(i)
         } else {
@@ -85,7 +85,26 @@ enum IntOperand {
     @inline(__always)
     func read(_ env: Env) -> Int64? {
         switch self {
-        case .slot(let depth, let slot): return UnsafePointer(env.slotPointer(depth: depth, slot)).forcedInt
+        case .slot(let depth, let slot, _): return UnsafePointer(env.slotPointer(depth: depth, slot)).forcedInt
+        case .constant(let i): return i
+        case .other: return nil
+        }
+    }
+
+    /// `read`, forcing a variable's thunk first as `LocalNode.eval` does (the slot
+    /// keeps the value). Nil when the operand is no integer or needs evaluating
+    /// in the general way; nothing but a variable's thunk is evaluated here.
+    @inline(__always)
+    func forceInt(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Int64? {
+        switch self {
+        case .slot(let depth, let slot, let pos):
+            let p = env.slotPointer(depth: depth, slot)
+            if let i = UnsafePointer(p).forcedInt { return i }
+            guard case .thunk(let t) = p.pointee else { return nil }
+            let v = try ev.force(t, pos)
+            p.pointee = v
+            if case .int(let i) = v { return i }
+            return nil
         case .constant(let i): return i
         case .other: return nil
         }

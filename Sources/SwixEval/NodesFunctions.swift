@@ -165,6 +165,18 @@ final class AddNode: Node {
             let (r, o) = x.addingReportingOverflow(y)
             if !o { return .int(r) }
         }
+        // Variables whose thunks are not forced yet: forced in place, then read
+        // without copying their values out.
+        let xi: Int64?
+        do throws(EvalError) { xi = try lhsInt.forceInt(ev, env) } catch { throw error.addTrace("in an operand of '+'", at: lhs.pos) }
+        if let x = xi {
+            let yi: Int64?
+            do throws(EvalError) { yi = try rhsInt.forceInt(ev, env) } catch { throw error.addTrace("in an operand of '+'", at: rhs.pos) }
+            if let y = yi {
+                let (r, o) = x.addingReportingOverflow(y)
+                if !o { return .int(r) }
+            }
+        }
         let a: Value, b: Value
         do throws(EvalError) { a = try lhs.eval(ev, env) } catch { throw error.addTrace("in an operand of '+'", at: lhs.pos) }
         do throws(EvalError) { b = try rhs.eval(ev, env) } catch { throw error.addTrace("in an operand of '+'", at: rhs.pos) }
@@ -312,6 +324,11 @@ final class ArithmeticNode: Node {
     @inline(__always)
     private func direct(_ env: Env) -> Value? {
         guard let a = lhsInt.read(env), let b = rhsInt.read(env) else { return nil }
+        return ArithmeticNode.apply(op, a, b)
+    }
+
+    @inline(__always)
+    static func apply(_ op: Op, _ a: Int64, _ b: Int64) -> Value? {
         switch op {
         case .sub:
             let (r, o) = a.subtractingReportingOverflow(b)
@@ -328,6 +345,14 @@ final class ArithmeticNode: Node {
 
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
         if let v = direct(env) { return v }
+        // Variables whose thunks are not forced yet: forced in place (as `AddNode`).
+        do throws(EvalError) {
+            if let a = try lhsInt.forceInt(ev, env), let b = try rhsInt.forceInt(ev, env), let v = ArithmeticNode.apply(op, a, b) {
+                return v
+            }
+        } catch {
+            throw error.addTrace("while calling the '\(primop.displayName)' builtin", at: pos)
+        }
         let x: Value, y: Value
         do throws(EvalError) {
             x = try lhs.eval(ev, env)
