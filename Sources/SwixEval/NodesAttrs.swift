@@ -230,7 +230,7 @@ final class SelectNode: Node {
                 throw error
             }
         }
-        var v = try target.eval(ev, env)
+        let root = try target.eval(ev, env)
         // Where the last attribute reached was defined, and how many were reached;
         // the names themselves are only needed for an error.
         var attrPos = Pos.none
@@ -239,38 +239,53 @@ final class SelectNode: Node {
         let names = staticNames
         do throws(EvalError) {
             if let names, orDefault == nil {
-                return try selectStatic(ev, v, names, &attrPos, &reachedCount)
+                return try selectStatic(ev, root, names, &attrPos, &reachedCount)
             }
-            for k in 0..<path.count {
+            // Computed names or a default. The sets on the way are borrowed as in
+            // `selectStatic`: `root` holds the first, each holds the next.
+            var current: Step = if case .attrs(let a) = root { .set(.passUnretained(a)) } else { .other(root) }
+            let last = path.count - 1
+            for k in 0...last {
                 let name: Symbol
                 if let names { name = names[k] } else {
                     name = try ev.symbol(of: path[k], env)
                     if case .dynamic = path[k] { computedNames.append(name) }
                 }
-                let attrs: Attrs
-                if case .attrs(let a) = v {
-                    attrs = a
-                } else if let orDefault {
-                    return orDefault.lazy(ev, env)
-                } else {
-                    attrs = try ev.forceAttrs(v, pos, "while selecting an attribute")
-                }
-                guard let next = attrs.valuePointer(name, &attrPos)?.pointee else {
+                let set: Unmanaged<Attrs>
+                switch current {
+                case .set(let a):
+                    set = a
+                case .other(let v):
                     if let orDefault { return orDefault.lazy(ev, env) }
-                    throw ev.missingAttribute(name, in: attrs, at: pos)
+                    set = .passUnretained(try ev.forceAttrs(v, pos, "while selecting an attribute"))
+                }
+                guard let slot = set._withUnsafeGuaranteedRef({ $0.valuePointer(name, &attrPos) }) else {
+                    if let orDefault { return orDefault.lazy(ev, env) }
+                    throw ev.missingAttribute(name, in: set.takeUnretainedValue(), at: pos)
                 }
                 reachedCount += 1
-                if case .thunk(let t) = next {
-                    v = t.state == .done ? t.value : try ev.force(t, attrPos.isNone ? pos : attrPos)
+                let forcePos = attrPos.isNone ? pos : attrPos
+                if k == last { return try ev.force(slot.pointee, forcePos) }
+                if let a = slot.borrowedForcedAttrs {
+                    current = .set(a)
                 } else {
-                    v = next
+                    // Forcing stores the value in the thunk the parent holds.
+                    let w = try ev.force(slot.pointee, forcePos)
+                    if case .attrs(let a) = w { current = .set(.passUnretained(a)) } else { current = .other(w) }
                 }
             }
-            return v
+            return .null  // not reached: the last step returns
         } catch {
             addSelectionFrames(error, ev, attrPos: attrPos, reachedCount: reachedCount, computedNames: computedNames)
             throw error
         }
+    }
+
+    /// Where a selection stands between two names: at a set (borrowed), or at
+    /// some other value (an error, or the default).
+    private enum Step {
+        case set(Unmanaged<Attrs>)
+        case other(Value)
     }
 
     /// The frames of a failed selection.
