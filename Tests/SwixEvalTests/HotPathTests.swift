@@ -1,0 +1,57 @@
+import Testing
+@testable import SwixEval
+import SwixSyntax
+
+/// The evaluator's in-place fast paths (integer operands read from slots, closures
+/// called borrowed from a slot, selections borrowing the sets they walk) against the
+/// general paths they short-cut: the same values and the same errors, whether the
+/// variable holds a value, an unforced thunk or a forced one. Expected results were
+/// recorded with `nix-instantiate --eval --strict -E` (Nix 2.8), except the big
+/// integers (swix promotes on overflow on purpose).
+@Suite("Hot paths")
+struct HotPathTests {
+    static let cases: [(String, String)] = [
+        // Integer operands: literal, variable holding a value, unforced thunk, forced thunk.
+        ("let a = 1 + 2; b = a * 3; in [ (b - a) (a < b) (b / a) (a == 3) (a != 3) ]", "[ 6 true 3 true false ]"),
+        ("let a = 4; b = a; in builtins.seq b [ (a + b) (b - 1) (b * b) (10 / b) ]", "[ 8 3 16 2 ]"),
+        ("let n = 9223372036854775807; in [ (n + n) (n * 2) (0 - n - n) ]",
+         "[ 18446744073709551614 18446744073709551614 -18446744073709551614 ]"),
+        ("let n = 5; z = 0; in n / z", "error: division by zero"),
+        ("let a = \"x\"; b = 1; in a + b", "error: cannot coerce an integer to a string: 1"),
+        ("let a = 1.5; b = 2; in [ (a + b) (b - a) (a < b) (b == 2.0) ]", "[ 3.5 0.5 true true ]"),
+        ("let a = throw \"left\"; in a + 1", "error: left"),
+        ("let a = 1; b = throw \"right\"; in a - b", "error: right"),
+        // Closures called from a slot: a value, a forced thunk, an unforced thunk, curried.
+        ("let f = x: x + 1; g = f; in [ (g (g 1)) (f 0) ]", "[ 3 1 ]"),
+        ("let f = a: b: a - b; g = f 10; in [ (f 10 3) (g 4) ]", "[ 7 6 ]"),
+        ("let f = { a, b ? 2 }: a * b; in [ (f { a = 3; }) (f { a = 3; b = 5; }) ]", "[ 6 15 ]"),
+        ("let f = 1; in f 2", "error: attempt to call something which is not a function but an integer: 1"),
+        ("let fib = n: if n < 2 then n else fib (n - 1) + fib (n - 2); in fib 15", "610"),
+        // Selections on variables: static, computed, with `or`, through thunks.
+        ("let s = { a.b = 1; }; in builtins.seq s [ s.a.b (s.a.c or 2) (s.x.y or 3) ]", "[ 1 2 3 ]"),
+        ("let s = { a = { b = 2; }; }; n = \"b\"; in [ s.a.${n} (s.a.${n + \"x\"} or 4) ]", "[ 2 4 ]"),
+        ("let s = { a = 1; }; in builtins.seq s s.a.b", "error: expected a set but found an integer: 1"),
+        ("let s = { a = 1; }; in builtins.seq s (s.a.b or 5)", "5"),
+        ("let s = { a = { }; }; in builtins.seq s s.a.q", "error: attribute 'q' missing"),
+    ]
+
+    @Test(arguments: cases)
+    func fastPathsAgreeWithTheGeneralOnes(_ c: (String, String)) {
+        #expect(outcome(c.0) == c.1, "\(c.0)")
+    }
+}
+
+private func outcome(_ text: String) -> String {
+    runWithLargeStack {
+        let rendered: String
+        do {
+            rendered = try TestProgram(text).strictOutputOrDiagnostic()
+        } catch {
+            return "parse error: \(error)"
+        }
+        guard rendered.contains("error:") else { return rendered }
+        let errors = rendered.split(separator: "\n").map { $0.drop(while: { $0 == " " }) }
+            .filter { $0.hasPrefix("error:") }
+        return errors.last.map(String.init) ?? rendered
+    }
+}
