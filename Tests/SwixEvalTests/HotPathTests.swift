@@ -37,21 +37,6 @@ struct HotPathTests {
 
     @Test(arguments: cases)
     func fastPathsAgreeWithTheGeneralOnes(_ c: (String, String)) {
-        #expect(outcome(c.0) == c.1, "\(c.0)")
-    }
-}
-
-private func outcome(_ text: String) -> String {
-    runWithLargeStack {
-        let rendered: String
-        do {
-            rendered = try TestProgram(text).strictOutputOrDiagnostic()
-        } catch {
-            return "parse error: \(error)"
-        }
-        guard rendered.contains("error:") else { return rendered }
-        let errors = rendered.split(separator: "\n").map { $0.drop(while: { $0 == " " }) }
-            .filter { $0.hasPrefix("error:") }
-        return errors.last.map(String.init) ?? rendered
+        #expect(evaluationOutcome(c.0) == c.1, "\(c.0)")
     }
 }

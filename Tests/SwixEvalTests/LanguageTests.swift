@@ -2,23 +2,6 @@ import Testing
 @testable import SwixEval
 import SwixSyntax
 
-/// Evaluates `text` strictly on a large stack; the printed value, or the innermost
-/// `error: …` line of the rendered diagnostic.
-private func outcome(_ text: String) -> String {
-    runWithLargeStack {
-        let rendered: String
-        do {
-            rendered = try TestProgram(text).strictOutputOrDiagnostic()
-        } catch {
-            return "parse error: \(error)"
-        }
-        guard rendered.contains("error:") else { return rendered }
-        let errors = rendered.split(separator: "\n").map { $0.drop(while: { $0 == " " }) }
-            .filter { $0.hasPrefix("error:") }
-        return errors.last.map(String.init) ?? rendered
-    }
-}
-
 /// The core language (scopes, functions and formals, attribute sets, `with`, strings,
 /// arithmetic, comparisons, errors). Expected results were recorded with
 /// `nix-instantiate --eval --strict -E` (Nix 2.8); where swix follows current Nix or
@@ -115,7 +98,7 @@ struct LanguageTests {
 
     @Test(arguments: cases)
     func evaluates(_ c: (String, String)) {
-        #expect(outcome(c.0) == c.1)
+        #expect(evaluationOutcome(c.0) == c.1)
     }
 
     /// Runaway recursion through curried calls (`Evaluator.call2`) and plain calls

@@ -64,3 +64,20 @@ func withTemporaryFile<T>(_ tag: String, name: String, contents: String,
     }
     return try body(dir, file)
 }
+
+/// Evaluates `text` strictly on a large stack; the printed value, or the innermost
+/// `error: …` line of the rendered diagnostic.
+func evaluationOutcome(_ text: String) -> String {
+    runWithLargeStack {
+        let rendered: String
+        do {
+            rendered = try TestProgram(text).strictOutputOrDiagnostic()
+        } catch {
+            return "parse error: \(error)"
+        }
+        guard rendered.contains("error:") else { return rendered }
+        let errors = rendered.split(separator: "\n").map { $0.drop(while: { $0 == " " }) }
+            .filter { $0.hasPrefix("error:") }
+        return errors.last.map(String.init) ?? rendered
+    }
+}

@@ -90,6 +90,28 @@ private struct ContextCollector {
 }
 
 /// `input string '…' cannot be represented as Nix string because it contains null bytes`
+/// What a UTF-8 lead byte (0x80 and above) announces: how many continuation
+/// bytes follow, and the range the first of them must lie in (the others are
+/// 0x80...0xBF); nil for a byte that cannot start a character. Shared by the JSON
+/// writer's and the TOML reader's UTF-8 checks.
+struct UTF8Lead {
+    let continuations: Int
+    let low: UInt8, high: UInt8
+
+    init?(_ c: UInt8) {
+        switch c {
+        case 0xC2...0xDF: (continuations, low, high) = (1, 0x80, 0xBF)
+        case 0xE0: (continuations, low, high) = (2, 0xA0, 0xBF)
+        case 0xED: (continuations, low, high) = (2, 0x80, 0x9F)
+        case 0xE1...0xEF: (continuations, low, high) = (2, 0x80, 0xBF)
+        case 0xF0: (continuations, low, high) = (3, 0x90, 0xBF)
+        case 0xF1...0xF3: (continuations, low, high) = (3, 0x80, 0xBF)
+        case 0xF4: (continuations, low, high) = (3, 0x80, 0x8F)
+        default: return nil
+        }
+    }
+}
+
 private func nullByteMessage(_ bytes: [UInt8]) -> String? {
     let hasNull = bytes.withUnsafeBytes { b in b.count > 0 && memchr(b.baseAddress!, 0, b.count) != nil }
     guard hasNull else { return nil }
@@ -347,14 +369,12 @@ private struct JSONPrinter {
                         let hex = Array("0123456789abcdef".utf8)
                         out.append(contentsOf: [92, 117, 48, 48, hex[Int(b >> 4)], hex[Int(b & 15)]])
                     }
-                case 0xC2...0xDF: need = 1
-                case 0xE0: need = 2; low = 0xA0
-                case 0xED: need = 2; high = 0x9F
-                case 0xE1...0xEF: need = 2
-                case 0xF0: need = 3; low = 0x90
-                case 0xF1...0xF3: need = 3
-                case 0xF4: need = 3; high = 0x8F
-                default: recordInvalid(at: i, b)
+                default:
+                    if let lead = UTF8Lead(b) {
+                        need = lead.continuations; low = lead.low; high = lead.high
+                    } else {
+                        recordInvalid(at: i, b)
+                    }
                 }
             }
             if runStart < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
@@ -1674,19 +1694,10 @@ private struct TOMLParser {
     /// The length of the well-formed UTF-8 sequence at `k`, or nil.
     func utf8Length(at k: Int) -> Int? {
         let c = doc[k]
-        let need: Int
-        var low: UInt8 = 0x80, high: UInt8 = 0xBF
-        switch c {
-        case 0x00...0x7F: return 1
-        case 0xC2...0xDF: need = 1
-        case 0xE0: need = 2; low = 0xA0
-        case 0xED: need = 2; high = 0x9F
-        case 0xE1...0xEF: need = 2
-        case 0xF0: need = 3; low = 0x90
-        case 0xF1...0xF3: need = 3
-        case 0xF4: need = 3; high = 0x8F
-        default: return nil
-        }
+        if c < 0x80 { return 1 }
+        guard let lead = UTF8Lead(c) else { return nil }
+        let need = lead.continuations
+        var low = lead.low, high = lead.high
         for j in 1...need {
             guard k + j < doc.count else { return nil }
             let b = doc[k + j]
