@@ -80,14 +80,7 @@ public struct PrimOpArgs {
     /// These arguments and one more.
     func appending(_ v: Value) -> PrimOpArgs {
         var r = self
-        switch count {
-        case 0: r.a0 = v
-        case 1: r.a1 = v
-        default:
-            precondition(count == 2, "a builtin takes at most three arguments")
-            r.a2 = v
-        }
-        r.count += 1
+        r.append(v)
         return r
     }
 }

@@ -152,8 +152,8 @@ public final class Thunk {
     }
 }
 
-/// Borrowing reads of a stored `Value`: the object a `.attrs` or `.thunk` value
-/// holds, without copying the value (a copy is a retain now and a release
+/// Borrowing reads of a stored `Value`: the integer or the object (set, closure,
+/// thunk) it holds, without copying the value (a copy is a retain now and a release
 /// later: measured, 2-3 of each per step of `a.b.c`). They read the enum's
 /// layout directly: the payload word first, then the case tag, as this
 /// compiler lays out `Value` (checked by `checkLayout()` when an evaluator
@@ -171,6 +171,21 @@ extension UnsafePointer where Pointee == Value {
         let thunk = Unmanaged<Thunk>.fromOpaque(UnsafeRawPointer(self).load(as: UnsafeRawPointer.self))
         return thunk._withUnsafeGuaranteedRef { th in
             th.state == .done ? withUnsafePointer(to: &th.value) { $0.tag == ValueLayout.intTag ? UnsafeRawPointer($0).load(as: Int64.self) : nil } : nil
+        }
+    }
+
+    /// The object of the value stored here when its case has tag `wanted` (a
+    /// class payload), directly or as a forced thunk's value, which the thunk
+    /// keeps alive; nil otherwise.
+    @inline(__always)
+    func forcedObject(_ wanted: UInt8) -> UnsafeRawPointer? {
+        let t = tag
+        if t == wanted { return UnsafeRawPointer(self).load(as: UnsafeRawPointer.self) }
+        guard t == ValueLayout.thunkTag else { return nil }
+        let thunk = Unmanaged<Thunk>.fromOpaque(UnsafeRawPointer(self).load(as: UnsafeRawPointer.self))
+        return thunk._withUnsafeGuaranteedRef { th in
+            guard th.state == .done else { return nil }
+            return withUnsafePointer(to: &th.value) { $0.tag == wanted ? UnsafeRawPointer($0).load(as: UnsafeRawPointer.self) : nil }
         }
     }
 
@@ -193,29 +208,18 @@ extension UnsafePointer where Pointee == Value {
         return t._withUnsafeGuaranteedRef { $0.state != .done }
     }
 
-    /// The closure held here, directly or as a forced thunk's value (which the
-    /// thunk keeps alive); nil for anything else.
+    /// The closure held here, directly or as a forced thunk's value; nil for
+    /// anything else.
     @inline(__always)
     var borrowedForcedClosure: Unmanaged<Closure>? {
-        let t = tag
-        if t == ValueLayout.lambdaTag { return Unmanaged.fromOpaque(UnsafeRawPointer(self).load(as: UnsafeRawPointer.self)) }
-        guard t == ValueLayout.thunkTag else { return nil }
-        let thunk = Unmanaged<Thunk>.fromOpaque(UnsafeRawPointer(self).load(as: UnsafeRawPointer.self))
-        return thunk._withUnsafeGuaranteedRef { th -> Unmanaged<Closure>? in
-            guard th.state == .done else { return nil }
-            return withUnsafePointer(to: &th.value) { p in
-                p.tag == ValueLayout.lambdaTag ? Unmanaged.fromOpaque(UnsafeRawPointer(p).load(as: UnsafeRawPointer.self)) : nil
-            }
-        }
+        forcedObject(ValueLayout.lambdaTag).map { Unmanaged.fromOpaque($0) }
     }
 
-    /// The set held here, directly or as a forced thunk's value (which the
-    /// thunk keeps alive); nil for anything else, including an unforced thunk.
+    /// The set held here, directly or as a forced thunk's value; nil for anything
+    /// else, including an unforced thunk.
     @inline(__always)
     var borrowedForcedAttrs: Unmanaged<Attrs>? {
-        if let a = borrowedAttrs { return a }
-        guard let t = borrowedThunk, t._withUnsafeGuaranteedRef({ $0.state == .done }) else { return nil }
-        return t._withUnsafeGuaranteedRef { thunk in withUnsafePointer(to: &thunk.value) { $0.borrowedAttrs } }
+        forcedObject(ValueLayout.attrsTag).map { Unmanaged.fromOpaque($0) }
     }
 }
 
