@@ -161,10 +161,7 @@ final class AddNode: Node {
     }
 
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
-        if let x = lhsInt.read(env), let y = rhsInt.read(env) {
-            let (r, o) = x.addingReportingOverflow(y)
-            if !o { return .int(r) }
-        }
+        if let x = lhsInt.read(env), let y = rhsInt.read(env), let v = AddNode.sum(x, y) { return v }
         // Variables whose thunks are not forced yet: forced in place, then read
         // without copying their values out.
         let xi: Int64?
@@ -172,18 +169,12 @@ final class AddNode: Node {
         if let x = xi {
             let yi: Int64?
             do throws(EvalError) { yi = try rhsInt.forceInt(ev, env) } catch { throw error.addTrace("in an operand of '+'", at: rhs.pos) }
-            if let y = yi {
-                let (r, o) = x.addingReportingOverflow(y)
-                if !o { return .int(r) }
-            }
+            if let y = yi, let v = AddNode.sum(x, y) { return v }
         }
         let a: Value, b: Value
         do throws(EvalError) { a = try lhs.eval(ev, env) } catch { throw error.addTrace("in an operand of '+'", at: lhs.pos) }
         do throws(EvalError) { b = try rhs.eval(ev, env) } catch { throw error.addTrace("in an operand of '+'", at: rhs.pos) }
-        if case .int(let x) = a, case .int(let y) = b {
-            let (r, o) = x.addingReportingOverflow(y)
-            if !o { return .int(r) }
-        }
+        if case .int(let x) = a, case .int(let y) = b, let v = AddNode.sum(x, y) { return v }
         var acc = ConcatAccumulator(forceString: false, pos: pos)
         try acc.add(a, first: true, partPos: lhsPos, ev)
         try acc.add(b, first: false, partPos: rhsPos, ev)
@@ -191,15 +182,16 @@ final class AddNode: Node {
     }
 
     override func peek(_ ev: Evaluator, _ env: Env) -> Value? {
-        if let x = lhsInt.read(env), let y = rhsInt.read(env) {
-            let (r, o) = x.addingReportingOverflow(y)
-            if !o { return .int(r) }
-        }
-        if case .int(let x)? = lhs.peek(ev, env), case .int(let y)? = rhs.peek(ev, env) {
-            let (r, o) = x.addingReportingOverflow(y)
-            if !o { return .int(r) }
-        }
+        if let x = lhsInt.read(env), let y = rhsInt.read(env) { return AddNode.sum(x, y) }
+        if case .int(let x)? = lhs.peek(ev, env), case .int(let y)? = rhs.peek(ev, env) { return AddNode.sum(x, y) }
         return nil
+    }
+
+    /// `x + y` on 64-bit integers; nil on overflow (the general path promotes).
+    @inline(__always)
+    static func sum(_ x: Int64, _ y: Int64) -> Value? {
+        let (r, o) = x.addingReportingOverflow(y)
+        return o ? nil : .int(r)
     }
 
 }
@@ -360,20 +352,7 @@ final class ArithmeticNode: Node {
         } catch {
             throw error.addTrace("while calling the '\(primop.displayName)' builtin", at: pos)
         }
-        if case .int(let a) = x, case .int(let b) = y {
-            switch op {
-            case .sub:
-                let (r, o) = a.subtractingReportingOverflow(b)
-                if !o { return .int(r) }
-            case .mul:
-                let (r, o) = a.multipliedReportingOverflow(by: b)
-                if !o { return .int(r) }
-            case .div:
-                if b != 0 && !(a == Int64.min && b == -1) { return .int(a / b) }
-            case .lessThan:
-                return .bool(a < b)
-            }
-        }
+        if case .int(let a) = x, case .int(let b) = y, let v = ArithmeticNode.apply(op, a, b) { return v }
         return try ev.callPrimOp(primop, PrimOpArgs(x, y), pos)
     }
 
@@ -383,18 +362,7 @@ final class ArithmeticNode: Node {
     override func peek(_ ev: Evaluator, _ env: Env) -> Value? {
         if let v = direct(env) { return v }
         if case .int(let a)? = lhs.peek(ev, env), case .int(let b)? = rhs.peek(ev, env) {
-            switch op {
-            case .sub:
-                let (r, o) = a.subtractingReportingOverflow(b)
-                if !o { return .int(r) }
-            case .mul:
-                let (r, o) = a.multipliedReportingOverflow(by: b)
-                if !o { return .int(r) }
-            case .div:
-                if b != 0 && !(a == Int64.min && b == -1) { return .int(a / b) }
-            case .lessThan:
-                return .bool(a < b)
-            }
+            return ArithmeticNode.apply(op, a, b)
         }
         return nil
     }
