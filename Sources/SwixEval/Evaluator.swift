@@ -316,13 +316,7 @@ public final class Evaluator {
                 var x = Value.null, y = Value.null
                 swap(&x, &first)
                 swap(&y, &second)
-                if closure.lambda.formals == nil, !showTrace, let inner = closure.lambda.curried, inner.formals == nil {
-                    try checkCallRoom(pos)
-                    callDepth += 1
-                    defer { callDepth -= 1 }
-                    let outer = Env.make(parent: closure.env, argument: x)
-                    return try inner.evalBody(self, Env.make(parent: outer, argument: y))
-                }
+                if let inner = plainCurried(closure) { return try callCurried(closure, inner, x, y, pos) }
                 return try call(try call(.lambda(closure), x, pos), y, pos)
             }
         } catch {
@@ -334,14 +328,27 @@ public final class Evaluator {
     /// `f a`: both environments are made and the inner body is evaluated
     /// directly (the intermediate function is never observable).
     func call2(_ f: Value, _ a: consuming Value, _ b: consuming Value, _ pos: Pos) throws(EvalError) -> Value {
-        if case .lambda(let c) = f, c.lambda.formals == nil, !showTrace, let inner = c.lambda.curried, inner.formals == nil {
-            try checkCallRoom(pos)
-            callDepth += 1
-            defer { callDepth -= 1 }
-            let outer = Env.make(parent: c.env, argument: a)
-            return try inner.evalBody(self, Env.make(parent: outer, argument: b))
-        }
+        if case .lambda(let c) = f, let inner = plainCurried(c) { return try callCurried(c, inner, a, b, pos) }
         return try call(try call(f, a, pos), b, pos)
+    }
+
+    /// The inner lambda of `a: b: body` (no formals on either, and no
+    /// `--show-trace`, whose frames name the intermediate call): nil otherwise.
+    @inline(__always)
+    private func plainCurried(_ c: Closure) -> LambdaNode? {
+        guard c.lambda.formals == nil, !showTrace, let inner = c.lambda.curried, inner.formals == nil else { return nil }
+        return inner
+    }
+
+    /// `c a b` for a `plainCurried` closure: both environments, one call's checks.
+    @inline(__always)
+    private func callCurried(_ c: Closure, _ inner: LambdaNode, _ a: consuming Value, _ b: consuming Value,
+                             _ pos: Pos) throws(EvalError) -> Value {
+        try checkCallRoom(pos)
+        callDepth += 1
+        defer { callDepth -= 1 }
+        let outer = Env.make(parent: c.env, argument: a)
+        return try inner.evalBody(self, Env.make(parent: outer, argument: b))
     }
 
     /// A builtin applied to exactly its arity of arguments, with the same depth
