@@ -157,6 +157,17 @@ enum PathElement {
     case name(Symbol)
     /// A computed name, with its source text for messages (`"${key}"`).
     case dynamic(Node, String)
+
+    /// The names of a path whose elements are all static; nil if one is computed.
+    /// (Nodes keep them as a plain symbol array: reading a `PathElement` copies it.)
+    static func staticNames(_ path: [PathElement]) -> [Symbol]? {
+        var names: [Symbol] = []
+        for element in path {
+            guard case .name(let s) = element else { return nil }
+            names.append(s)
+        }
+        return names
+    }
 }
 
 extension Evaluator {
@@ -208,11 +219,7 @@ final class SelectNode: Node {
         self.target = target
         self.path = path
         self.orDefault = orDefault
-        var names: [Symbol] = []
-        for element in path {
-            if case .name(let s) = element { names.append(s) }
-        }
-        staticNames = names.count == path.count ? names : nil
+        staticNames = PathElement.staticNames(path)
         targetSlot = (target as? LocalNode).map { ($0.depth, $0.slot) }
         super.init(pos: pos)
     }
@@ -384,24 +391,13 @@ final class HasAttrNode: Node {
     init(target: Node, path: [PathElement], pos: Pos) {
         self.target = target
         self.path = path
-        var names: [Symbol] = []
-        for element in path {
-            if case .name(let s) = element { names.append(s) }
-        }
-        staticNames = names.count == path.count ? names : nil
+        staticNames = PathElement.staticNames(path)
         super.init(pos: pos)
     }
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
         var v = try ev.eval(target, env, "in the argument of '?'")
-        if let names = staticNames {
-            for k in 0..<names.count {
-                guard case .attrs(let attrs) = v, let next = attrs.get(names[k]) else { return .bool(false) }
-                if k < names.count - 1 { v = try ev.force(next, pos) }
-            }
-            return .bool(true)
-        }
-        for (k, element) in path.enumerated() {
-            let name = try ev.symbol(of: element, env)
+        for k in 0..<path.count {
+            let name = if let names = staticNames { names[k] } else { try ev.symbol(of: path[k], env) }
             guard case .attrs(let attrs) = v, let next = attrs.get(name) else { return .bool(false) }
             // The last attribute need not be evaluated: `{ a = throw "x"; } ? a` is true.
             if k < path.count - 1 { v = try ev.force(next, pos) }
