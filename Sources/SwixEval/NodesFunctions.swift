@@ -161,8 +161,7 @@ final class AddNode: Node {
     }
 
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
-        if let x = lhsInt.read(env), let y = rhsInt.read(env), let v = AddNode.sum(x, y) { return v }
-        // Variables whose thunks are not forced yet: forced in place, then read
+        // Integer operands read in place (a variable's thunk forced there first),
         // without copying their values out.
         let xi: Int64?
         do throws(EvalError) { xi = try lhsInt.forceInt(ev, env) } catch { throw error.addTrace("in an operand of '+'", at: lhs.pos) }
@@ -336,8 +335,7 @@ final class ArithmeticNode: Node {
     }
 
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
-        if let v = direct(env) { return v }
-        // Variables whose thunks are not forced yet: forced in place (as `AddNode`).
+        // Integer operands read in place (a variable's thunk forced there first).
         do throws(EvalError) {
             if let a = try lhsInt.forceInt(ev, env), let b = try rhsInt.forceInt(ev, env), let v = ArithmeticNode.apply(op, a, b) {
                 return v
