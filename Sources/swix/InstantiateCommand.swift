@@ -151,8 +151,21 @@ final class InstantiateCommand {
         return try ev.autoCall(w, try autoArguments(ev, options))
     }
 
-    /// The `--arg`/`--argstr` values as a set.
+    /// The `--arg`/`--argstr` values as a set, made once per evaluator: auto-calling
+    /// and the derivation search both use them, and each `-A` path (as CppNix,
+    /// which builds its auto-arguments once).
     func autoArguments(_ ev: Evaluator, _ options: InstantiateOptions) throws(EvalError) -> Attrs {
+        if let cached = autoArgumentsCache, autoArgumentsOwner === ev { return cached }
+        let made = try makeAutoArguments(ev, options)
+        autoArgumentsOwner = ev
+        autoArgumentsCache = made
+        return made
+    }
+
+    private weak var autoArgumentsOwner: Evaluator?
+    private var autoArgumentsCache: Attrs?
+
+    private func makeAutoArguments(_ ev: Evaluator, _ options: InstantiateOptions) throws(EvalError) -> Attrs {
         var attrs: [Attr] = []
         for a in options.autoArgs {
             let value: Value

@@ -353,6 +353,17 @@ struct InstantiateDerivationsTests {
         #expect(r.err == Self.warning)
     }
 
+    @Test func autoArgumentsAreEvaluatedOnce() {
+        // Auto-calling, the derivation search and each `-A` share one set of
+        // `--arg` values: the trace shows once (checked with nix-instantiate 2.8).
+        let r = run(["--arg", "x", "builtins.trace \"arg\" 2", "-A", "a", "-A", "b", "-E",
+                     "{ x ? 1 }: { a = derivation { name = \"a${toString x}\"; system = \"x\"; builder = \"/bin/sh\"; };"
+                     + " b = derivation { name = \"b\"; system = \"x\"; builder = \"/bin/sh\"; }; }"])
+        #expect(r.code == 0, "\(r.err)")
+        #expect(r.out == "/nix/store/fypsn5sybgdxwlj934jn0w0nx5c39xm2-a2.drv\n/nix/store/rsmkjaqd3amh9h77cs1arcvrf5kvwk6r-b.drv\n")
+        #expect(r.err == "trace: arg\n" + Self.warning)
+    }
+
     @Test func selectsWithAttributePaths() {
         let r = run(["-E", Self.derivations, "-A", "b.out", "-A", "c.d"])
         #expect(r.out == "/nix/store/v4hix592xnksjlvf2xqdbr4z9m4w8r68-two.drv\n/nix/store/igxpj68p174rhdlsxrxcaf66bhy4rdy9-nested.drv\n")
