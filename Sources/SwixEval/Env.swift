@@ -82,6 +82,13 @@ public final class Env: ManagedBuffer<Env.Header, Value> {
         return UnsafeMutableRawPointer(mutating: p + Env.slotsOffset).assumingMemoryBound(to: Value.self) + slot
     }
 
+    /// The environment `depth` levels up.
+    func ancestor(_ depth: Int) -> Env {
+        var e = self
+        for _ in 0..<depth { e = e.parent.unsafelyUnwrapped }
+        return e
+    }
+
     @inline(__always)
     func slot(depth: Int, _ slot: Int) -> Value {
         slotPointer(depth: depth, slot).pointee

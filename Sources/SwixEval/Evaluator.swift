@@ -61,6 +61,12 @@ public final class Evaluator {
 
     let sOutPath, sFunctor, sToString, sOverrides, sType: Symbol
 
+    /// Every tree of nodes lowered by this evaluator, kept as long as the evaluator:
+    /// nodes may refer to each other without owning (`LetVariableNode`), while a
+    /// thunk or closure may keep only a subtree alive.
+    var loweredRoots: [Node] = []
+
+
     public init(symbols: SymbolTable, positions: PositionTable, tree: SyntaxTree) {
         self.symbols = symbols
         self.positions = positions

@@ -12,10 +12,13 @@ struct Lowering {
         let parent: Scope?
         let slots: [Symbol: Int]
         let isWith: Bool
-        init(parent: Scope?, slots: [Symbol: Int], isWith: Bool = false) {
+        /// The bindings of a `let` scope, for its variables (`LetVariableNode`).
+        let letDefinitions: LetDefinitions?
+        init(parent: Scope?, slots: [Symbol: Int], isWith: Bool = false, letDefinitions: LetDefinitions? = nil) {
             self.parent = parent
             self.slots = slots
             self.isWith = isWith
+            self.letDefinitions = letDefinitions
         }
     }
 
@@ -42,7 +45,9 @@ struct Lowering {
         }
         var slots: [Symbol: Int] = [:]
         for (k, name) in extraNames.enumerated() { slots[name] = k }
-        return try lower(expr.root, Scope(parent: nil, slots: slots))
+        let root = try lower(expr.root, Scope(parent: nil, slots: slots))
+        ev.loweredRoots.append(root)
+        return root
     }
 
     func show(_ r: NodeRef) -> String {
@@ -57,6 +62,9 @@ struct Lowering {
             if cur.isWith {
                 if withDepth == nil { withDepth = depth }
             } else if let slot = cur.slots[name] {
+                if let definitions = cur.letDefinitions {
+                    return LetVariableNode(depth: depth, slot: slot, name: name, definitions: definitions, pos: pos)
+                }
                 return LocalNode(depth: depth, slot: slot, name: name, pos: pos)
             }
             depth += 1
@@ -121,8 +129,10 @@ struct Lowering {
             for a in args { argNodes.append(try lower(a, scope)) }
             return CallNode(function: try lower(fn, scope), args: argNodes, pos: pos)
         case .letIn(let set, let body):
-            let (inner, bindings, sources) = try lowerBindings(set, scope)
-            return LetNode(bindings: bindings, inheritSources: sources, body: try lower(body, inner), pos: pos)
+            let definitions = LetDefinitions()
+            let (inner, bindings, sources) = try lowerBindings(set, scope, letDefinitions: definitions)
+            return LetNode(bindings: bindings, inheritSources: sources, body: try lower(body, inner),
+                           definitions: definitions, pos: pos)
         case .with(let attrs, let body):
             let inner = Scope(parent: scope, slots: [:], isWith: true)
             return WithNode(scope: try lower(attrs, scope), body: try lower(body, inner), pos: pos)
@@ -175,11 +185,12 @@ struct Lowering {
     }
 
     /// A `let` (or `rec` set) scope: bindings in symbol order, then the inherit sources.
-    func lowerBindings(_ set: AttrSet, _ scope: Scope?) throws(EvalError) -> (Scope, [AttrInit], [Node]) {
+    func lowerBindings(_ set: AttrSet, _ scope: Scope?,
+                       letDefinitions: LetDefinitions? = nil) throws(EvalError) -> (Scope, [AttrInit], [Node]) {
         let order = set.indicesInSymbolOrder
         var slots: [Symbol: Int] = [:]
         for (slot, k) in order.enumerated() { slots[set.attrs[k].name] = slot }
-        let inner = Scope(parent: scope, slots: slots)
+        let inner = Scope(parent: scope, slots: slots, letDefinitions: letDefinitions)
         var sources: [Node] = []
         for s in set.inheritFromExprs { sources.append(try lower(s, inner)) }
         var bindings: [AttrInit] = []

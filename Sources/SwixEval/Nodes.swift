@@ -112,7 +112,9 @@ enum IntOperand {
 }
 
 /// A variable bound lexically: `depth` environments up, slot `slot`.
-final class LocalNode: Node {
+/// (Not final: `LetVariableNode` refines it for `let` bindings, and the fast
+/// paths that read a variable's slot in place take both.)
+class LocalNode: Node {
     let depth: Int
     let slot: Int
     let name: Symbol

@@ -110,15 +110,21 @@ final class AttrsNode: Node {
 }
 
 /// `let … in body`: an environment with the bindings (and `inherit (e)` sources).
+/// Bindings that would be thunks wait in their slots as placeholders until their
+/// variable evaluates them (`LetBindings.swift`).
 final class LetNode: Node {
     let bindings: [AttrInit]
     let inheritSources: [Node]
     let body: Node
+    let definitions: LetDefinitions
 
-    init(bindings: [AttrInit], inheritSources: [Node], body: Node, pos: Pos) {
+    init(bindings: [AttrInit], inheritSources: [Node], body: Node, definitions: LetDefinitions, pos: Pos) {
         self.bindings = bindings
         self.inheritSources = inheritSources
         self.body = body
+        self.definitions = definitions
+        // `inherit x` is evaluated in the enclosing scope: it is stored as before.
+        definitions.deferred = bindings.map { $0.kind != .inherited && LetDefinitions.defers($0.value) ? $0.value : nil }
         super.init(pos: pos)
     }
 
@@ -127,8 +133,11 @@ final class LetNode: Node {
         let scope = Env.make(parent: env, size: count + inheritSources.count)
         // Borrowed through a buffer pointer, as in `AttrsNode.eval`.
         bindings.withUnsafeBufferPointer { defs in
-            for k in 0..<count {
-                scope.slots[k] = defs[k].value.lazyBinding(ev, defs[k].env(recursive: true, outer: env, scope: scope))
+            definitions.deferred.withUnsafeBufferPointer { deferred in
+                for k in 0..<count {
+                    scope.slots[k] = deferred[k] != nil ? .unevaluatedBinding
+                        : defs[k].value.lazyBinding(ev, defs[k].env(recursive: true, outer: env, scope: scope))
+                }
             }
         }
         if !inheritSources.isEmpty {

@@ -19,6 +19,11 @@ public enum Value {
     /// Not yet evaluated (or being evaluated). Values inside lists, attribute sets
     /// and environments may be thunks; `Evaluator.force` removes them.
     case thunk(Thunk)
+    /// Only ever in the slot of a `let` binding: not evaluated yet, or being
+    /// evaluated (`LetVariableNode`; no thunk is allocated for it). They never
+    /// leave the slot, but print and describe themselves as the thunk they stand for.
+    case unevaluatedBinding
+    case bindingUnderEvaluation
 
     /// The type name `builtins.typeOf` returns.
     public var typeName: String {
@@ -32,7 +37,7 @@ public enum Value {
         case .list: return "list"
         case .attrs: return "set"
         case .lambda, .primop, .primopApp: return "lambda"
-        case .thunk: return "thunk"
+        case .thunk, .unevaluatedBinding, .bindingUnderEvaluation: return "thunk"
         }
     }
 
@@ -50,7 +55,7 @@ public enum Value {
         case .lambda: return "a function"
         case .primop: return "a built-in function"
         case .primopApp: return "a partially applied built-in function"
-        case .thunk: return "a thunk"
+        case .thunk, .unevaluatedBinding, .bindingUnderEvaluation: return "a thunk"
         }
     }
 }

@@ -85,6 +85,8 @@ public struct ValuePrinter {
             case .blackhole: out.append("«potential infinite recursion»")
             case .pending: out.append("«thunk»")
             }
+        case .unevaluatedBinding: out.append("«thunk»")
+        case .bindingUnderEvaluation: out.append("«potential infinite recursion»")
         case .list(let l):
             if l.count == 0 { out.append("[ ]"); return }
             guard seen.insert(cell.map(ObjectIdentifier.init) ?? ObjectIdentifier(l)).inserted else {

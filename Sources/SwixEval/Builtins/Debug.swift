@@ -294,6 +294,8 @@ private struct TracePrinter {
             case .blackhole: out.append("«potential infinite recursion»")
             case .pending: out.append("«thunk»")
             }
+        case .unevaluatedBinding: out.append("«thunk»")
+        case .bindingUnderEvaluation: out.append("«potential infinite recursion»")
         case .list(let l):
             if l.count > 0 && !seen.insert(ObjectIdentifier(cell ?? l)).inserted {
                 out.append("«repeated»")

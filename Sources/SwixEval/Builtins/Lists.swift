@@ -756,6 +756,8 @@ private struct ListsValuePrinter {
             case .blackhole: text("«potential infinite recursion»")
             case .pending: text("«thunk»")
             }
+        case .unevaluatedBinding: text("«thunk»")
+        case .bindingUnderEvaluation: text("«potential infinite recursion»")
         case .attrs(let a):
             guard seen.insert(ObjectIdentifier(a)).inserted else { text("«repeated»"); return }
             guard depth < Self.maxDepth else { out.append("{ ... }"); return }

@@ -221,7 +221,7 @@ private struct JSONPrinter {
             throw EvalError("cannot convert \(ev.functionDescription(w)) to JSON", at: c.lambda.pos, kind: .typeError)
         case .primop, .primopApp:
             throw EvalError("cannot convert \(ev.functionDescription(w)) to JSON", at: pos, kind: .typeError)
-        case .thunk:
+        case .thunk, .unevaluatedBinding, .bindingUnderEvaluation:
             throw EvalError("cannot convert a thunk to JSON", at: pos, kind: .typeError)
         }
     }
@@ -2296,7 +2296,7 @@ private struct XMLPrinter {
                 empty("varpat", [("name", Array(ev.symbols.bytes(arg)))])
             }
             close("function")
-        case .primop, .primopApp, .thunk:
+        case .primop, .primopApp, .thunk, .unevaluatedBinding, .bindingUnderEvaluation:
             empty("unevaluated")
         }
     }

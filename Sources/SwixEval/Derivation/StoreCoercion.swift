@@ -303,7 +303,7 @@ extension Evaluator {
                 }
             }
             out.append(UInt8(ascii: "]"))
-        case .lambda, .primop, .primopApp, .thunk:
+        case .lambda, .primop, .primopApp, .thunk, .unevaluatedBinding, .bindingUnderEvaluation:
             throw EvalError("cannot convert \(w.typeDescription) to JSON", at: pos, kind: .typeError)
         }
     }
