@@ -4,14 +4,17 @@ import COpenSSL
 // entry point OpenSSL keeps stable across 1.1 and 3.x for every algorithm Nix needs.
 
 extension HashAlgorithm {
-    /// OpenSSL's descriptor for this algorithm.
+    /// OpenSSL's descriptor for this algorithm, fetched once (`swix_digest`).
     var evpDescriptor: OpaquePointer {
+        let which: Int32
         switch self {
-        case .md5: return EVP_md5()
-        case .sha1: return EVP_sha1()
-        case .sha256: return EVP_sha256()
-        case .sha512: return EVP_sha512()
+        case .md5: which = 0
+        case .sha1: which = 1
+        case .sha256: which = 2
+        case .sha512: which = 3
         }
+        guard let md = swix_digest(which) else { preconditionFailure("OpenSSL has no \(self) digest") }
+        return md
     }
 }
 
