@@ -132,6 +132,14 @@ public final class Attrs {
         return p
     }
 
+    /// The attributes in lexicographic order of their names (as Nix prints,
+    /// serialises and hashes them).
+    public func sortedByName(_ symbols: SymbolTable) -> [Attr] {
+        let all = attrs
+        let order = all.map(\.name).withUnsafeBufferPointer { symbols.lexicographicOrder($0) }
+        return all.withUnsafeBufferPointer { b in order.map { b[$0] } }
+    }
+
     /// `newer` merged over `older` in one pass; `newer` wins on equal names.
     static func merge(_ newer: [Attr], over older: [Attr]) -> [Attr] {
         if newer.isEmpty { return older }

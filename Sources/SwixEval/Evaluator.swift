@@ -52,6 +52,8 @@ public final class Evaluator {
     var stack = StackGuard()
     /// The values of the base environment's names (`builtins`, `map`, `__sub`, …).
     var globals: [Symbol: Value] = [:]
+    /// The attribute names `derivationStrict` treats specially, filled on first use.
+    var derivationSpecialNames: [Symbol: SpecialAttribute] = [:]
     /// Parsed and evaluated files (`import`).
     let fileCache = FileCache()
     /// For `~/` path literals in imported files.

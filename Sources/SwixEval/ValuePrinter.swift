@@ -110,7 +110,7 @@ public struct ValuePrinter {
             guard seen.insert(ObjectIdentifier(a)).inserted else { out.append("«repeated»"); return }
             if errorStyle && depth >= ValuePrinter.maxDepth { out.append("{ ... }"); return }
             out.append("{ ")
-            let sorted = a.attrs.sorted { ev.symbols.lexicographicallyPrecedes($0.name, $1.name) }
+            let sorted = a.sortedByName(ev.symbols)
             for (k, attr) in sorted.enumerated() {
                 if errorStyle && k == ValuePrinter.maxItems {
                     elided(sorted.count - k, "attribute", "attributes", out)

@@ -5,13 +5,18 @@ public enum Base16 {
     private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
 
     public static func encode<C: Collection<UInt8>>(_ bytes: C) -> String {
+        String(decoding: encodedBytes(bytes), as: UTF8.self)
+    }
+
+    /// The hex digits as bytes (for callers that build byte strings).
+    public static func encodedBytes<C: Collection<UInt8>>(_ bytes: C) -> [UInt8] {
         var out = [UInt8]()
         out.reserveCapacity(bytes.count * 2)
         for byte in bytes {
             out.append(digits[Int(byte >> 4)])
             out.append(digits[Int(byte & 0x0F)])
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     /// Decodes an even-length hex string, or returns nil on any non-hex character.

@@ -111,6 +111,6 @@ public struct StorePath: Hashable, Sendable, Comparable, CustomStringConvertible
     /// Bytewise order of the base names — the order Nix keeps sets of store paths in, and
     /// so the order references enter a store path's fingerprint.
     public static func < (lhs: StorePath, rhs: StorePath) -> Bool {
-        lhs.baseName.utf8.lexicographicallyPrecedes(rhs.baseName.utf8)
+        lhs.baseName.utf8Precedes(rhs.baseName)
     }
 }

@@ -140,6 +140,20 @@ public final class SymbolTable: @unchecked Sendable {
         return c != 0 ? c < 0 : la < lb
     }
 
+    /// The positions of `names` in lexicographic (byte-wise) order of the names.
+    /// Sorts plain (key, position) pairs: sorting the caller's elements directly
+    /// moves them (an attribute's value is retained and released on every move)
+    /// and looks both names up on every comparison.
+    public func lexicographicOrder(_ names: UnsafeBufferPointer<Symbol>) -> [Int] {
+        var keyed: [(key: UInt64, symbol: Symbol, index: Int32)] = []
+        keyed.reserveCapacity(names.count)
+        sortKeys.withUnsafeBufferPointer { keys in
+            for (k, name) in names.enumerated() { keyed.append((keys[Int(name.id)], name, Int32(k))) }
+        }
+        keyed.sort { a, b in a.key != b.key ? a.key < b.key : lexicographicallyPrecedes(a.symbol, b.symbol) }
+        return keyed.map { Int($0.index) }
+    }
+
     /// Calls `body` with the symbol's bytes (valid only during the call).
     @inline(__always)
     public func withBytes<R>(_ s: Symbol, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {

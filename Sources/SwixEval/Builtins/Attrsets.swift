@@ -171,11 +171,8 @@ private final class MapAttrsApplyNode: Node {
 extension Evaluator {
     /// The names of a set in byte-wise order (`attrNames`, `attrValues`).
     func namesInLexicographicOrder(_ set: Attrs) -> [Symbol] {
-        var names: [Symbol] = []
-        names.reserveCapacity(set.count)
-        for attr in set.attrs { names.append(attr.name) }
-        names.sort { symbols.lexicographicallyPrecedes($0, $1) }
-        return names
+        let names = set.attrs.map(\.name)
+        return names.withUnsafeBufferPointer { b in symbols.lexicographicOrder(b).map { b[$0] } }
     }
 
     /// `{ file, line, column }` for a position in a file, as `unsafeGetAttrPos`

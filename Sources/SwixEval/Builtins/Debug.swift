@@ -313,7 +313,7 @@ private struct TracePrinter {
                 return
             }
             out.append("{ ")
-            let sorted = a.attrs.sorted { ev.symbols.lexicographicallyPrecedes($0.name, $1.name) }
+            let sorted = a.sortedByName(ev.symbols)
             for attr in sorted {
                 ASTPrinter.writeIdentifier(ev.symbols.bytes(attr.name), out)
                 out.append(" = ")

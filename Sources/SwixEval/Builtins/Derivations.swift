@@ -107,6 +107,32 @@ extension Evaluator {
 
     private func storeError(_ e: StorePathError) -> EvalError { EvalError(e.message) }
 
+    /// The attribute names `derivationStrict` treats specially.
+    enum SpecialAttribute {
+        case contentAddressed, impure, args, builder, system, outputHash, outputHashAlgo, outputHashMode, outputs
+        /// Ignored (with a warning) under `__structuredAttrs`.
+        case referenceCheck
+        case structuredAttrs
+    }
+
+    /// Which special attribute `name` is, if any: found by symbol, without making a
+    /// string of every attribute name.
+    private func specialAttribute(_ name: Symbol) -> SpecialAttribute? {
+        if derivationSpecialNames.isEmpty {
+            let table: [(String, SpecialAttribute)] = [
+                ("__contentAddressed", .contentAddressed), ("__impure", .impure), ("args", .args),
+                ("builder", .builder), ("system", .system), ("outputHash", .outputHash),
+                ("outputHashAlgo", .outputHashAlgo), ("outputHashMode", .outputHashMode), ("outputs", .outputs),
+                ("allowedReferences", .referenceCheck), ("allowedRequisites", .referenceCheck),
+                ("disallowedReferences", .referenceCheck), ("disallowedRequisites", .referenceCheck),
+                ("maxSize", .referenceCheck), ("maxClosureSize", .referenceCheck),
+                ("__structuredAttrs", .structuredAttrs),
+            ]
+            for (n, kind) in table { derivationSpecialNames[symbols.intern(n)] = kind }
+        }
+        return derivationSpecialNames[name]
+    }
+
     private func derivationStrict(name drvName: String, _ attrs: Attrs) throws(EvalError) -> Value {
         try checkDerivationName(drvName)
         let store = EvalStore.of(self)
@@ -123,7 +149,7 @@ extension Evaluator {
         }
 
         var drv = StoreDerivation(name: drvName)
-        var env: [ByteKey: [UInt8]] = [:]
+        var env = DerivationEnvironment()
         var json: [UInt8] = [UInt8(ascii: "{")]
         var jsonCount = 0
         var context = ByteSet()
@@ -132,10 +158,11 @@ extension Evaluator {
         var ingestionMethod: ContentAddressMethod?
         var outputs: [[UInt8]] = [Array("out".utf8)]
 
-        let sorted = attrs.attrs.sorted { symbols.lexicographicallyPrecedes($0.name, $1.name) }
+        let sorted = attrs.sortedByName(symbols)
         for attr in sorted where attr.name != sIgnoreNulls {
             let key = Array(symbols.bytes(attr.name))
-            let keyText = symbols[attr.name]
+            var keyText: String { symbols[attr.name] }
+            let special = specialAttribute(attr.name)
 
             func handleHashMode(_ s: [UInt8]) throws(EvalError) {
                 switch String(decoding: s, as: UTF8.self) {
@@ -169,16 +196,16 @@ extension Evaluator {
 
             do throws(EvalError) {
                 if ignoreNulls, case .null = try force(attr.value, .none) { continue }
-                switch keyText {
-                case "__contentAddressed":
+                switch special {
+                case .contentAddressed:
                     if try forceBool(attr.value, .none, "") {
                         throw EvalError("experimental Nix feature 'ca-derivations' is disabled; add '--extra-experimental-features ca-derivations' to enable it")
                     }
-                case "__impure":
+                case .impure:
                     if try forceBool(attr.value, .none, "") {
                         throw EvalError("experimental Nix feature 'impure-derivations' is disabled; add '--extra-experimental-features impure-derivations' to enable it")
                     }
-                case "args":
+                case .args:
                     // The builder's command line arguments.
                     let list = try forceList(attr.value, .none, "")
                     for e in list.elements {
@@ -192,26 +219,25 @@ extension Evaluator {
                         Evaluator.writeJSONString(key, &json)
                         json.append(UInt8(ascii: ":"))
                         try writeDerivationJSON(attr.value, attr.pos, &context, &json)
-                        switch keyText {
-                        case "builder":
+                        switch special {
+                        case .builder:
                             let s = try forceString(attr.value, .none, "")
                             for c in s.context.elements { context.insert(c) }
                             drv.builder = s.bytes
-                        case "system":
+                        case .system:
                             drv.platform = try forceStringWithoutContext(attr.value, .none, "")
-                        case "outputHash":
+                        case .outputHash:
                             outputHash = try forceStringWithoutContext(attr.value, .none, "")
-                        case "outputHashAlgo":
+                        case .outputHashAlgo:
                             outputHashAlgo = HashAlgorithm(name: String(decoding: try forceStringWithoutContext(attr.value, .none, ""), as: UTF8.self))
-                        case "outputHashMode":
+                        case .outputHashMode:
                             try handleHashMode(try forceStringWithoutContext(attr.value, .none, ""))
-                        case "outputs":
+                        case .outputs:
                             let list = try forceList(attr.value, .none, "")
                             var names: [[UInt8]] = []
                             for e in list.elements { names.append(try forceStringWithoutContext(e, .none, "")) }
                             try handleOutputs(names)
-                        case "allowedReferences", "allowedRequisites", "disallowedReferences", "disallowedRequisites",
-                             "maxSize", "maxClosureSize":
+                        case .referenceCheck:
                             emitWarning("'structuredAttrs' disables the effect of the derivation attribute '\(keyText)'; use 'outputChecks.<output>.\(keyText)' instead",
                                         at: attr.pos, traces: ["while evaluating derivation '\(drvName)'"])
                         default:
@@ -219,14 +245,14 @@ extension Evaluator {
                         }
                     } else {
                         let s = try coerceForDerivation(attr.value, &context, "")
-                        if env[ByteKey(key)] == nil { env[ByteKey(key)] = s }
-                        switch keyText {
-                        case "builder": drv.builder = s
-                        case "system": drv.platform = s
-                        case "outputHash": outputHash = s
-                        case "outputHashAlgo": outputHashAlgo = HashAlgorithm(name: String(decoding: s, as: UTF8.self))
-                        case "outputHashMode": try handleHashMode(s)
-                        case "outputs": try handleOutputs(Evaluator.tokenize(s))
+                        if env[key] == nil { env.set(key, s) }
+                        switch special {
+                        case .builder: drv.builder = s
+                        case .system: drv.platform = s
+                        case .outputHash: outputHash = s
+                        case .outputHashAlgo: outputHashAlgo = HashAlgorithm(name: String(decoding: s, as: UTF8.self))
+                        case .outputHashMode: try handleHashMode(s)
+                        case .outputs: try handleOutputs(Evaluator.tokenize(s))
                         default: break
                         }
                     }
@@ -238,7 +264,7 @@ extension Evaluator {
 
         if structured {
             json.append(UInt8(ascii: "}"))
-            env[ByteKey(Array("__json".utf8))] = json
+            env.set(Array("__json".utf8), json)
         }
 
         // Everything the strings refer to becomes an input.
@@ -271,13 +297,23 @@ extension Evaluator {
             }
         }
         drv.inputDrvs = inputDrvs.map { (path: $0.key, outputs: $0.value.sorted(by: bytewiseLess)) }
-            .sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
-        drv.inputSrcs = inputSrcs.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            .sorted { $0.path.utf8Precedes($1.path) }
+        drv.inputSrcs = inputSrcs.sorted { $0.utf8Precedes($1) }
 
         if drv.builder.isEmpty { throw EvalError("required attribute 'builder' missing") }
         if drv.platform.isEmpty { throw EvalError("required attribute 'system' missing") }
         if drvName.hasSuffix(".drv") {
             throw EvalError("derivation names are allowed to end in '.drv' only if they produce a single derivation file")
+        }
+
+        // Both hashes modulo (output paths, then the record for dependents) need the
+        // inputs replaced by their own hashes: computed once.
+        var actualInputsCache: [(key: [UInt8], outputs: [[UInt8]])]?
+        func actualInputs() throws(EvalError) -> [(key: [UInt8], outputs: [[UInt8]])] {
+            if let actualInputsCache { return actualInputsCache }
+            let actual = try drv.actualInputs { (p: String) throws(EvalError) -> DrvHashModulo in try self.inputHashModulo(p, store) }
+            actualInputsCache = actual
+            return actual
         }
 
         let sortedOutputs = outputs.sorted(by: bytewiseLess)
@@ -301,18 +337,16 @@ extension Evaluator {
                 throw storeError(error)
             }
             let printed = store.storeDir.print(outPath)
-            env[ByteKey(Array("out".utf8))] = Array(printed.utf8)
+            env.set(Array("out".utf8), Array(printed.utf8))
             drv.outputs = [(Array("out".utf8), .fixed(method: method, hash: parsed.hash, path: printed))]
-            drv.env = Evaluator.sortedEnv(env)
+            drv.env = env.entries
         } else {
             // Input-addressed: the output paths come from the hash of the derivation with
             // them left empty.
-            for o in sortedOutputs { env[ByteKey(o)] = [] }
+            for o in sortedOutputs { env.set(o, []) }
             drv.outputs = sortedOutputs.map { ($0, StoreDerivation.Output.deferred) }
-            drv.env = Evaluator.sortedEnv(env)
-            let modulo = try drv.hashModulo(store: store.storeDir, maskOutputs: true) { (p: String) throws(EvalError) -> DrvHashModulo in
-                try self.inputHashModulo(p, store)
-            }
+            drv.env = env.entries
+            let modulo = try drv.hashModulo(store: store.storeDir, maskOutputs: true, actualInputs: try actualInputs())
             var filled: [(name: [UInt8], output: StoreDerivation.Output)] = []
             for o in sortedOutputs {
                 let id = String(decoding: o, as: UTF8.self)
@@ -323,11 +357,11 @@ extension Evaluator {
                     throw storeError(error)
                 }
                 let printed = store.storeDir.print(path)
-                env[ByteKey(o)] = Array(printed.utf8)
+                env.set(o, Array(printed.utf8))
                 filled.append((o, .inputAddressed(path: printed)))
             }
             drv.outputs = filled
-            drv.env = Evaluator.sortedEnv(env)
+            drv.env = env.entries
         }
 
         // "Write" the .drv: a text object referring to its inputs.
@@ -340,9 +374,7 @@ extension Evaluator {
         }
         let drvPath = store.storeDir.print(drvStorePath)
         if store.derivations[drvPath] == nil {
-            let modulo = try drv.hashModulo(store: store.storeDir, maskOutputs: false) { (p: String) throws(EvalError) -> DrvHashModulo in
-                try self.inputHashModulo(p, store)
-            }
+            let modulo = try drv.hashModulo(store: store.storeDir, maskOutputs: false, actualInputs: try actualInputs())
             store.addDerivation(path: drvPath, EvalStore.DerivationRecord(derivation: drv, text: text, hashModulo: modulo))
         }
 
@@ -352,7 +384,7 @@ extension Evaluator {
                            value: .string(NixString(drvPathBytes, context: StringContext(elements: [[UInt8(ascii: "=")] + drvPathBytes]))),
                            pos: .none))
         for o in drv.outputs {
-            guard let path = env[ByteKey(o.name)] else { continue }
+            guard let path = env[o.name] else { continue }
             let ctx: [UInt8] = [UInt8(ascii: "!")] + o.name + [UInt8(ascii: "!")] + drvPathBytes
             result.append(Attr(name: symbols.intern(o.name), value: .string(NixString(path, context: StringContext(elements: [ctx]))),
                                pos: .none))
@@ -366,10 +398,6 @@ extension Evaluator {
             throw EvalError("path '\(drvPath)' is not valid")
         }
         return record.hashModulo
-    }
-
-    static func sortedEnv(_ env: [ByteKey: [UInt8]]) -> [(key: [UInt8], value: [UInt8])] {
-        env.map { (key: $0.key.bytes, value: $0.value) }.sorted { bytewiseLess($0.key, $1.key) }
     }
 
     /// Splits on spaces, tabs, newlines and carriage returns (`tokenizeString`).
@@ -400,7 +428,7 @@ extension Evaluator {
         }
         let printed = store.storeDir.print(path)
         store.addText(path: printed, contents: contents.bytes,
-                      references: Array(Set(refs)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+                      references: Array(Set(refs)).sorted { $0.utf8Precedes($1) })
         let bytes = Array(printed.utf8)
         return .string(NixString(bytes, context: StringContext(elements: [bytes])))
     }

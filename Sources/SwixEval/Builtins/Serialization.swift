@@ -2169,7 +2169,7 @@ private struct XMLPrinter {
     mutating func indent() { out.append(contentsOf: repeatElement(32, count: depth * 2)) }
 
     mutating func attributes(_ attrs: XMLAttrs) {
-        for (name, value) in attrs.sorted(by: { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }) {
+        for (name, value) in attrs.sorted(by: { $0.0.utf8Precedes($1.0) }) {
             out.append(32)
             out.append(contentsOf: name.utf8)
             out.append(contentsOf: [61, 34])
@@ -2314,7 +2314,7 @@ private struct XMLPrinter {
     }
 
     mutating func showAttrs(_ a: Attrs) throws(EvalError) {
-        let sorted = a.attrs.sorted { ev.symbols.lexicographicallyPrecedes($0.name, $1.name) }
+        let sorted = a.sortedByName(ev.symbols)
         for attr in sorted {
             var attrs: XMLAttrs = [("name", Array(ev.symbols.bytes(attr.name)))]
             if location && !attr.pos.isNone { attrs.append(contentsOf: positionAttributes(attr.pos)) }

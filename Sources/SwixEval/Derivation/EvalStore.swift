@@ -69,7 +69,7 @@ final class EvalStore {
                 stack.append(r)
             }
         }
-        return seen.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        return seen.sorted { $0.utf8Precedes($1) }
     }
 
     // MARK: Per-evaluator instances

@@ -74,7 +74,7 @@ private struct DerivationSearch {
             let combineChannels = a.get(ev.symbols.intern("_combineChannels")) != nil
             let recurse = ev.symbols.intern("recurseForDerivations")
             // In name order, as Nix does (it keeps the first of clashing names).
-            let sorted = a.attrs.sorted { ev.symbols.lexicographicallyPrecedes($0.name, $1.name) }
+            let sorted = a.sortedByName(ev.symbols)
             for attr in sorted {
                 let name = ev.symbols.string(attr.name)
                 guard DerivationSearch.isAttrPathComponent(name) else { continue }

@@ -280,7 +280,7 @@ extension Evaluator {
                 return
             }
             out.append(UInt8(ascii: "{"))
-            let sorted = a.attrs.sorted { symbols.lexicographicallyPrecedes($0.name, $1.name) }
+            let sorted = a.sortedByName(symbols)
             for (k, attr) in sorted.enumerated() {
                 if k > 0 { out.append(UInt8(ascii: ",")) }
                 Evaluator.writeJSONString(Array(symbols.bytes(attr.name)), &out)

@@ -1,10 +1,55 @@
 import SwixStore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Bytewise order, the order `std::string` and `std::set<std::string>` keep in CppNix
 /// (environment variables, output names, store paths in a `.drv`).
 @inline(__always)
 func bytewiseLess(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-    a.lexicographicallyPrecedes(b)
+    a.withUnsafeBufferPointer { pa in
+        b.withUnsafeBufferPointer { pb in
+            let n = min(pa.count, pb.count)
+            let c = n == 0 ? 0 : memcmp(pa.baseAddress!, pb.baseAddress!, n)
+            return c != 0 ? c < 0 : pa.count < pb.count
+        }
+    }
+}
+
+/// A derivation's environment while `derivationStrict` builds it: kept sorted by
+/// name (bytewise), as the `.drv` lists it. The attributes arrive in that order, so
+/// they are appended; only the few variables added afterwards (outputs, `__json`)
+/// are searched for.
+struct DerivationEnvironment {
+    private(set) var entries: [(key: [UInt8], value: [UInt8])] = []
+
+    private func position(of key: [UInt8]) -> (index: Int, found: Bool) {
+        var lo = 0, hi = entries.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if bytewiseLess(entries[mid].key, key) { lo = mid + 1 } else { hi = mid }
+        }
+        return (lo, lo < entries.count && entries[lo].key == key)
+    }
+
+    subscript(key: [UInt8]) -> [UInt8]? {
+        let (i, found) = position(of: key)
+        return found ? entries[i].value : nil
+    }
+
+    /// Sets `key` (replacing its value if it is set already).
+    mutating func set(_ key: [UInt8], _ value: [UInt8]) {
+        if let last = entries.last, bytewiseLess(last.key, key) {
+            entries.append((key, value))
+            return
+        }
+        let (i, found) = position(of: key)
+        if found { entries[i].value = value } else { entries.insert((key, value), at: i) }
+    }
 }
 
 /// A store derivation: what `derivationStrict` writes as `NAME.drv` (CppNix's
@@ -59,7 +104,7 @@ struct StoreDerivation {
     var references: [String] {
         var refs = inputSrcs
         refs.append(contentsOf: inputDrvs.map(\.path))
-        return refs.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        return refs.sorted { $0.utf8Precedes($1) }
     }
 
     // MARK: ATerm
@@ -68,7 +113,7 @@ struct StoreDerivation {
     /// environment variables named after outputs are written empty; `actualInputs`
     /// replaces `inputDrvs` (hash modulo of each input → its outputs).
     func unparse(store: StoreDirectory, maskOutputs: Bool,
-                 actualInputs: [(key: String, outputs: [[UInt8]])]? = nil) -> [UInt8] {
+                 actualInputs: [(key: [UInt8], outputs: [[UInt8]])]? = nil) -> [UInt8] {
         var s: [UInt8] = []
         s.reserveCapacity(1024)
         s.append(contentsOf: "Derive([".utf8)
@@ -93,11 +138,11 @@ struct StoreDerivation {
             s.append(UInt8(ascii: ")"))
         }
         s.append(contentsOf: "],[".utf8)
-        let inputs = actualInputs ?? inputDrvs.map { (key: $0.path, outputs: $0.outputs) }
+        let inputs = actualInputs ?? inputDrvs.map { (key: Array($0.path.utf8), outputs: $0.outputs) }
         for (k, i) in inputs.enumerated() {
             if k > 0 { s.append(UInt8(ascii: ",")) }
             s.append(UInt8(ascii: "("))
-            Self.writeUnquoted(&s, Array(i.key.utf8))
+            Self.writeUnquoted(&s, i.key)
             s.append(UInt8(ascii: ","))
             Self.writeUnquotedList(&s, i.outputs)
             s.append(UInt8(ascii: ")"))
@@ -218,7 +263,7 @@ extension StoreDerivation {
     /// replaced by its own hash modulo. `inputHash` gives the hash modulo of an input
     /// `.drv`.
     func hashModulo(store: StoreDirectory, maskOutputs: Bool,
-                    inputHash: (String) throws(EvalError) -> DrvHashModulo) throws(EvalError) -> DrvHashModulo {
+                    actualInputs: @autoclosure () throws(EvalError) -> [(key: [UInt8], outputs: [[UInt8]])]) throws(EvalError) -> DrvHashModulo {
         if isFixedOutput {
             var hashes: [(output: [UInt8], hash: Hash)] = []
             for o in outputs {
@@ -228,21 +273,36 @@ extension StoreDerivation {
             }
             return DrvHashModulo(hashes: hashes)
         }
-        // Input derivations keyed by the hex of their hash modulo; a regular derivation
-        // has one hash for all outputs, so outputs of one input merge under one key.
-        var inputs: [String: [[UInt8]]] = [:]
+        let hash = Digest.hash(.sha256, unparse(store: store, maskOutputs: maskOutputs, actualInputs: try actualInputs()))
+        return DrvHashModulo(hashes: outputs.map { ($0.name, hash) })
+    }
+
+    /// The input derivations as the hash modulo sees them: each `.drv` path replaced by
+    /// the hex of its own hash modulo (`inputHash`), the outputs of inputs with equal
+    /// hashes merged, sorted. (Hex digits sort as the hash bytes do, so the bytes are
+    /// sorted and only the final keys are written in hex.)
+    func actualInputs(_ inputHash: (String) throws(EvalError) -> DrvHashModulo) throws(EvalError) -> [(key: [UInt8], outputs: [[UInt8]])] {
+        var pairs: [(hash: [UInt8], output: [UInt8])] = []
         for input in inputDrvs {
             let res = try inputHash(input.path)
             for output in input.outputs {
                 guard let h = res.hash(for: output) else {
                     throw EvalError("derivation '\(input.path)' does not have an output named '\(String(decoding: output, as: UTF8.self))'")
                 }
-                inputs[h.base16, default: []].append(output)
+                pairs.append((h.bytes, output))
             }
         }
-        let actual = inputs.map { (key: $0.key, outputs: Array(Set($0.value)).sorted(by: bytewiseLess)) }
-            .sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-        let hash = Digest.hash(.sha256, unparse(store: store, maskOutputs: maskOutputs, actualInputs: actual))
-        return DrvHashModulo(hashes: outputs.map { ($0.name, hash) })
+        pairs.sort { $0.hash != $1.hash ? bytewiseLess($0.hash, $1.hash) : bytewiseLess($0.output, $1.output) }
+        var actual: [(key: [UInt8], outputs: [[UInt8]])] = []
+        var lastHash: [UInt8] = []
+        for (hash, output) in pairs {
+            if hash == lastHash, !actual.isEmpty {
+                if actual[actual.count - 1].outputs.last != output { actual[actual.count - 1].outputs.append(output) }
+            } else {
+                actual.append((Base16.encodedBytes(hash), [output]))
+                lastHash = hash
+            }
+        }
+        return actual
     }
 }

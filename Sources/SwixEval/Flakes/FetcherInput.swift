@@ -21,7 +21,7 @@ struct FetcherAttrs {
     func has(_ name: String) -> Bool { values[name] != nil }
 
     /// Names in byte order, the order Nix keeps them in.
-    var sortedNames: [String] { values.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+    var sortedNames: [String] { values.keys.sorted { $0.utf8Precedes($1) } }
 
     func string(_ name: String) throws(FlakeRefError) -> String? {
         guard let v = values[name] else { return nil }
