@@ -5,18 +5,22 @@ public enum Base16 {
     private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
 
     public static func encode<C: Collection<UInt8>>(_ bytes: C) -> String {
-        String(decoding: encodedBytes(bytes), as: UTF8.self)
+        String(decoding: encodedBytes(Array(bytes)), as: UTF8.self)
     }
 
-    /// The hex digits as bytes (for callers that build byte strings).
-    public static func encodedBytes<C: Collection<UInt8>>(_ bytes: C) -> [UInt8] {
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
+    /// The hex digits as bytes (for callers that build byte strings). Not generic:
+    /// called from another module, a generic one ran unspecialised (a witness-table
+    /// call per byte).
+    public static func encodedBytes(_ bytes: [UInt8]) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: bytes.count * 2) { out, count in
+            digits.withUnsafeBufferPointer { d in
+                for (k, byte) in bytes.enumerated() {
+                    out[2 * k] = d[Int(byte >> 4)]
+                    out[2 * k + 1] = d[Int(byte & 0x0F)]
+                }
+            }
+            count = bytes.count * 2
         }
-        return out
     }
 
     /// Decodes an even-length hex string, or returns nil on any non-hex character.

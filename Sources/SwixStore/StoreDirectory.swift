@@ -133,7 +133,9 @@ public struct StoreDirectory: Hashable, Sendable {
     static func typeWithReferences(
         _ type: String, _ references: some Sequence<String>, hasSelfReference: Bool = false
     ) -> String {
-        var sorted = references.sorted { $0.utf8Precedes($1) }
+        // A concrete array first: sorting the generic sequence ran unspecialised.
+        var sorted = Array(references)
+        sorted.sort { $0.utf8Precedes($1) }
         sorted = sorted.enumerated().compactMap { index, reference in
             index > 0 && sorted[index - 1].utf8.elementsEqual(reference.utf8) ? nil : reference
         }
