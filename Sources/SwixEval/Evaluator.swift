@@ -52,6 +52,18 @@ public final class Evaluator {
     var stack = StackGuard()
     /// The values of the base environment's names (`builtins`, `map`, `__sub`, …).
     var globals: [Symbol: Value] = [:]
+    /// The patterns of the last `replaceStrings` call (`ReplacementPatterns`).
+    var lastReplacementPatterns: ReplacementPatterns?
+    /// The strings of one byte (without context), made on first use: results of
+    /// `substring s i 1`, which splitting a string into characters makes by the
+    /// thousand, need no allocation.
+    private var singleByteStrings: [NixString] = []
+
+    func singleByteString(_ byte: UInt8) -> NixString {
+        if singleByteStrings.isEmpty { singleByteStrings = (0...255).map { NixString([UInt8($0)]) } }
+        return singleByteStrings[Int(byte)]
+    }
+
     /// The attribute names `derivationStrict` treats specially, filled on first use.
     var derivationSpecialNames: [Symbol: SpecialAttribute] = [:]
     /// Parsed and evaluated files (`import`).

@@ -47,6 +47,7 @@ extension Builtins {
                 if lower == 0 && upper == bytes.count, case .string(let s) = try ev.force(a[2], .none) {
                     return .string(s)
                 }
+                if upper - lower == 1 && context.isEmpty { return .string(ev.singleByteString(bytes[lower])) }
                 return .string(NixString(Array(bytes[lower..<upper]), context: context))
             },
             stringPrimOp("__stringLength", 1) { ev, a, pos throws(EvalError) in
@@ -336,20 +337,54 @@ private func isASCIIDigit(_ c: UInt8) -> Bool {
 
 // MARK: - replaceStrings
 
+/// The patterns of a `replaceStrings` call, prepared for scanning. `replaceStrings
+/// from to` is usually applied to many strings (`lib.toUpper`, escaping helpers):
+/// the evaluator keeps the last one, keyed by the `from` list (held, so that its
+/// identity stays valid; its elements never change once forced).
+final class ReplacementPatterns {
+    let list: NixList
+    let from: [[UInt8]]
+    /// Whether a pattern starts with this byte; all true if a pattern is empty.
+    let canStart: [Bool]
+    let anyEmpty: Bool
+
+    init(list: NixList, from: [[UInt8]]) {
+        self.list = list
+        self.from = from
+        anyEmpty = from.contains { $0.isEmpty }
+        var canStart = [Bool](repeating: false, count: 256)
+        for pattern in from where !pattern.isEmpty { canStart[Int(pattern[0])] = true }
+        self.canStart = canStart
+    }
+}
+
 private func replaceStrings(_ ev: Evaluator, _ a: PrimOpArgs) throws(EvalError) -> Value {
     let fromList = try ev.forceList(a[0], .none, "while evaluating the first argument passed to builtins.replaceStrings")
     let toList = try ev.forceList(a[1], .none, "while evaluating the second argument passed to builtins.replaceStrings")
     if fromList.count != toList.count {
         throw EvalError("'from' and 'to' arguments passed to builtins.replaceStrings have different lengths")
     }
-    var from: [[UInt8]] = []
-    from.reserveCapacity(fromList.count)
-    for e in fromList.elements {
-        from.append(try ev.forceString(e, .none, "while evaluating one of the strings to replace passed to builtins.replaceStrings").bytes)
+    let patterns: ReplacementPatterns
+    if let cached = ev.lastReplacementPatterns, cached.list === fromList {
+        patterns = cached
+    } else {
+        var from: [[UInt8]] = []
+        from.reserveCapacity(fromList.count)
+        for e in fromList.elements {
+            from.append(try ev.forceString(e, .none, "while evaluating one of the strings to replace passed to builtins.replaceStrings").bytes)
+        }
+        patterns = ReplacementPatterns(list: fromList, from: from)
+        ev.lastReplacementPatterns = patterns
     }
+    let from = patterns.from
     let input = try ev.forceString(a[2], .none, "while evaluating the third argument passed to builtins.replaceStrings")
     if from.isEmpty { return .string(input) }
     let s = input.bytes
+    // Positions where no pattern can start are copied in runs: a pattern
+    // starts with a byte marked here (an empty one anywhere).
+    let anyEmpty = patterns.anyEmpty
+    let canStart = patterns.canStart
+    if !anyEmpty && !s.contains(where: { canStart[Int($0)] }) { return .string(input) }
     var context = ContextCollector()
     context.add(input.context)
     // Replacements are forced only when their pattern occurs, once each.
@@ -358,11 +393,6 @@ private func replaceStrings(_ ev: Evaluator, _ a: PrimOpArgs) throws(EvalError) 
     out.reserveCapacity(s.count)
     var changed = false
     var p = 0
-    // Positions where no pattern can start are copied in runs: a pattern
-    // starts with a byte marked here (an empty one anywhere).
-    let anyEmpty = from.contains { $0.isEmpty }
-    var canStart = [Bool](repeating: false, count: 256)
-    for pattern in from where !pattern.isEmpty { canStart[Int(pattern[0])] = true }
     // One step past the end, so that an empty pattern also matches there.
     while p <= s.count {
         if !anyEmpty {
