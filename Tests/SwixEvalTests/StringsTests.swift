@@ -98,6 +98,19 @@ struct StringsTests {
             == #"[ "A-b-cA-" "-a-b-c-a-" "x" "21" ]"#)
     }
 
+    /// One `from` list applied to many strings (its prepared patterns are kept),
+    /// interleaved with another list.
+    @Test func replaceStringsAppliedRepeatedly() {
+        #expect(eval(#"let up = builtins.replaceStrings [ "a" "b" ] [ "A" "B" ]; in [ (up "abc") (up "xyz") (up "bab") (builtins.replaceStrings [ "x" ] [ "y" ] "xax") (up "cab") ]"#)
+            == #"[ "ABc" "xyz" "BAB" "yay" "cAB" ]"#)
+    }
+
+    /// One-byte substrings are shared strings; those with context are not.
+    @Test func singleByteSubstrings() {
+        #expect(eval(#"let s = "hello"; in [ (builtins.substring 1 1 s) (builtins.substring 4 1 s) (builtins.substring 0 1 "") (builtins.stringLength (builtins.substring 2 1 s)) (builtins.getContext (builtins.substring 0 1 (builtins.toFile "f" "z"))) ]"#)
+            == #"[ "e" "o" "" 1 { "/nix/store/3szwzsdbggjiayid6z7gg7lqr8zq5y1p-f" = { path = true; }; } ]"#)
+    }
+
     @Test func replaceStringsForcesReplacementsLazily() {
         // Current Nix (corpus eval-okay-replacestrings); Nix 2.8 forced them all.
         #expect(eval(#"builtins.replaceStrings [ "oo" "XX" ] [ "u" (throw "unreachable") ] "foobar""#) == #""fubar""#)
