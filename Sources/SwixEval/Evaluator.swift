@@ -164,7 +164,7 @@ public final class Evaluator {
         let w = try force(v, pos)
         switch w {
         case .list(let l):
-            guard seen.insert(ObjectIdentifier(l)).inserted else { return }
+            guard seen.insert(l.identity).inserted else { return }
             for e in l.elements { try forceDeep(e, pos, &seen) }
         case .attrs(let a):
             guard seen.insert(ObjectIdentifier(a)).inserted else { return }
@@ -513,7 +513,7 @@ public final class Evaluator {
             }
         case .list(let p):
             guard case .list(let q) = y else { return false }
-            if p === q { return true }
+            if p.isIdentical(to: q) { return true }
             guard p.count == q.count else { return false }
             // Elements read through buffer pointers: borrowed, not copied (a copy is
             // a retain and a release per element; json_roundtrip compares 100k values).
@@ -613,7 +613,7 @@ public final class Evaluator {
         case (.primop(let x), .primop(let y)): return x === y
         case (.primopApp(let x), .primopApp(let y)): return x === y
         case (.attrs(let x), .attrs(let y)): return x === y
-        case (.list(let x), .list(let y)): return x === y
+        case (.list(let x), .list(let y)): return x.isIdentical(to: y)
         default: return false
         }
     }

@@ -105,11 +105,25 @@ public final class NixPath {
 }
 
 /// A list: a contiguous array of (possibly unevaluated) values.
-public final class NixList {
+///
+/// A struct around the array, not a class: the array's storage is already one
+/// reference-counted object, so a list is one allocation (a class holding the array
+/// was two, and every element access went through both). The list's identity, by
+/// which CppNix compares and tracks lists (`identical`, «repeated»), is that storage.
+public struct NixList {
     public let elements: [Value]
-    public init(_ elements: [Value]) { self.elements = elements }
-    public var count: Int { elements.count }
-    nonisolated(unsafe) public static let empty = NixList([])
+    @inline(__always) public init(_ elements: [Value]) { self.elements = elements }
+    @inline(__always) public var count: Int { elements.count }
+    public static var empty: NixList { NixList([]) }
+
+    /// The identity of the list's storage. (Empty lists share one storage: they are
+    /// all identical, as they are equal.)
+    @inline(__always)
+    var identity: ObjectIdentifier { ObjectIdentifier(unsafeBitCast(elements, to: AnyObject.self)) }
+
+    /// Whether two lists are the very same list.
+    @inline(__always)
+    func isIdentical(to other: NixList) -> Bool { identity == other.identity }
 }
 
 /// A function value: a lambda node and the environment it closes over.

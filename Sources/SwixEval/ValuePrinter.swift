@@ -89,7 +89,7 @@ public struct ValuePrinter {
         case .bindingUnderEvaluation: out.append("«potential infinite recursion»")
         case .list(let l):
             if l.count == 0 { out.append("[ ]"); return }
-            guard seen.insert(cell.map(ObjectIdentifier.init) ?? ObjectIdentifier(l)).inserted else {
+            guard seen.insert(cell.map(ObjectIdentifier.init) ?? l.identity).inserted else {
                 out.append("«repeated»")
                 return
             }

@@ -297,7 +297,7 @@ private struct TracePrinter {
         case .unevaluatedBinding: out.append("«thunk»")
         case .bindingUnderEvaluation: out.append("«potential infinite recursion»")
         case .list(let l):
-            if l.count > 0 && !seen.insert(ObjectIdentifier(cell ?? l)).inserted {
+            if l.count > 0 && !seen.insert(cell.map(ObjectIdentifier.init) ?? l.identity).inserted {
                 out.append("«repeated»")
                 return
             }

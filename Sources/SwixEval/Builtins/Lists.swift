@@ -785,7 +785,7 @@ private struct ListsValuePrinter {
             out.append(" }")
         case .list(let l):
             if l.count > 0 {
-                guard seen.insert(cell.map(ObjectIdentifier.init) ?? ObjectIdentifier(l)).inserted else { text("«repeated»"); return }
+                guard seen.insert(cell.map(ObjectIdentifier.init) ?? l.identity).inserted else { text("«repeated»"); return }
             }
             guard depth < Self.maxDepth else { out.append("[ ... ]"); return }
             out.append("[")

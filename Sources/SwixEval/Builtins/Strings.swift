@@ -365,7 +365,7 @@ private func replaceStrings(_ ev: Evaluator, _ a: PrimOpArgs) throws(EvalError) 
         throw EvalError("'from' and 'to' arguments passed to builtins.replaceStrings have different lengths")
     }
     let patterns: ReplacementPatterns
-    if let cached = ev.lastReplacementPatterns, cached.list === fromList {
+    if let cached = ev.lastReplacementPatterns, cached.list.isIdentical(to: fromList) {
         patterns = cached
     } else {
         var from: [[UInt8]] = []
