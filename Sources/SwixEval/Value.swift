@@ -251,6 +251,11 @@ enum ValueLayout {
     /// Verifies the layout the borrowing reads assume.
     static func check() {
         precondition(MemoryLayout<Value>.size == 9, "Value layout: size")
+        // A list's identity is its array's storage object (`NixList.identity`).
+        let first = NixList([.null]), second = NixList([.null])
+        precondition(MemoryLayout<[Value]>.size == MemoryLayout<AnyObject>.size
+                     && first.isIdentical(to: NixList(first.elements)) && !first.isIdentical(to: second),
+                     "List layout: identity")
         func probe(_ v: Value, _ tag: UInt8) {
             withUnsafePointer(to: v) { p in
                 precondition(p.tag == tag, "Value layout: tag of \(v.typeName)")
