@@ -31,6 +31,13 @@ public final class Env: ManagedBuffer<Env.Header, Value> {
         return e
     }
 
+    /// An environment with `size` slots that the caller initialises, each exactly
+    /// once, before anything can read them.
+    @inline(__always)
+    static func makeUninitialized(parent: Env?, size: Int) -> Env {
+        allocate(parent: parent, count: size, isWith: false)
+    }
+
     /// A function call's environment for a plain `x: …` lambda: one slot, the
     /// argument, stored directly (no `null` written first and then replaced).
     @inline(__always)

@@ -77,7 +77,10 @@ final class LetVariableNode: LocalNode {
             throw EvalError("stack overflow; max-call-depth exceeded", at: pos, kind: .stackOverflow)
         }
         // Both kept alive elsewhere: the node by the evaluator, the scope by `env`.
-        let node = Unmanaged.passUnretained(definitions.deferred.withUnsafeBufferPointer { $0[slot].unsafelyUnwrapped })
+        // (Loaded as a raw reference: copying the optional out of the array retained it.)
+        let node = Unmanaged<Node>.fromOpaque(definitions.deferred.withUnsafeBufferPointer {
+            UnsafeRawPointer($0.baseAddress! + slot).load(as: UnsafeRawPointer.self)
+        })
         let scope = scope(of: p)
         p.pointee = .bindingUnderEvaluation
         do {

@@ -117,6 +117,9 @@ final class LetNode: Node {
     let inheritSources: [Node]
     let body: Node
     let definitions: LetDefinitions
+    /// Which bindings wait as placeholders (`definitions.deferred[k] != nil`), as
+    /// plain flags: testing the optional node retained and released it.
+    let deferredMask: [Bool]
 
     init(bindings: [AttrInit], inheritSources: [Node], body: Node, definitions: LetDefinitions, pos: Pos) {
         self.bindings = bindings
@@ -125,23 +128,31 @@ final class LetNode: Node {
         self.definitions = definitions
         // `inherit x` is evaluated in the enclosing scope: it is stored as before.
         definitions.deferred = bindings.map { $0.kind != .inherited && LetDefinitions.defers($0.value) ? $0.value : nil }
+        deferredMask = definitions.deferred.map { $0 != nil }
         super.init(pos: pos)
     }
 
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
         let count = bindings.count
-        let scope = Env.make(parent: env, size: count + inheritSources.count)
-        // Borrowed through a buffer pointer, as in `AttrsNode.eval`.
+        // Each slot is initialised once, directly (no `null` written first): a
+        // binding's lazy form never reads this scope's slots (a sibling variable
+        // becomes a thunk, see `LocalNode.lazyBinding`).
+        let scope = Env.makeUninitialized(parent: env, size: count + inheritSources.count)
+        let slots = scope.slots
+        // Borrowed through buffer pointers, as in `AttrsNode.eval`.
         bindings.withUnsafeBufferPointer { defs in
-            definitions.deferred.withUnsafeBufferPointer { deferred in
+            deferredMask.withUnsafeBufferPointer { deferred in
                 for k in 0..<count {
-                    scope.slots[k] = deferred[k] != nil ? .unevaluatedBinding
-                        : defs[k].value.lazyBinding(ev, defs[k].env(recursive: true, outer: env, scope: scope))
+                    if deferred[k] {
+                        (slots + k).initialize(to: .unevaluatedBinding)
+                    } else {
+                        (slots + k).initialize(to: defs[k].value.lazyBinding(ev, defs[k].env(recursive: true, outer: env, scope: scope)))
+                    }
                 }
             }
         }
         if !inheritSources.isEmpty {
-            for (k, s) in inheritSources.enumerated() { scope.slots[count + k] = s.lazyBinding(ev, scope) }
+            for (k, s) in inheritSources.enumerated() { (slots + count + k).initialize(to: s.lazyBinding(ev, scope)) }
         }
         return try body.eval(ev, scope)
     }
