@@ -16,120 +16,235 @@ public struct Attr {
 /// An attribute set: attributes sorted by symbol id, found by binary search.
 /// (Symbol-id order is also the order CppNix stores them in; printing sorts by name.)
 ///
-/// `a // b` does not copy `a`: the result is `b`'s attributes as a new layer over
-/// `a`'s layers (newest first, each sorted). Layers are merged as in a
-/// log-structured merge: whenever a layer is at least half the size of the one
-/// below it, or there are too many, so a set grown one attribute at a time costs
-/// O(n log n) in all instead of O(n²), and a lookup searches O(log n) layers.
-/// Anything that needs the whole set (`attrs`, `count`, iteration) flattens it
-/// once; the flat form is kept.
-public final class Attrs {
-    /// The newest layer; the whole set when `older` is empty.
-    private var top: [Attr]
-    /// Older layers, newest first; shadowed by every layer before them.
-    private var older: [[Attr]]
+/// One allocation holds the header and the attributes (`ManagedBuffer`): a class
+/// holding an array was two allocations per set, and every lookup went through both
+/// objects (two cache misses on a cold set instead of one).
+///
+/// `a // b` does not copy `a`: the result holds `b`'s attributes over `a`'s layers
+/// (older layers newest first, each a flat set, shadowed by the ones before them).
+/// Layers are merged as in a log-structured merge: whenever a layer is at least half
+/// the size of the one below it, or there are too many, so a set grown one attribute
+/// at a time costs O(n log n) in all instead of O(n²), and a lookup searches O(log n)
+/// layers. Anything that needs the whole set (`attrs`, `count`, iteration) flattens
+/// it once; the flat set is kept.
+public final class Attrs: ManagedBuffer<Attrs.Header, Attr> {
+    public struct Header {
+        /// The attributes stored in this object (the newest layer).
+        var count: Int
+        /// Whether there are older layers (a plain flag: reading `older` to test it
+        /// retained and released the array).
+        var layered: Bool
+        /// Older layers, newest first; empty for a flat set.
+        var older: [Attrs]
+        /// The whole set as one flat set, once computed (layered sets only).
+        var flat: Attrs?
+    }
 
-    nonisolated(unsafe) public static let empty = Attrs(sorted: [])
+    nonisolated(unsafe) public static let empty = Attrs.make([])
 
     /// Layers this deep are merged even if they are balanced.
     static let maxLayers = 8
 
-    /// `attrs` must be sorted by symbol id without duplicates.
-    public init(sorted attrs: [Attr]) {
-        top = attrs
-        older = []
+    /// A flat set of `count` attributes written by `initialize`: each exactly once,
+    /// sorted by symbol id, without duplicates.
+    @inline(__always)
+    static func build(count: Int, older: [Attrs] = [], _ initialize: (UnsafeMutablePointer<Attr>) -> Void) -> Attrs {
+        let a = unsafeDowncast(Attrs.create(minimumCapacity: count) { _ in
+            Header(count: count, layered: !older.isEmpty, older: older, flat: nil)
+        }, to: Attrs.self)
+        a.withUnsafeMutablePointerToElements { initialize($0) }
+        return a
     }
 
-    private init(layers: [[Attr]]) {
-        top = layers[0]
-        older = Array(layers.dropFirst())
+    /// A flat set of `attrs`, which must be sorted by symbol id without duplicates.
+    @inline(__always)
+    static func make(_ attrs: UnsafeBufferPointer<Attr>, older: [Attrs] = []) -> Attrs {
+        build(count: attrs.count, older: older) { e in
+            // Element by element: `initialize(from:count:)` copies through the
+            // generic runtime (a value-witness call per attribute).
+            for k in 0..<attrs.count { (e + k).initialize(to: attrs[k]) }
+        }
+    }
+
+    @inline(__always)
+    static func make(_ attrs: [Attr], older: [Attrs] = []) -> Attrs {
+        attrs.withUnsafeBufferPointer { make($0, older: older) }
+    }
+
+    /// `attrs` must be sorted by symbol id without duplicates.
+    public static func sorted(_ attrs: [Attr]) -> Attrs {
+        attrs.isEmpty ? empty : make(attrs)
     }
 
     /// Builds a set from attributes in any order; later duplicates replace earlier ones.
-    public convenience init(unsorted: [Attr]) {
+    public static func unsorted(_ unsorted: [Attr]) -> Attrs {
         var a = unsorted
         a.sort { $0.name < $1.name }
+        var duplicates = false
+        if a.count > 1 { for k in 1..<a.count where a[k].name == a[k - 1].name { duplicates = true; break } }
+        if !duplicates { return sorted(a) }
         var out: [Attr] = []
         out.reserveCapacity(a.count)
         for x in a {
             if let last = out.last, last.name == x.name { out[out.count - 1] = x } else { out.append(x) }
         }
-        self.init(sorted: out)
+        return sorted(out)
     }
 
-    /// All attributes, sorted by symbol id (flattens a layered set once).
-    public var attrs: [Attr] {
-        if !older.isEmpty { flatten() }
-        return top
+    deinit {
+        _ = withUnsafeMutablePointers { h, e in e.deinitialize(count: h.pointee.count) }
     }
 
-    public var count: Int {
-        if !older.isEmpty { flatten() }
-        return top.count
-    }
+    /// The header, read in place (`header` copies it: a retain and release of the
+    /// layer array and the flat set per read).
+    @inline(__always)
+    private var head: UnsafeMutablePointer<Header> { withUnsafeMutablePointerToHeader { $0 } }
 
-    private func flatten() {
-        var merged = top
-        for layer in older { merged = Attrs.merge(merged, over: layer) }
-        top = merged
-        older = []
+    /// The number of attributes in this object's own storage.
+    @inline(__always)
+    var ownCount: Int { head.pointee.count }
+
+    // MARK: Reading
+
+    /// This object's own attributes (the newest layer). Valid while the set is.
+    @inline(__always)
+    private var ownAttrs: UnsafeBufferPointer<Attr> {
+        withUnsafeMutablePointers { h, e in UnsafeBufferPointer(start: e, count: h.pointee.count) }
     }
 
     @inline(__always)
-    private static func search(_ layer: [Attr], _ name: Symbol) -> Int? {
-        layer.withUnsafeBufferPointer { b in
-            var lo = 0, hi = b.count - 1
-            while lo <= hi {
-                let mid = (lo + hi) >> 1
-                let m = b[mid].name
-                if m == name { return mid }
-                if m < name { lo = mid + 1 } else { hi = mid - 1 }
-            }
-            return nil
+    private var isLayered: Bool { head.pointee.layered }
+
+    /// The set as one flat set: itself, or its layers merged (once).
+    @inline(__always)
+    public var flattened: Attrs {
+        isLayered ? flatten() : self
+    }
+
+    private func flatten() -> Attrs {
+        if let f = head.pointee.flat { return f }
+        var merged = self
+        for layer in head.pointee.older { merged = Attrs.merged(merged.ownAttrs, over: layer.ownAttrs) }
+        head.pointee.flat = merged
+        return merged
+    }
+
+    /// All attributes, sorted by symbol id (flattens a layered set once).
+    public var attrs: AttrsView { AttrsView(flattened) }
+
+    public var count: Int { flattened.ownCount }
+
+    @inline(__always)
+    private static func search(_ layer: UnsafeBufferPointer<Attr>, _ name: Symbol) -> Int? {
+        var lo = 0, hi = layer.count - 1
+        while lo <= hi {
+            let mid = (lo + hi) >> 1
+            let m = layer[mid].name
+            if m == name { return mid }
+            if m < name { lo = mid + 1 } else { hi = mid - 1 }
         }
+        return nil
     }
 
     /// Index of `name` in `attrs`, or nil.
     @inline(__always)
     public func index(of name: Symbol) -> Int? {
-        if !older.isEmpty { flatten() }
-        return Attrs.search(top, name)
+        Attrs.search(flattened.ownAttrs, name)
     }
 
-    /// Finds `name` in the layers, newest first, and gives `body` the layer's
-    /// storage and the index: the one search behind `attr`, `get` and
-    /// `valuePointer`.
+    /// Where the attribute `name` is stored, in the layers newest first (or in the
+    /// flat set once there is one): the one search behind `attr`, `get` and
+    /// `valuePointer`. Valid while the set is.
     @inline(__always)
-    private func find<R>(_ name: Symbol, _ body: (UnsafeBufferPointer<Attr>, Int) -> R) -> R? {
-        if let i = Attrs.search(top, name) { return top.withUnsafeBufferPointer { body($0, i) } }
-        if older.isEmpty { return nil }
-        for layer in older {
-            if let i = Attrs.search(layer, name) { return layer.withUnsafeBufferPointer { body($0, i) } }
+    private func find(_ name: Symbol) -> UnsafePointer<Attr>? {
+        let own = ownAttrs
+        if let i = Attrs.search(own, name) { return own.baseAddress! + i }
+        if !isLayered { return nil }
+        return findInOlder(name)
+    }
+
+    private func findInOlder(_ name: Symbol) -> UnsafePointer<Attr>? {
+        // The layers are read as raw references: this set keeps them alive, and
+        // iterating the array retained and released each.
+        head.pointee.older.withUnsafeBufferPointer { layers -> UnsafePointer<Attr>? in
+            let raw = UnsafeRawPointer(layers.baseAddress!)
+            for k in 0..<layers.count {
+                let layer = Unmanaged<Attrs>.fromOpaque(raw.load(fromByteOffset: k * MemoryLayout<Attrs>.stride, as: UnsafeRawPointer.self))
+                let b = layer._withUnsafeGuaranteedRef { $0.ownAttrs }
+                if let i = Attrs.search(b, name) { return b.baseAddress! + i }
+            }
+            return nil
         }
-        return nil
     }
 
     /// The attribute `name`.
     @inline(__always)
     public func attr(_ name: Symbol) -> Attr? {
-        find(name) { b, i in b[i] }
+        find(name)?.pointee
     }
 
     @inline(__always)
     public func get(_ name: Symbol) -> Value? {
-        find(name) { b, i in b[i].value }
+        guard let p = find(name) else { return nil }
+        return p.pointee.value
     }
 
     /// Where the value of `name` is stored (and in `pos` where it was defined).
-    /// The pointer is valid until the set is next flattened: read it at once.
+    /// The pointer is valid while the set is.
     @inline(__always)
     func valuePointer(_ name: Symbol, _ pos: inout Pos) -> UnsafePointer<Value>? {
-        guard let (p, definedAt) = find(name, { b, i in
-            (UnsafeRawPointer(b.baseAddress! + i).advanced(by: MemoryLayout<Attr>.offset(of: \Attr.value)!)
-                .assumingMemoryBound(to: Value.self), b[i].pos)
-        }) else { return nil }
-        pos = definedAt
-        return p
+        guard let p = find(name) else { return nil }
+        pos = p.pointee.pos
+        return UnsafeRawPointer(p).advanced(by: MemoryLayout<Attr>.offset(of: \Attr.value)!)
+            .assumingMemoryBound(to: Value.self)
+    }
+
+    // MARK: Building
+
+    /// `newer` merged over `older` as one flat set; `newer` wins on equal names.
+    /// (One pass counts, the second writes the set's storage directly.)
+    static func merged(_ newer: UnsafeBufferPointer<Attr>, over older: UnsafeBufferPointer<Attr>) -> Attrs {
+        if newer.isEmpty { return make(older) }
+        if older.isEmpty { return make(newer) }
+        var shared = 0
+        var i = 0, j = 0
+        while i < older.count && j < newer.count {
+            let a = older[i].name, b = newer[j].name
+            if a < b { i += 1 } else if b < a { j += 1 } else { shared += 1; i += 1; j += 1 }
+        }
+        return build(count: newer.count + older.count - shared) { out in
+            var i = 0, j = 0, n = 0
+            while i < older.count && j < newer.count {
+                if older[i].name < newer[j].name {
+                    (out + n).initialize(to: older[i]); i += 1
+                } else if newer[j].name < older[i].name {
+                    (out + n).initialize(to: newer[j]); j += 1
+                } else {
+                    (out + n).initialize(to: newer[j]); i += 1; j += 1
+                }
+                n += 1
+            }
+            while i < older.count { (out + n).initialize(to: older[i]); i += 1; n += 1 }
+            while j < newer.count { (out + n).initialize(to: newer[j]); j += 1; n += 1 }
+        }
+    }
+
+    /// `self // other`: `other`'s attributes as a new layer over this set's.
+    public func updated(with other: Attrs) -> Attrs {
+        let b = other.flattened
+        if b.ownCount == 0 { return self }
+        if ownCount == 0 && !isLayered { return b }
+        // The layers newest first: `b`, then this set's own, then its older ones.
+        var layers: [Attrs] = [b, isLayered ? Attrs.make(ownAttrs) : self]
+        layers.append(contentsOf: head.pointee.older)
+        // Merge the newest layers while they are not much smaller than the next.
+        while layers.count > 1 && (layers[0].ownCount * 2 >= layers[1].ownCount || layers.count > Attrs.maxLayers) {
+            let merged = Attrs.merged(layers[0].ownAttrs, over: layers[1].ownAttrs)
+            layers.removeFirst(2)
+            layers.insert(merged, at: 0)
+        }
+        if layers.count == 1 { return layers[0] }
+        return Attrs.make(layers[0].ownAttrs, older: Array(layers.dropFirst()))
     }
 
     /// The attributes in lexicographic order of their names (as Nix prints,
@@ -137,43 +252,30 @@ public final class Attrs {
     public func sortedByName(_ symbols: SymbolTable) -> [Attr] {
         let all = attrs
         let order = all.map(\.name).withUnsafeBufferPointer { symbols.lexicographicOrder($0) }
-        return all.withUnsafeBufferPointer { b in order.map { b[$0] } }
+        return order.map { all[$0] }
+    }
+}
+
+/// The attributes of a flat set, as a collection (what `Attrs.attrs` returns): reads
+/// them in place, holding the set.
+public struct AttrsView: RandomAccessCollection {
+    let owner: Attrs
+    @inline(__always) init(_ owner: Attrs) { self.owner = owner }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { owner.ownCount }
+
+    @inline(__always)
+    public subscript(position: Int) -> Attr {
+        precondition(position >= 0 && position < endIndex, "attribute index out of range")
+        return owner.withUnsafeMutablePointerToElements { $0[position] }
     }
 
-    /// `newer` merged over `older` in one pass; `newer` wins on equal names.
-    static func merge(_ newer: [Attr], over older: [Attr]) -> [Attr] {
-        if newer.isEmpty { return older }
-        if older.isEmpty { return newer }
-        var out: [Attr] = []
-        out.reserveCapacity(newer.count + older.count)
-        var i = 0, j = 0
-        while i < older.count && j < newer.count {
-            if older[i].name < newer[j].name {
-                out.append(older[i]); i += 1
-            } else if newer[j].name < older[i].name {
-                out.append(newer[j]); j += 1
-            } else {
-                out.append(newer[j]); i += 1; j += 1
-            }
-        }
-        if i < older.count { out.append(contentsOf: older[i...]) }
-        if j < newer.count { out.append(contentsOf: newer[j...]) }
-        return out
-    }
-
-    /// `self // other`: `other`'s attributes as a new layer over this set's.
-    public func updated(with other: Attrs) -> Attrs {
-        let b = other.attrs
-        if b.isEmpty { return self }
-        if top.isEmpty && older.isEmpty { return other }
-        var layers: [[Attr]] = [b, top]
-        layers.append(contentsOf: older)
-        // Merge the newest layers while they are not much smaller than the next.
-        while layers.count > 1 && (layers[0].count * 2 >= layers[1].count || layers.count > Attrs.maxLayers) {
-            let merged = Attrs.merge(layers[0], over: layers[1])
-            layers.removeFirst(2)
-            layers.insert(merged, at: 0)
-        }
-        return Attrs(layers: layers)
+    /// The attributes as a buffer, valid during `body` (the view holds the set).
+    @inline(__always)
+    public func withUnsafeBufferPointer<R, E: Error>(_ body: (UnsafeBufferPointer<Attr>) throws(E) -> R) throws(E) -> R {
+        // The view (borrowed for the call) keeps the set, and so the buffer, alive.
+        let base = owner.withUnsafeMutablePointerToElements { UnsafePointer($0) }
+        return try body(UnsafeBufferPointer(start: base, count: endIndex))
     }
 }

@@ -48,6 +48,21 @@ public final class Evaluator {
     public var maxNestingDepth = 10_000
     /// `--show-trace`: also record the frames of every function call.
     public var showTrace = false
+    /// Receives each line `trace`, `traceVerbose`, `warn` and evaluation warnings
+    /// print (with its final newline); standard error by default. Per evaluator, like
+    /// the settings below, so that evaluators running at once (tests) stay apart.
+    public var messageSink: (String) -> Void = DebugSettings.writeToStandardError
+    /// `--trace-verbose`: `builtins.traceVerbose` prints like `trace` (else it only
+    /// returns its second argument).
+    public var traceVerbose = false
+    /// `--abort-on-warn` or `NIX_ABORT_ON_WARN`: `builtins.warn` fails after
+    /// printing, to reveal the stack trace of the warning.
+    public var abortOnWarn = DebugSettings.abortOnWarnFromEnvironment
+    /// The `lint-*` settings for the files this evaluator parses (`import`).
+    public var lint = Lint()
+    /// The experimental feature `parse-toml-timestamps` (`fromTOML` returns dates
+    /// and times as `{ _type = "timestamp"; value = …; }`).
+    public var parseTomlTimestamps = false
     var callDepth = 0
     var stack = StackGuard()
     /// The values of the base environment's names (`builtins`, `map`, `__sub`, …).
@@ -463,7 +478,7 @@ public final class Evaluator {
         for a in args.attrs where c.lambda.ellipsis || formals.contains(where: { $0.name == a.name }) {
             accepted.append(a)
         }
-        return try call(v, .attrs(Attrs(sorted: accepted)), .none)
+        return try call(v, .attrs(Attrs.sorted(accepted)), .none)
     }
 
     // MARK: Arithmetic and comparison

@@ -91,7 +91,7 @@ struct Lowering {
         case .variable(let name): return try resolve(name, scope, pos)
         case .curPos:
             let p = ev.positions.resolve(pos)
-            let attrs = Attrs(unsorted: [
+            let attrs = Attrs.unsorted([
                 Attr(name: ev.symbols.intern("file"), value: .string(NixString(p.source?.origin.description ?? "")), pos: .none),
                 Attr(name: ev.symbols.intern("line"), value: .int(Int64(p.line)), pos: .none),
                 Attr(name: ev.symbols.intern("column"), value: .int(Int64(p.column)), pos: .none),

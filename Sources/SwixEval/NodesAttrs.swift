@@ -50,27 +50,34 @@ final class AttrsNode: Node {
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
         var scope = env
         let count = attrs.count
-        var out: [Attr] = []
-        out.reserveCapacity(count + dynamic.count)
-        // The attribute definitions are read through a buffer pointer: borrowed, where
-        // iterating the array copied each `AttrInit` (a retain and release of its node).
-        attrs.withUnsafeBufferPointer { defs in
+        // The attributes are written straight into the set's storage, and a recursive
+        // set's slots straight into its environment (each initialised once: a lazy
+        // binding never reads its own scope's slots, see `LocalNode.lazyBinding`).
+        // The definitions are read through a buffer pointer: borrowed, where iterating
+        // the array copied each `AttrInit` (a retain and release of its node).
+        var set: Attrs = attrs.withUnsafeBufferPointer { defs in
             if recursive {
-                scope = Env.make(parent: env, size: count + inheritSources.count)
-                for k in 0..<count {
-                    let v = defs[k].value.lazyBinding(ev, defs[k].env(recursive: true, outer: env, scope: scope))
-                    scope.slots[k] = v
-                    out.append(Attr(name: defs[k].name, value: v, pos: defs[k].pos))
+                scope = Env.makeUninitialized(parent: env, size: count + inheritSources.count)
+                let slots = scope.slots
+                let set = Attrs.build(count: count) { out in
+                    for k in 0..<count {
+                        let v = defs[k].value.lazyBinding(ev, defs[k].env(recursive: true, outer: env, scope: scope))
+                        (slots + k).initialize(to: v)
+                        (out + k).initialize(to: Attr(name: defs[k].name, value: v, pos: defs[k].pos))
+                    }
                 }
-                for (k, s) in inheritSources.enumerated() { scope.slots[count + k] = s.lazyBinding(ev, scope) }
-            } else {
-                if !inheritSources.isEmpty {
-                    scope = Env.make(parent: env, size: inheritSources.count)
-                    for (k, s) in inheritSources.enumerated() { scope.slots[k] = s.lazy(ev, env) }
-                }
+                for (k, s) in inheritSources.enumerated() { (slots + count + k).initialize(to: s.lazyBinding(ev, scope)) }
+                return set
+            }
+            if !inheritSources.isEmpty {
+                scope = Env.make(parent: env, size: inheritSources.count)
+                for (k, s) in inheritSources.enumerated() { scope.slots[k] = s.lazy(ev, env) }
+            }
+            return Attrs.build(count: count) { out in
                 for k in 0..<count {
-                    out.append(Attr(name: defs[k].name, value: defs[k].value.lazy(ev, defs[k].env(recursive: false, outer: env, scope: scope)),
-                                    pos: defs[k].pos))
+                    (out + k).initialize(to: Attr(name: defs[k].name,
+                                                  value: defs[k].value.lazy(ev, defs[k].env(recursive: false, outer: env, scope: scope)),
+                                                  pos: defs[k].pos))
                 }
             }
         }
@@ -80,6 +87,7 @@ final class AttrsNode: Node {
                 // Legacy `__overrides`: its attributes replace the set's own, also in
                 // the recursive scope, and add to the set.
                 let overrides = try ev.forceAttrs(scope.slots[overridesIndex], pos, "while evaluating the `__overrides` attribute")
+                var out = Array(set.attrs)
                 for o in overrides.attrs {
                     if let j = attrs.firstIndex(where: { $0.name == o.name }) {
                         out[j] = o
@@ -89,10 +97,10 @@ final class AttrsNode: Node {
                     }
                 }
                 out.sort { $0.name < $1.name }
+                set = Attrs.sorted(out)
             }
         }
-        if dynamic.isEmpty { return .attrs(Attrs(sorted: out)) }
-        var set = Attrs(sorted: out)
+        if dynamic.isEmpty { return .attrs(set) }
         let dynamicEnv = recursive ? scope : env
         for d in dynamic {
             let nameValue = try d.name.eval(ev, dynamicEnv)
@@ -103,7 +111,7 @@ final class AttrsNode: Node {
                 throw EvalError("dynamic attribute '\(ev.symbols[sym])' already defined at \(ev.describe(existing.pos))",
                                 at: d.pos)
             }
-            set = set.updated(with: Attrs(sorted: [Attr(name: sym, value: d.value.lazy(ev, dynamicEnv), pos: d.pos)]))
+            set = set.updated(with: Attrs.sorted([Attr(name: sym, value: d.value.lazy(ev, dynamicEnv), pos: d.pos)]))
         }
         return .attrs(set)
     }

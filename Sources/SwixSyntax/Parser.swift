@@ -11,6 +11,8 @@ public final class Parser {
     let lexer: Lexer
     let base: UInt32
     let homeDirectory: String
+    /// The `lint-*` settings this parse obeys.
+    let lint: Lint
     let stack = StackGuard()
     /// Where the nodes go; shared by all sources parsed into the same tree.
     public let tree: SyntaxTree
@@ -28,7 +30,8 @@ public final class Parser {
     let sSub, sMul, sDiv, sLessThan, sFindFile, sNixPath, sBody, sOr: Symbol
 
     public init(source: Source, symbols: SymbolTable, homeDirectory: String = "/homeless-shelter",
-                tree: SyntaxTree = SyntaxTree()) {
+                tree: SyntaxTree = SyntaxTree(), lint: Lint = Lint()) {
+        self.lint = lint
         self.tree = tree
         self.source = source
         self.symbols = symbols
@@ -61,9 +64,10 @@ public final class Parser {
 
     /// Convenience: registers `source` in `positions` and parses it.
     public static func parse(_ source: Source, symbols: SymbolTable, positions: PositionTable,
-                             homeDirectory: String = "/homeless-shelter", tree: SyntaxTree = SyntaxTree()) throws -> Expr {
+                             homeDirectory: String = "/homeless-shelter", tree: SyntaxTree = SyntaxTree(),
+                             lint: Lint = Lint()) throws -> Expr {
         if source.base == 0 { positions.add(source) }
-        return try Parser(source: source, symbols: symbols, homeDirectory: homeDirectory, tree: tree).parse()
+        return try Parser(source: source, symbols: symbols, homeDirectory: homeDirectory, tree: tree, lint: lint).parse()
     }
 
     // MARK: Token stream

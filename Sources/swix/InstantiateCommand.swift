@@ -40,15 +40,6 @@ final class InstantiateCommand {
             console.write("nix-instantiate (swix) \(swixVersion)\n")
             return 0
         }
-        // The debugging builtins (trace, traceVerbose, warn) write through the console.
-        DebugSettings.sink = { [console] text in console.error(text) }
-        if options.traceVerbose { DebugSettings.traceVerbose = true }
-        if options.abortOnWarn { DebugSettings.abortOnWarn = true }
-        for (name, value) in options.options {
-            let on = value == "true" || value == "1" || value == "yes"
-            if name == "trace-verbose" { DebugSettings.traceVerbose = on }
-            if name == "abort-on-warn" { DebugSettings.abortOnWarn = on }
-        }
         configureLint(options)
         do {
             switch options.mode {
@@ -60,7 +51,6 @@ final class InstantiateCommand {
                     console.write(text.buffer)
                 }
             case .eval, .instantiate:
-                Evaluator.parseTomlTimestamps = options.experimentalFeatures.contains("parse-toml-timestamps")
                 for input in inputs(options) {
                     let expr = try load(input, options)
                     let evaluator = Evaluator(symbols: symbols, positions: positions, tree: expr.tree)
@@ -68,6 +58,7 @@ final class InstantiateCommand {
                     evaluator.homeDirectory = getenv("HOME").map { String(cString: $0) } ?? "/homeless-shelter"
                     evaluator.searchPath = searchPath(options)
                     evaluator.showTrace = showTrace
+                    configureMessages(evaluator, options)
                     do {
                         let root = try autoCall(evaluator, try evaluator.evaluate(expr), options)
                         // Each `-A` selects from the root (the root itself without any).
@@ -186,7 +177,7 @@ final class InstantiateCommand {
             }
             attrs.append(Attr(name: symbols.intern(a.name), value: value, pos: .none))
         }
-        return Attrs(unsorted: attrs)
+        return Attrs.unsorted(attrs)
     }
 
     /// `-I` entries, then `NIX_PATH`'s: `prefix=path` or `path`, relative paths
@@ -252,7 +243,7 @@ final class InstantiateCommand {
         positions.add(source)
         let home = getenv("HOME").map { String(cString: $0) } ?? "/homeless-shelter"
         let t0 = monotonicSeconds()
-        let expr = try Parser(source: source, symbols: symbols, homeDirectory: home).parse()
+        let expr = try Parser(source: source, symbols: symbols, homeDirectory: home, lint: lint).parse()
         if timing { console.error("timing: parse \((monotonicSeconds() - t0) * 1000) ms, \(expr.tree.nodeCount) nodes\n") }
         parsed.append(expr)
         return expr
@@ -286,14 +277,33 @@ final class InstantiateCommand {
 
     /// `--lint-*` flags (and `--option lint-… LEVEL`): levels for every parse, and
     /// warnings printed as Nix prints them.
+    /// The debugging builtins (trace, traceVerbose, warn) and evaluation warnings
+    /// write through the console; `--trace-verbose`, `--abort-on-warn` and their
+    /// `--option` forms, and the TOML timestamps feature.
+    private func configureMessages(_ evaluator: Evaluator, _ options: InstantiateOptions) {
+        evaluator.messageSink = { [console] text in console.error(text) }
+        evaluator.lint = lint
+        if options.traceVerbose { evaluator.traceVerbose = true }
+        if options.abortOnWarn { evaluator.abortOnWarn = true }
+        for (name, value) in options.options {
+            let on = value == "true" || value == "1" || value == "yes"
+            if name == "trace-verbose" { evaluator.traceVerbose = on }
+            if name == "abort-on-warn" { evaluator.abortOnWarn = on }
+        }
+        evaluator.parseTomlTimestamps = options.experimentalFeatures.contains("parse-toml-timestamps")
+    }
+
+    /// The `lint-*` settings of this run, for its parsers and evaluators.
+    private var lint = Lint()
+
     private func configureLint(_ options: InstantiateOptions) {
         var levels = options.lint
         for (name, value) in options.options where name.hasPrefix("lint-") { levels[name] = value }
         func level(_ name: String) -> Lint.Level { levels[name].flatMap(Lint.Level.init(rawValue:)) ?? .ignore }
-        Lint.absolutePathLiterals = level("lint-absolute-path-literals")
-        Lint.shortPathLiterals = level("lint-short-path-literals")
-        Lint.urlLiterals = level("lint-url-literals")
-        Lint.warn = { [console, positions] d in
+        lint.absolutePathLiterals = level("lint-absolute-path-literals")
+        lint.shortPathLiterals = level("lint-short-path-literals")
+        lint.urlLiterals = level("lint-url-literals")
+        lint.warn = { [console, positions] d in
             console.error(DiagnosticRenderer.render(d, positions: positions, prefix: "warning") + "\n")
         }
     }

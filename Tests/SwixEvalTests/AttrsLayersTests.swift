@@ -38,7 +38,7 @@ struct AttrsLayersTests {
                 for _ in 0..<size {
                     update.append(attr(UInt32(rng.next(200)), Int64(step * 1000 + rng.next(1000))))
                 }
-                let set = Attrs(unsorted: update)
+                let set = Attrs.unsorted(update)
                 layered = layered.updated(with: set)
                 for a in set.attrs { if case .int(let v) = a.value { reference[a.name.id] = v } }
                 // Lookups work on the layers without flattening them.
@@ -57,9 +57,9 @@ struct AttrsLayersTests {
     }
 
     @Test func updatesOfAnUnchangedBaseDoNotAffectIt() {
-        let base = Attrs(sorted: [attr(1, 1), attr(2, 2)])
-        let a = base.updated(with: Attrs(sorted: [attr(2, 20)]))
-        let b = base.updated(with: Attrs(sorted: [attr(3, 30)]))
+        let base = Attrs.sorted([attr(1, 1), attr(2, 2)])
+        let a = base.updated(with: Attrs.sorted([attr(2, 20)]))
+        let b = base.updated(with: Attrs.sorted([attr(3, 30)]))
         #expect(contents(base) == ["1=1", "2=2"])
         #expect(contents(a) == ["1=1", "2=20"])
         #expect(contents(b) == ["1=1", "2=2", "3=30"])

@@ -14,27 +14,25 @@ private struct Outcome {
 }
 
 /// Parses and evaluates `source` like `nix-instantiate --eval --strict -E`,
-/// capturing the output of trace/warn. The debug settings are process-wide, so the
-/// suite runs serialized and every run restores them.
+/// capturing the output of trace/warn (the evaluator's message settings).
 private func run(_ source: String, traceVerbose: Bool = false, abortOnWarn: Bool = false) -> Outcome {
-    var captured = ""
-    let saved = (DebugSettings.sink, DebugSettings.traceVerbose, DebugSettings.abortOnWarn)
-    DebugSettings.sink = { captured += $0 }
-    DebugSettings.traceVerbose = traceVerbose
-    DebugSettings.abortOnWarn = abortOnWarn
-    defer { (DebugSettings.sink, DebugSettings.traceVerbose, DebugSettings.abortOnWarn) = saved }
+    final class Capture { var text = "" }
+    let captured = Capture()
     let program: TestProgram
     do {
         program = try TestProgram(source, baseDirectory: "/tmp")
     } catch {
         return Outcome(value: nil, error: "parse error: \(error)", output: "")
     }
+    program.evaluator.messageSink = { captured.text += $0 }
+    program.evaluator.traceVerbose = traceVerbose
+    program.evaluator.abortOnWarn = abortOnWarn
     do {
         let printed = try program.strictOutput()
-        return Outcome(value: printed, error: nil, output: captured)
+        return Outcome(value: printed, error: nil, output: captured.text)
     } catch {
         return Outcome(value: nil, error: DiagnosticRenderer.render(error.diagnostic, positions: program.positions),
-                       output: captured)
+                       output: captured.text)
     }
 }
 

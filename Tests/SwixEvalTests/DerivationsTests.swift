@@ -71,7 +71,7 @@ struct DerivationsTests {
     @Test func resultContexts() throws {
         let (_, ev) = try run("null")
         let symbols = ev.symbols
-        let r = try ev.derivationStrict(.attrs(Attrs(unsorted: [
+        let r = try ev.derivationStrict(.attrs(Attrs.unsorted([
             Attr(name: symbols.intern("name"), value: .string(NixString("minimal")), pos: .none),
             Attr(name: symbols.intern("system"), value: .string(NixString("x86_64-linux")), pos: .none),
             Attr(name: symbols.intern("builder"), value: .string(NixString("/bin/sh")), pos: .none),

@@ -378,14 +378,14 @@ struct SerializationTests {
                 == #"{ l1 = "'That,' she said, 'is still pointless.'"; l2 = "raw \\n"; s1 = "\"This,\" she said, \"is just a pointless statement.\""; s2 = "The quick brown fox."; u = "é😀\t"; }"#)
     }
 
-    /// Dates and times: an error unless `parse-toml-timestamps` is on (one test, as the
-    /// switch is global).
+    /// Dates and times: an error unless `parse-toml-timestamps` is on (a setting of
+    /// the evaluator).
     @Test func tomlTimestamps() throws {
         let doc = #"builtins.fromTOML "odt1 = 1979-05-27T07:32:00Z\nodt2 = 1979-05-27 00:32:00.999999-07:00\nodt3 = 1979-05-27t07:32:00.1234567891+00:00\nldt = 1979-05-27T07:32:00.1\nld = 1979-05-27\nlt = 00:32:00.12345678\nlt2 = 07:32:00.000""#
         #expect(try errorText(doc) == ["while calling the 'fromTOML' builtin", "while parsing TOML: Dates and times are not supported"])
-        Evaluator.parseTomlTimestamps = true
-        defer { Evaluator.parseTomlTimestamps = false }
-        #expect(try eval(doc) == #"{ ld = { _type = "timestamp"; value = "1979-05-27"; }; ldt = { _type = "timestamp"; value = "1979-05-27T07:32:00.100"; }; lt = { _type = "timestamp"; value = "00:32:00.123456780"; }; lt2 = { _type = "timestamp"; value = "07:32:00"; }; odt1 = { _type = "timestamp"; value = "1979-05-27T07:32:00Z"; }; odt2 = { _type = "timestamp"; value = "1979-05-27T00:32:00.999999-07:00"; }; odt3 = { _type = "timestamp"; value = "1979-05-27T07:32:00.123456789Z"; }; }"#)
+        let program = try TestProgram(doc, baseDirectory: "/tmp")
+        program.evaluator.parseTomlTimestamps = true
+        #expect(try program.strictOutput() == #"{ ld = { _type = "timestamp"; value = "1979-05-27"; }; ldt = { _type = "timestamp"; value = "1979-05-27T07:32:00.100"; }; lt = { _type = "timestamp"; value = "00:32:00.123456780"; }; lt2 = { _type = "timestamp"; value = "07:32:00"; }; odt1 = { _type = "timestamp"; value = "1979-05-27T07:32:00Z"; }; odt2 = { _type = "timestamp"; value = "1979-05-27T00:32:00.999999-07:00"; }; odt3 = { _type = "timestamp"; value = "1979-05-27T07:32:00.123456789Z"; }; }"#)
     }
 
     @Test func tomlIntegerOverflow() throws {

@@ -70,7 +70,7 @@ extension Builtins {
                     out.append(attr)
                 }
                 if out.count == set.count { return .attrs(set) }
-                return .attrs(Attrs(sorted: out))
+                return .attrs(Attrs.sorted(out))
             },
 
             PrimOp("__intersectAttrs", arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
@@ -87,7 +87,7 @@ extension Builtins {
                     for r in right.attrs where left.get(r.name) != nil { out.append(r) }
                 }
                 if out.count == right.count { return .attrs(right) }
-                return .attrs(out.isEmpty ? .empty : Attrs(sorted: out))
+                return .attrs(out.isEmpty ? .empty : Attrs.sorted(out))
             },
 
             PrimOp("__catAttrs", arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
@@ -115,7 +115,7 @@ extension Builtins {
                     let node = MapAttrsApplyNode(function: a[0], name: attr.name, value: attr.value)
                     out.append(Attr(name: attr.name, value: .thunk(Thunk(node: node, env: env)), pos: .none))
                 }
-                return .attrs(Attrs(sorted: out))
+                return .attrs(Attrs.sorted(out))
             },
 
             PrimOp("__functionArgs", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
@@ -130,7 +130,7 @@ extension Builtins {
                     for x in formals {
                         out.append(Attr(name: x.name, value: .bool(x.defaultValue != nil), pos: x.pos))
                     }
-                    return .attrs(Attrs(unsorted: out))
+                    return .attrs(Attrs.unsorted(out))
                 default:
                     throw EvalError("'functionArgs' requires a function", at: .none, kind: .typeError)
                 }
@@ -180,7 +180,7 @@ extension Evaluator {
     func positionValue(_ p: Pos) -> Value {
         guard let source = positions.source(of: p), case .file(let path) = source.origin else { return .null }
         let r = positions.resolve(p)
-        return .attrs(Attrs(unsorted: [
+        return .attrs(Attrs.unsorted([
             Attr(name: symbols.intern("file"), value: .string(NixString(path)), pos: .none),
             Attr(name: symbols.intern("line"), value: .int(Int64(r.line)), pos: .none),
             Attr(name: symbols.intern("column"), value: .int(Int64(r.column)), pos: .none),

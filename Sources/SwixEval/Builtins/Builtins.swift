@@ -27,7 +27,7 @@ enum Builtins {
         // `builtins` contains itself.
         let thunk = Thunk(value: .null)
         builtinsAttrs.append(Attr(name: ev.symbols.intern("builtins"), value: .thunk(thunk), pos: .none))
-        let set = Attrs(unsorted: builtinsAttrs)
+        let set = Attrs.unsorted(builtinsAttrs)
         thunk.value = .attrs(set)
         ev.globals[ev.symbols.intern("builtins")] = .attrs(set)
     }
@@ -161,7 +161,7 @@ final class NixPathNode: Node {
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
         let prefix = ev.symbols.intern("prefix"), path = ev.symbols.intern("path")
         return .list(NixList(ev.searchPath.map { entry in
-            .attrs(Attrs(unsorted: [
+            .attrs(Attrs.unsorted([
                 Attr(name: prefix, value: .string(NixString(entry.prefix)), pos: .none),
                 Attr(name: path, value: .string(NixString(entry.path)), pos: .none),
             ]))

@@ -8,17 +8,8 @@ import Glibc
 /// stored properties from here; the CLI sets them from its flags before it
 /// evaluates, tests replace `sink` to capture the output.
 public enum DebugSettings {
-    /// Receives each line `trace`, `traceVerbose` and `warn` print (with its final
-    /// newline). The default writes to standard error.
-    nonisolated(unsafe) public static var sink: (String) -> Void = DebugSettings.writeToStandardError
-
-    /// `--trace-verbose`: `builtins.traceVerbose` prints like `trace` (else it only
-    /// returns its second argument).
-    nonisolated(unsafe) public static var traceVerbose = false
-
-    /// `--abort-on-warn` or `NIX_ABORT_ON_WARN=1|yes|true`: `builtins.warn` fails
-    /// after printing, to reveal the stack trace of the warning.
-    nonisolated(unsafe) public static var abortOnWarn: Bool = {
+    /// `NIX_ABORT_ON_WARN=1|yes|true`: the default of `Evaluator.abortOnWarn`.
+    public static let abortOnWarnFromEnvironment: Bool = {
         guard let v = getenv("NIX_ABORT_ON_WARN") else { return false }
         let s = String(cString: v)
         return s == "1" || s == "yes" || s == "true"
@@ -62,7 +53,7 @@ public enum DebugSettings {
     /// Prints a warning the way Nix's logger does: `evaluation warning: ` and the
     /// message, later lines indented under the message (not indented at all when
     /// the message starts with a newline). Also for other evaluation warnings.
-    public static func emitWarning(_ message: String) {
+    public static func emitWarning(_ message: String, to sink: (String) -> Void) {
         sink(warningText(message) + "\n")
     }
 
@@ -100,15 +91,15 @@ extension Builtins {
                 return try ev.force(a[1], pos)
             },
             PrimOp("__traceVerbose", arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
-                if DebugSettings.traceVerbose { try printTrace(ev, a[0], pos) }
+                if ev.traceVerbose { try printTrace(ev, a[0], pos) }
                 return try ev.force(a[1], pos)
             },
             PrimOp("__warn", arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 // Only strings, so that later versions can give other values a meaning.
                 let message = try ev.forceString(try ev.force(a[0], pos), .none,
                                                  "while evaluating the first argument; the message passed to builtins.warn")
-                DebugSettings.emitWarning(message.string)
-                if DebugSettings.abortOnWarn {
+                DebugSettings.emitWarning(message.string, to: ev.messageSink)
+                if ev.abortOnWarn {
                     throw EvalError("aborting to reveal stack trace of warning, as abort-on-warn is set")
                 }
                 return try ev.force(a[1], pos)
@@ -138,7 +129,7 @@ extension Builtins {
                     value = .bool(false)
                     success = false
                 }
-                return .attrs(Attrs(unsorted: [
+                return .attrs(Attrs.unsorted([
                     Attr(name: ev.symbols.intern("success"), value: .bool(success), pos: .none),
                     Attr(name: ev.symbols.intern("value"), value: value, pos: .none),
                 ]))
@@ -239,7 +230,7 @@ extension Builtins {
             try printer.write(v, cell: nil, depth: 0)
             text = String(decoding: printer.out.buffer, as: UTF8.self)
         }
-        DebugSettings.sink(DiagnosticRenderer.terminalText("trace: " + text) + "\n")
+        ev.messageSink(DiagnosticRenderer.terminalText("trace: " + text) + "\n")
     }
 }
 

@@ -389,7 +389,7 @@ extension Evaluator {
             result.append(Attr(name: symbols.intern(o.name), value: .string(NixString(path, context: StringContext(elements: [ctx]))),
                                pos: .none))
         }
-        return .attrs(Attrs(unsorted: result))
+        return .attrs(Attrs.unsorted(result))
     }
 
     /// The hash modulo of an input derivation this evaluation instantiated.

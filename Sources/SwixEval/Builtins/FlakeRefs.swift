@@ -22,7 +22,7 @@ extension Builtins {
                     }
                     attrs.append(Attr(name: ev.symbols.intern(name), value: v, pos: .none))
                 }
-                return .attrs(Attrs(unsorted: attrs))
+                return .attrs(Attrs.unsorted(attrs))
             },
             PrimOp("__flakeRefToString", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let set = try ev.forceAttrs(a[0], .none, "while evaluating the argument passed to builtins.flakeRefToString")

@@ -163,7 +163,7 @@ extension Builtins {
                         wrong.append(x)
                     }
                 }
-                return .attrs(Attrs(unsorted: [
+                return .attrs(Attrs.unsorted([
                     Attr(name: ev.symbols.intern("right"), value: .list(NixList(right)), pos: .none),
                     Attr(name: ev.symbols.intern("wrong"), value: .list(NixList(wrong)), pos: .none),
                 ]))
@@ -194,7 +194,7 @@ extension Builtins {
                     attrs.append(Attr(name: names[k], value: .list(NixList(groups[k])), pos: .none))
                 }
                 attrs.sort { $0.name < $1.name }
-                return .attrs(Attrs(sorted: attrs))
+                return .attrs(Attrs.sorted(attrs))
             },
 
             PrimOp("__listToAttrs", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
@@ -224,7 +224,7 @@ extension Builtins {
                     }
                     out.append(Attr(name: e.name, value: valueAttr.value, pos: valueAttr.pos))
                 }
-                return .attrs(Attrs(sorted: out))
+                return .attrs(Attrs.sorted(out))
             },
 
             PrimOp("__zipAttrsWith", arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
@@ -259,7 +259,7 @@ extension Builtins {
                     out.append(Attr(name: names[k], value: .thunk(Thunk(node: node, env: env)), pos: .none))
                 }
                 out.sort { $0.name < $1.name }
-                return .attrs(Attrs(sorted: out))
+                return .attrs(Attrs.sorted(out))
             },
 
             PrimOp("__genericClosure", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in

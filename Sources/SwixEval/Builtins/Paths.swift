@@ -79,7 +79,7 @@ extension Builtins {
                     let type = lstat(full, &st) == 0 ? fileType(st.st_mode) : "unknown"
                     attrs.append(Attr(name: ev.symbols.intern(name), value: .string(NixString(type)), pos: .none))
                 }
-                return .attrs(Attrs(unsorted: attrs))
+                return .attrs(Attrs.unsorted(attrs))
             },
             PrimOp("__toPath", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let (bytes, _) = try ev.coerceToString(a[0], pos, "while evaluating the first argument passed to builtins.toPath",
@@ -195,7 +195,7 @@ extension Evaluator {
         }
         positions.add(source)
         do {
-            let expr = try Parser(source: source, symbols: symbols, homeDirectory: homeDirectory, tree: tree).parse()
+            let expr = try Parser(source: source, symbols: symbols, homeDirectory: homeDirectory, tree: tree, lint: lint).parse()
             fileCache.parsed[path] = expr
             return expr
         } catch let d as Diagnostic {

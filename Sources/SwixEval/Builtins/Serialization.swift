@@ -38,11 +38,6 @@ extension Builtins {
 }
 
 extension Evaluator {
-    /// Whether `fromTOML` returns dates and times as `{ _type = "timestamp"; value = …; }`
-    /// (the `parse-toml-timestamps` experimental feature) instead of failing. The CLI
-    /// sets it from `--extra-experimental-features`.
-    nonisolated(unsafe) public static var parseTomlTimestamps = false
-
     /// The XML document `nix-instantiate --eval --xml` prints (`--no-location` is
     /// `location: false`). With `strict` (`--strict`) values are forced as they are
     /// printed; without it, what is not yet evaluated prints as `<unevaluated />`.
@@ -124,8 +119,8 @@ private func nullByteMessage(_ bytes: [UInt8]) -> String? {
 
 /// Builds an attribute set from names in any order; a later duplicate replaces an
 /// earlier one (nlohmann's `insert_or_assign`).
-private func attrsKeepingLast(_ entries: [Attr]) -> Attrs {
-    if entries.count <= 1 { return Attrs(sorted: entries) }
+private func attrsKeepingLast(_ entries: consuming [Attr]) -> Attrs {
+    if entries.count <= 1 { return Attrs.sorted(entries) }
     // Objects of one shape (records in a list) arrive with their keys in the
     // order they were first interned: already sorted, nothing to move.
     var ascending = true
@@ -133,7 +128,7 @@ private func attrsKeepingLast(_ entries: [Attr]) -> Attrs {
         ascending = false
         break
     }
-    if ascending { return Attrs(sorted: entries) }
+    if ascending { return Attrs.sorted(entries) }
     let order = entries.indices.sorted {
         entries[$0].name != entries[$1].name ? entries[$0].name < entries[$1].name : $0 < $1
     }
@@ -142,7 +137,7 @@ private func attrsKeepingLast(_ entries: [Attr]) -> Attrs {
     for i in order {
         if let last = out.last, last.name == entries[i].name { out[out.count - 1] = entries[i] } else { out.append(entries[i]) }
     }
-    return Attrs(sorted: out)
+    return Attrs.sorted(out)
 }
 
 // MARK: - toJSON
@@ -2099,7 +2094,7 @@ private enum TOMLDecoder {
                 if let message = nullByteMessage(key) { throw EvalError("while parsing TOML: error: " + message) }
                 attrs.append(Attr(name: ev.symbols.intern(key), value: try convert(ev, t.values[k]), pos: .none))
             }
-            return .attrs(Attrs(unsorted: attrs))
+            return .attrs(Attrs.unsorted(attrs))
         case .tableArray(let array):
             var items: [Value] = []
             for t in array.tables { items.append(try convert(ev, .table(t))) }
@@ -2119,10 +2114,10 @@ private enum TOMLDecoder {
         case .bool(let b):
             return .bool(b)
         case .datetime(let text):
-            guard Evaluator.parseTomlTimestamps else {
+            guard ev.parseTomlTimestamps else {
                 throw EvalError("while parsing TOML: Dates and times are not supported")
             }
-            return .attrs(Attrs(unsorted: [
+            return .attrs(Attrs.unsorted([
                 Attr(name: ev.symbols.intern("_type"), value: .string(NixString("timestamp")), pos: .none),
                 Attr(name: ev.symbols.intern("value"), value: .string(NixString(text)), pos: .none),
             ]))

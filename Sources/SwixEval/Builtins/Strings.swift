@@ -106,7 +106,7 @@ extension Builtins {
                     version = s[(i + 1)...]
                     break
                 }
-                return .attrs(Attrs(unsorted: [
+                return .attrs(Attrs.unsorted([
                     Attr(name: ev.symbols.intern("name"), value: .string(NixString(Array(name))), pos: .none),
                     Attr(name: ev.symbols.intern("version"), value: .string(NixString(Array(version))), pos: .none),
                 ]))
@@ -568,9 +568,9 @@ private func getContext(_ ev: Evaluator, _ context: StringContext) -> Value {
         if infos[k].path { inner.append(Attr(name: sPath, value: .bool(true), pos: .none)) }
         if infos[k].allOutputs { inner.append(Attr(name: sAll, value: .bool(true), pos: .none)) }
         if !infos[k].outputs.isEmpty { inner.append(Attr(name: sOutputs, value: .list(NixList(infos[k].outputs)), pos: .none)) }
-        attrs.append(Attr(name: ev.symbols.intern(key), value: .attrs(Attrs(unsorted: inner)), pos: .none))
+        attrs.append(Attr(name: ev.symbols.intern(key), value: .attrs(Attrs.unsorted(inner)), pos: .none))
     }
-    return .attrs(Attrs(unsorted: attrs))
+    return .attrs(Attrs.unsorted(attrs))
 }
 
 /// `appendContext s { "/nix/store/…" = { path = …; allOutputs = …; outputs = […]; }; }`.

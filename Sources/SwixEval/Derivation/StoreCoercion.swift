@@ -64,7 +64,7 @@ extension Evaluator {
     /// `DebugSettings.sink` (standard error).
     func emitWarning(_ message: String, at pos: Pos = .none, traces: [String] = []) {
         let d = Diagnostic(message, at: pos, traces: traces.map { TraceFrame($0) })
-        DebugSettings.sink(DiagnosticRenderer.render(d, positions: positions, prefix: "warning") + "\n")
+        messageSink(DiagnosticRenderer.render(d, positions: positions, prefix: "warning") + "\n")
     }
 
     /// `forceStringNoCtx`: a string that must not refer to store paths.

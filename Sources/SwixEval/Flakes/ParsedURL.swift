@@ -414,7 +414,7 @@ enum URLEncoding {
 /// Prints one of Nix's warnings about a flake reference (CppNix's logger: standard
 /// error, `warning: ` prefix). Parsing goes on after it.
 func flakeRefWarning(_ message: String) {
-    DebugSettings.sink("warning: \(message)\n")
+    DebugSettings.writeToStandardError("warning: \(message)\n")
 }
 
 // MARK: - File system paths in URLs
