@@ -133,6 +133,17 @@ public final class Evaluator {
         return try force(t, pos)
     }
 
+    /// `force` of the value stored at `p` (an attribute, a slot), read in place: a
+    /// forced thunk there gives its value without the thunk being copied out (a
+    /// retain and a release); a pending one is forced as usual. The storage must
+    /// stay alive during the call (its set or environment is held by the caller).
+    @inline(__always)
+    func force(at p: UnsafePointer<Value>, _ pos: Pos) throws(EvalError) -> Value {
+        guard let t = p.borrowedThunk else { return p.pointee }
+        if let v = t._withUnsafeGuaranteedRef({ $0.state == .done ? $0.value : nil }) { return v }
+        return try force(p.pointee, pos)
+    }
+
     func force(_ t: Thunk, _ pos: Pos) throws(EvalError) -> Value {
         switch t.state {
         case .done:

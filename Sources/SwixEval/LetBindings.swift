@@ -51,8 +51,8 @@ final class LetVariableNode: LocalNode {
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
         let p = env.slotPointer(depth: depth, slot)
         switch p.pointee {
-        case .thunk(let t):
-            let v = try ev.force(t, pos)
+        case .thunk:
+            let v = try ev.force(at: p, pos)
             p.pointee = v
             return v
         case .unevaluatedBinding:

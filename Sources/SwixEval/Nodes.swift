@@ -126,8 +126,8 @@ class LocalNode: Node {
     }
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
         let p = env.slotPointer(depth: depth, slot)
-        guard case .thunk(let t) = p.pointee else { return p.pointee }
-        let v = try ev.force(t, pos)
+        guard UnsafePointer(p).borrowedThunk != nil else { return p.pointee }
+        let v = try ev.force(at: p, pos)
         // The slot keeps the value itself from now on: later reads skip the
         // thunk, and the thunk is freed as soon as nothing else holds it.
         p.pointee = v

@@ -300,7 +300,7 @@ final class SelectNode: Node {
                 }
                 reachedCount += 1
                 let forcePos = attrPos.isNone ? pos : attrPos
-                if k == last { return try ev.force(slot.pointee, forcePos) }
+                if k == last { return try ev.force(at: slot, forcePos) }
                 if let a = slot.borrowedForcedAttrs {
                     current = .set(a)
                 } else {
@@ -370,7 +370,7 @@ final class SelectNode: Node {
             }
             reachedCount += 1
             let forcePos = attrPos.isNone ? pos : attrPos
-            if k == last { return try ev.force(slot.pointee, forcePos) }
+            if k == last { return try ev.force(at: slot, forcePos) }
             if let a = slot.borrowedForcedAttrs {
                 set = a
             } else {
