@@ -20,8 +20,8 @@ public struct Attr {
 /// holding an array was two allocations per set, and every lookup went through both
 /// objects (two cache misses on a cold set instead of one).
 ///
-/// `a // b` does not copy `a`: the result holds `b`'s attributes over `a`'s layers
-/// (older layers newest first, each a flat set, shadowed by the ones before them).
+/// `a // b` copies no attribute: the result is a header over layers, `b` first, then
+/// `a` (or `a`'s layers), each a flat set shadowing the ones after it.
 /// Layers are merged as in a log-structured merge: whenever a layer is at least half
 /// the size of the one below it, or there are too many, so a set grown one attribute
 /// at a time costs O(n log n) in all instead of O(n²), and a lookup searches O(log n)
@@ -29,12 +29,12 @@ public struct Attr {
 /// it once; the flat set is kept.
 public final class Attrs: ManagedBuffer<Attrs.Header, Attr> {
     public struct Header {
-        /// The attributes stored in this object (the newest layer).
+        /// The attributes stored in this object (none in a layered set).
         var count: Int
         /// Whether there are older layers (a plain flag: reading `older` to test it
         /// retained and released the array).
         var layered: Bool
-        /// Older layers, newest first; empty for a flat set.
+        /// The layers of a layered set, newest first; empty for a flat set.
         var older: [Attrs]
         /// The whole set as one flat set, once computed (layered sets only).
         var flat: Attrs?
@@ -123,8 +123,9 @@ public final class Attrs: ManagedBuffer<Attrs.Header, Attr> {
 
     private func flatten() -> Attrs {
         if let f = head.pointee.flat { return f }
-        var merged = self
-        for layer in head.pointee.older { merged = Attrs.merged(merged.ownAttrs, over: layer.ownAttrs) }
+        let layers = head.pointee.older
+        var merged = layers[0]
+        for layer in layers.dropFirst() { merged = Attrs.merged(merged.ownAttrs, over: layer.ownAttrs) }
         head.pointee.flat = merged
         return merged
     }
@@ -234,9 +235,10 @@ public final class Attrs: ManagedBuffer<Attrs.Header, Attr> {
         let b = other.flattened
         if b.ownCount == 0 { return self }
         if ownCount == 0 && !isLayered { return b }
-        // The layers newest first: `b`, then this set's own, then its older ones.
-        var layers: [Attrs] = [b, isLayered ? Attrs.make(ownAttrs) : self]
-        layers.append(contentsOf: head.pointee.older)
+        // The layers newest first: `b`, then this set's (a layered set keeps all
+        // its attributes in its layers; its own storage is empty).
+        var layers: [Attrs] = [b]
+        if isLayered { layers.append(contentsOf: head.pointee.older) } else { layers.append(self) }
         // Merge the newest layers while they are not much smaller than the next.
         while layers.count > 1 && (layers[0].ownCount * 2 >= layers[1].ownCount || layers.count > Attrs.maxLayers) {
             let merged = Attrs.merged(layers[0].ownAttrs, over: layers[1].ownAttrs)
@@ -244,7 +246,8 @@ public final class Attrs: ManagedBuffer<Attrs.Header, Attr> {
             layers.insert(merged, at: 0)
         }
         if layers.count == 1 { return layers[0] }
-        return Attrs.make(layers[0].ownAttrs, older: Array(layers.dropFirst()))
+        // No attribute is copied: the new set is a header over the layers.
+        return Attrs.build(count: 0, older: layers) { _ in }
     }
 
     /// The attributes in lexicographic order of their names (as Nix prints,
