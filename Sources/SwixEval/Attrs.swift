@@ -40,7 +40,9 @@ public final class Attrs: ManagedBuffer<Attrs.Header, Attr> {
         var flat: Attrs?
     }
 
-    nonisolated(unsafe) public static let empty = Attrs.make([])
+    /// A new empty set. (Not one shared object: reference counts are not atomic,
+    /// and evaluators on several threads, as in tests, would race on its count.)
+    public static var empty: Attrs { make([]) }
 
     /// Layers this deep are merged even if they are balanced.
     static let maxLayers = 8
@@ -73,7 +75,7 @@ public final class Attrs: ManagedBuffer<Attrs.Header, Attr> {
 
     /// `attrs` must be sorted by symbol id without duplicates.
     public static func sorted(_ attrs: [Attr]) -> Attrs {
-        attrs.isEmpty ? empty : make(attrs)
+        make(attrs)
     }
 
     /// Builds a set from attributes in any order; later duplicates replace earlier ones.

@@ -31,13 +31,13 @@ extension Builtins {
                 // An empty substring of a string keeps its context without looking at
                 // the bytes (a common idiom to capture context).
                 if len.signum == 0, case .string(let s) = try ev.force(a[2], .none) {
-                    return .string(s.context.isEmpty ? emptyString : NixString([], context: s.context))
+                    return .string(NixString([], context: s.context))
                 }
                 let (bytes, context) = try ev.stringsCoerce(
                     a[2], "while evaluating the third argument (the string) passed to builtins.substring")
                 let from = start.int64Value ?? Int64.max
                 guard from < Int64(bytes.count) else {
-                    return .string(context.isEmpty ? emptyString : NixString([], context: context))
+                    return .string(NixString([], context: context))
                 }
                 let lower = Int(from)
                 var upper = bytes.count
@@ -233,7 +233,6 @@ extension Builtins {
 
 // MARK: - Helpers shared by the primops
 
-nonisolated(unsafe) private let emptyString = NixString([])
 
 /// A primop of this family. (The evaluator adds the "while calling the 'NAME'
 /// builtin" frame to errors raised inside any primop.)
