@@ -69,21 +69,42 @@ final class CallNode: Node {
     /// overwritten with the value of the thunk it held, the same closure.)
     let functionSlot: (depth: Int, slot: Int)?
 
+    /// The builtin when the function is one known before evaluation (`map`,
+    /// `toString`, …) and is given exactly its arguments: called directly.
+    let constantPrimOp: PrimOp?
+
     init(function: Node, args: [Node], pos: Pos) {
         self.function = function
         self.args = args
         functionSlot = (function as? LocalNode).map { ($0.depth, $0.slot) }
+        if let c = function as? ConstantNode, case .primop(let p) = c.value, p.arity == args.count {
+            constantPrimOp = p
+        } else {
+            constantPrimOp = nil
+        }
         super.init(pos: pos)
     }
 
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
-        if let (depth, slot) = functionSlot, args.count <= 2,
-           let c = UnsafePointer(env.slotPointer(depth: depth, slot)).borrowedForcedClosure {
-            return try args.withUnsafeBufferPointer { (args) throws(EvalError) -> Value in
-                if args.count == 1 {
-                    return try ev.callClosure(c, args[0].argument(ev, env), pos)
+        if let p = constantPrimOp { return try callPrimOp(p, ev, env) }
+        if let (depth, slot) = functionSlot {
+            let f = UnsafePointer(env.slotPointer(depth: depth, slot))
+            if args.count <= 2, let c = f.borrowedForcedClosure {
+                return try args.withUnsafeBufferPointer { (args) throws(EvalError) -> Value in
+                    if args.count == 1 {
+                        return try ev.callClosure(c, args[0].argument(ev, env), pos)
+                    }
+                    return try ev.callClosure2(c, args[0].argument(ev, env), args[1].argument(ev, env), pos)
                 }
-                return try ev.callClosure2(c, args[0].argument(ev, env), args[1].argument(ev, env), pos)
+            }
+            // A builtin in a variable (`inherit (builtins) elemAt;`), given exactly
+            // its arguments: called borrowed from the slot, which keeps it alive.
+            if let p = f.borrowedForcedPrimOp, p._withUnsafeGuaranteedRef({ $0.arity }) == args.count {
+                do {
+                    return try p._withUnsafeGuaranteedRef { try callPrimOp($0, ev, env) }
+                } catch {
+                    throw error as! EvalError
+                }
             }
         }
         var f = try function.eval(ev, env)
@@ -109,6 +130,18 @@ final class CallNode: Node {
                 }
             }
             return f
+        }
+    }
+}
+
+extension CallNode {
+    /// Calls builtin `p` with this node's arguments, exactly its arity.
+    @inline(__always)
+    func callPrimOp(_ p: PrimOp, _ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
+        try args.withUnsafeBufferPointer { (args) throws(EvalError) -> Value in
+            var argv = PrimOpArgs(args[0].argument(ev, env))
+            for k in 1..<args.count { argv.append(args[k].argument(ev, env)) }
+            return try ev.callSaturated(p, argv, pos)
         }
     }
 }

@@ -240,12 +240,19 @@ extension UnsafePointer where Pointee == Value {
     var borrowedForcedAttrs: Unmanaged<Attrs>? {
         forcedObject(ValueLayout.attrsTag).map { Unmanaged.fromOpaque($0) }
     }
+
+    /// The builtin held here, directly or as a forced thunk's value.
+    @inline(__always)
+    var borrowedForcedPrimOp: Unmanaged<PrimOp>? {
+        forcedObject(ValueLayout.primopTag).map { Unmanaged.fromOpaque($0) }
+    }
 }
 
 enum ValueLayout {
     static let intTag: UInt8 = 1
     static let attrsTag: UInt8 = 7
     static let lambdaTag: UInt8 = 8
+    static let primopTag: UInt8 = 9
     static let thunkTag: UInt8 = 11
 
     /// Verifies the layout the borrowing reads assume.
@@ -264,6 +271,7 @@ enum ValueLayout {
                 case .thunk(let t): precondition(p.borrowedThunk?.takeUnretainedValue() === t, "Value layout: thunk payload")
                 case .int(let i): precondition(p.forcedInt == i, "Value layout: int payload")
                 case .lambda(let c): precondition(p.borrowedForcedClosure?.takeUnretainedValue() === c, "Value layout: lambda payload")
+                case .primop(let o): precondition(p.borrowedForcedPrimOp?.takeUnretainedValue() === o, "Value layout: primop payload")
                 default: break
                 }
             }
@@ -273,6 +281,7 @@ enum ValueLayout {
         probe(.int(-1234567890123), intTag)
         let lambda = LambdaNode(arg: nil, formals: nil, ellipsis: false, body: ConstantNode(.null), name: nil, pos: .none)
         probe(.lambda(Closure(lambda: lambda, env: Env.make(parent: nil, size: 0))), lambdaTag)
+        probe(.primop(PrimOp("probe", arity: 1) { _, _, _ throws(EvalError) in .null }), primopTag)
         precondition(withUnsafePointer(to: Value.thunk(Thunk(value: .int(42)))) { $0.forcedInt } == 42, "Value layout: forced thunk int")
     }
 }
