@@ -196,10 +196,51 @@ struct Lowering {
         var bindings: [AttrInit] = []
         for k in order {
             let d = set.attrs[k]
+            // A function that names nothing of this scope closes over the enclosing
+            // one: the scope's environment then does not hold a closure holding the
+            // environment, a cycle reference counting would never free (each call
+            // of a function with such a `let` kept its environment alive).
+            if d.kind == .plain, case .lambda = tree.view(d.value), !mentions(d.value, slots) {
+                let node = try lower(d.value, scope)
+                bindings.append(AttrInit(name: d.name, value: node, pos: d.pos, kind: d.kind, inOuterScope: true))
+                continue
+            }
             let node = try lowerDefinition(d, plainScope: inner, outerScope: scope, sourceBase: order.count)
             bindings.append(AttrInit(name: d.name, value: node, pos: d.pos, kind: d.kind))
         }
         return (inner, bindings, sources)
+    }
+
+    /// Whether the expression uses any of `names` as a variable anywhere inside it
+    /// (shadowed or not: a conservative answer), or `with`, whose names are only
+    /// known at run time.
+    func mentions(_ r: NodeRef, _ names: [Symbol: Int]) -> Bool {
+        func set(_ a: AttrSet) -> Bool {
+            a.attrs.contains { mentions($0.value, names) }
+                || a.dynamicAttrs.contains { mentions($0.name, names) || mentions($0.value, names) }
+                || a.inheritFromExprs.contains { mentions($0, names) }
+        }
+        func path(_ p: [AttrName]) -> Bool {
+            p.contains { if case .dynamic(let e) = $0 { return mentions(e, names) } else { return false } }
+        }
+        switch tree.view(r) {
+        case .int, .bigInt, .float, .string, .path, .curPos, .inheritFrom: return false
+        case .variable(let name): return names[name] != nil
+        case .select(let t, let p, let d): return mentions(t, names) || path(p) || d.map { mentions($0, names) } == true
+        case .hasAttr(let t, let p): return mentions(t, names) || path(p)
+        case .attrs(let a): return set(a)
+        case .list(let elements): return elements.contains { mentions($0, names) }
+        case .lambda(let l):
+            return mentions(l.body, names) || (l.formals?.formals.contains { $0.defaultValue.map { mentions($0, names) } == true } ?? false)
+        case .call(let f, let args): return mentions(f, names) || args.contains { mentions($0, names) }
+        case .letIn(let a, let body): return set(a) || mentions(body, names)
+        case .with: return true
+        case .ifThenElse(let c, let t, let e): return mentions(c, names) || mentions(t, names) || mentions(e, names)
+        case .assert(let c, let body): return mentions(c, names) || mentions(body, names)
+        case .not(let x): return mentions(x, names)
+        case .binary(_, let l, let r): return mentions(l, names) || mentions(r, names)
+        case .concatStrings(let parts, _): return parts.contains { mentions($0.expr, names) }
+        }
     }
 
     func lowerAttrs(_ set: AttrSet, _ scope: Scope?, _ pos: Pos) throws(EvalError) -> Node {

@@ -38,6 +38,34 @@ struct LetBindingTests {
         #expect(evaluationOutcome(c.0) == c.1, "\(c.0)")
     }
 
+    /// Functions bound in a `let` or `rec` set that name nothing of it close over
+    /// the enclosing scope (no environment ↔ closure cycle); the others over it.
+    static let functionCases: [(String, String)] = [
+        ("let x = 1; f = y: y + 1; in f x", "2"),
+        ("let x = 1; in let x = 2; f = y: x + y; in f 0", "2"),
+        ("let f = n: if n == 0 then 0 else f (n - 1); in f 5", "0"),
+        ("(rec { a = 1; f = x: x + 1; g = x: a + x; r = [ (f 1) (g 1) ]; }).r", "[ 2 2 ]"),
+        ("let a = 5; s = { inherit a; f = x: x; }; in s.f s.a", "5"),
+        ("let x = 9; f = y: let z = y; in { inherit z; }; in (f 4).z", "4"),
+        ("let v = 7; f = { y ? v }: y; in f { }", "7"),
+        ("let s = { v = 3; }; f = x: with s; v + x; in f 1", "4"),
+    ]
+
+    @Test(arguments: functionCases)
+    func functionsInScopes(_ c: (String, String)) {
+        #expect(evaluationOutcome(c.0) == c.1, "\(c.0)")
+    }
+
+    @Test func functionNamingNothingOfItsLetClosesOverTheEnclosingScope() throws {
+        // The call's environment has one slot (y), the let's two (f, g).
+        let outer = try TestProgram("(y: let f = x: x; g = 2; in f) 1").evaluate()
+        guard case .lambda(let c) = outer else { Issue.record("not a function"); return }
+        #expect(c.env.header.count == 1)
+        let inner = try TestProgram("(y: let f = x: g; g = 2; in f) 1").evaluate()
+        guard case .lambda(let d) = inner else { Issue.record("not a function"); return }
+        #expect(d.env.header.count == 2)
+    }
+
     /// A lazy use during the evaluation shares the binding's value: printed as the
     /// same set (`«repeated»`), as nix-instantiate prints it.
     @Test func lazyUseDuringEvaluationSharesTheValue() throws {
