@@ -100,11 +100,7 @@ final class CallNode: Node {
             // A builtin in a variable (`inherit (builtins) elemAt;`), given exactly
             // its arguments: called borrowed from the slot, which keeps it alive.
             if let p = f.borrowedForcedPrimOp, p._withUnsafeGuaranteedRef({ $0.arity }) == args.count {
-                do {
-                    return try p._withUnsafeGuaranteedRef { try callPrimOp($0, ev, env) }
-                } catch {
-                    throw error as! EvalError
-                }
+                return try callBorrowedPrimOp(p, ev, env)
             }
         }
         var f = try function.eval(ev, env)
@@ -135,8 +131,20 @@ final class CallNode: Node {
 }
 
 extension CallNode {
-    /// Calls builtin `p` with this node's arguments, exactly its arity.
-    @inline(__always)
+    /// `callPrimOp` of a builtin borrowed from a slot.
+    @inline(never)
+    func callBorrowedPrimOp(_ p: Unmanaged<PrimOp>, _ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
+        do {
+            return try p._withUnsafeGuaranteedRef { try callPrimOp($0, ev, env) }
+        } catch {
+            throw error as! EvalError
+        }
+    }
+
+    /// Calls builtin `p` with this node's arguments, exactly its arity. (Not
+    /// inlined: its locals would enlarge `eval`'s stack frame, which every level
+    /// of a deep recursion pays for.)
+    @inline(never)
     func callPrimOp(_ p: PrimOp, _ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
         try args.withUnsafeBufferPointer { (args) throws(EvalError) -> Value in
             var argv = PrimOpArgs(args[0].argument(ev, env))
