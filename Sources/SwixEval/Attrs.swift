@@ -256,7 +256,7 @@ public final class Attrs: ManagedBuffer<Attrs.Header, Attr> {
     /// serialises and hashes them).
     public func sortedByName(_ symbols: SymbolTable) -> [Attr] {
         let all = attrs
-        let order = all.map(\.name).withUnsafeBufferPointer { symbols.lexicographicOrder($0) }
+        let order = all.names.withUnsafeBufferPointer { symbols.lexicographicOrder($0) }
         return order.map { all[$0] }
     }
 }
@@ -274,6 +274,13 @@ public struct AttrsView: RandomAccessCollection {
     public subscript(position: Int) -> Attr {
         precondition(position >= 0 && position < endIndex, "attribute index out of range")
         return owner.withUnsafeMutablePointerToElements { $0[position] }
+    }
+
+    /// The names, in order. (Read from the storage: `map(\.name)` copies each
+    /// attribute, retaining and releasing its value.)
+    public var names: [Symbol] {
+        let base = owner.withUnsafeMutablePointerToElements { UnsafePointer($0) }
+        return (0..<endIndex).map { base[$0].name }
     }
 
     /// The attributes as a buffer, valid during `body` (the view holds the set).

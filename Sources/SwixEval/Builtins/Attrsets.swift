@@ -171,7 +171,7 @@ private final class MapAttrsApplyNode: Node {
 extension Evaluator {
     /// The names of a set in byte-wise order (`attrNames`, `attrValues`).
     func namesInLexicographicOrder(_ set: Attrs) -> [Symbol] {
-        let names = set.attrs.map(\.name)
+        let names = set.attrs.names
         return names.withUnsafeBufferPointer { b in symbols.lexicographicOrder(b).map { b[$0] } }
     }
 

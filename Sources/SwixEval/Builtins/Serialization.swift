@@ -300,8 +300,11 @@ private struct JSONPrinter {
         // an `Attr` copies its value (a retain and a release per move).
         let attrs = a.attrs
         let symbols = ev.symbols
+        // Compared through the storage: `attrs[k].name` copies the attribute.
         var order = Array(attrs.indices)
-        order.sort { symbols.lexicographicallyPrecedes(attrs[$0].name, attrs[$1].name) }
+        attrs.withUnsafeBufferPointer { b in
+            order.sort { symbols.lexicographicallyPrecedes(b[$0].name, b[$1].name) }
+        }
         for (i, k) in order.enumerated() {
             if i > 0 { out.append(44) }
             symbols.withBytes(attrs[k].name) { string($0) }
