@@ -14,11 +14,16 @@ struct Lowering {
         let isWith: Bool
         /// The bindings of a `let` scope, for its variables (`LetVariableNode`).
         let letDefinitions: LetDefinitions?
-        init(parent: Scope?, slots: [Symbol: Int], isWith: Bool = false, letDefinitions: LetDefinitions? = nil) {
+        /// A `let` or `rec` scope: its environment holds the values of its
+        /// bindings, so a closure over it may make a cycle (see `lowerLambda`).
+        let isRecursive: Bool
+        init(parent: Scope?, slots: [Symbol: Int], isWith: Bool = false, letDefinitions: LetDefinitions? = nil,
+             isRecursive: Bool = false) {
             self.parent = parent
             self.slots = slots
             self.isWith = isWith
             self.letDefinitions = letDefinitions
+            self.isRecursive = isRecursive
         }
     }
 
@@ -109,7 +114,7 @@ struct Lowering {
             for e in elems { nodes.append(try lower(e, scope)) }
             return ListNode(nodes, pos: pos)
         case .lambda(let l):
-            return try lowerLambda(l, scope)
+            return try lowerLambda(l, r, scope)
         case .call(let fn, let args):
             if args.count == 2, case .variable(let name) = tree.view(fn),
                let constant = try resolve(name, scope, .none) as? ConstantNode, case .primop(let p) = constant.value {
@@ -190,21 +195,12 @@ struct Lowering {
         let order = set.indicesInSymbolOrder
         var slots: [Symbol: Int] = [:]
         for (slot, k) in order.enumerated() { slots[set.attrs[k].name] = slot }
-        let inner = Scope(parent: scope, slots: slots, letDefinitions: letDefinitions)
+        let inner = Scope(parent: scope, slots: slots, letDefinitions: letDefinitions, isRecursive: true)
         var sources: [Node] = []
         for s in set.inheritFromExprs { sources.append(try lower(s, inner)) }
         var bindings: [AttrInit] = []
         for k in order {
             let d = set.attrs[k]
-            // A function that names nothing of this scope closes over the enclosing
-            // one: the scope's environment then does not hold a closure holding the
-            // environment, a cycle reference counting would never free (each call
-            // of a function with such a `let` kept its environment alive).
-            if d.kind == .plain, case .lambda = tree.view(d.value), !mentions(d.value, slots) {
-                let node = try lower(d.value, scope)
-                bindings.append(AttrInit(name: d.name, value: node, pos: d.pos, kind: d.kind, inOuterScope: true))
-                continue
-            }
             let node = try lowerDefinition(d, plainScope: inner, outerScope: scope, sourceBase: order.count)
             bindings.append(AttrInit(name: d.name, value: node, pos: d.pos, kind: d.kind))
         }
@@ -275,7 +271,19 @@ struct Lowering {
         return AttrsNode(attrs: attrs, dynamic: dynamic, inheritSources: sources, recursive: false, pos: pos)
     }
 
-    func lowerLambda(_ l: Lambda, _ scope: Scope?) throws(EvalError) -> Node {
+    /// A function closes over the innermost scope whose names it uses: `let` and
+    /// `rec` scopes it names nothing of are skipped (`LambdaNode.skip`). Their
+    /// environments hold their bindings' values, so a closure over one of them
+    /// that ends up in it (`let f = x: …;`, `self = { g = x: …; }`) is a cycle
+    /// reference counting never frees: every call of a function with such a
+    /// `let` kept its environment.
+    func lowerLambda(_ l: Lambda, _ r: NodeRef, _ scope: Scope?) throws(EvalError) -> Node {
+        var scope = scope
+        var skip = 0
+        while let s = scope, s.isRecursive, !mentions(r, s.slots) {
+            scope = s.parent
+            skip += 1
+        }
         var slots: [Symbol: Int] = [:]
         var next = 0
         if let arg = l.arg {
@@ -303,6 +311,6 @@ struct Lowering {
         }
         let body = try lower(l.body, inner)
         return LambdaNode(arg: l.arg, formals: formals, ellipsis: l.formals?.ellipsis ?? false, body: body,
-                          name: l.name, pos: l.pos)
+                          name: l.name, skip: skip, pos: l.pos)
     }
 }

@@ -7,17 +7,12 @@ struct AttrInit {
     let value: Node
     let pos: Pos
     let kind: AttrDef.Kind
-    /// A function of a recursive scope that refers to none of the scope's names:
-    /// lowered against, and closed over, the enclosing scope (see
-    /// `Lowering.lowerBindings`).
-    var inOuterScope = false
 
     /// The environment the value is evaluated in: plain definitions of a recursive
     /// scope and `inherit (e)` selections use the new scope; `inherit x` (and plain
     /// definitions of a non-recursive set) the enclosing one.
     @inline(__always)
     func env(recursive: Bool, outer: Env, scope: Env) -> Env {
-        if inOuterScope { return outer }
         switch kind {
         case .plain: return recursive ? scope : outer
         case .inherited: return outer

@@ -17,19 +17,23 @@ final class LambdaNode: Node {
     let body: Node
     let name: Symbol?
     let envSize: Int
+    /// How many environments up the closure's environment is: `let`/`rec` scopes
+    /// the function names nothing of are skipped (`Lowering.lowerLambda`).
+    let skip: Int
 
-    init(arg: Symbol?, formals: [FormalParam]?, ellipsis: Bool, body: Node, name: Symbol?, pos: Pos) {
+    init(arg: Symbol?, formals: [FormalParam]?, ellipsis: Bool, body: Node, name: Symbol?, skip: Int = 0, pos: Pos) {
         self.arg = arg
         self.formals = formals
         self.ellipsis = ellipsis
         self.body = body
         self.name = name
+        self.skip = skip
         envSize = (arg == nil ? 0 : 1) + (formals?.count ?? 0)
         super.init(pos: pos)
     }
 
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
-        .lambda(Closure(lambda: self, env: env))
+        .lambda(Closure(lambda: self, env: skip == 0 ? env : env.ancestor(skip)))
     }
 
     /// Evaluates the body in a call's environment. A method, so that `body` is read
@@ -41,7 +45,7 @@ final class LambdaNode: Node {
     }
 
     override func lazy(_ ev: Evaluator, _ env: Env) -> Value {
-        .lambda(Closure(lambda: self, env: env))
+        .lambda(Closure(lambda: self, env: skip == 0 ? env : env.ancestor(skip)))
     }
 
     /// The body when it is itself a lambda (`a: b: …`), for `Evaluator.call2`.

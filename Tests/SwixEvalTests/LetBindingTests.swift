@@ -49,6 +49,11 @@ struct LetBindingTests {
         ("let x = 9; f = y: let z = y; in { inherit z; }; in (f 4).z", "4"),
         ("let v = 7; f = { y ? v }: y; in f { }", "7"),
         ("let s = { v = 3; }; f = x: with s; v + x; in f 1", "4"),
+        // Functions deeper inside: in a set bound by a `let`, under several scopes.
+        ("let s = { v = 1; g = x: x; }; in s.g 2", "2"),
+        ("let self = { a = 1; f = x: self.a + x; }; in self.f 1", "2"),
+        ("(p: let q = 1; in r: let s = 2; in t: p + t) 1 2 3", "4"),
+        ("let z = 5; in with { a = 1; }; let f = x: a + x; in f 1", "2"),
     ]
 
     @Test(arguments: functionCases)
@@ -64,6 +69,13 @@ struct LetBindingTests {
         let inner = try TestProgram("(y: let f = x: g; g = 2; in f) 1").evaluate()
         guard case .lambda(let d) = inner else { Issue.record("not a function"); return }
         #expect(d.env.header.count == 2)
+        // Inside a set inside the `let`, and past two `let`s.
+        let nested = try TestProgram("(y: let s = { g = x: y; }; t = 1; in s.g) 1").evaluate()
+        guard case .lambda(let e) = nested else { Issue.record("not a function"); return }
+        #expect(e.env.header.count == 1 && e.lambda.skip == 1)
+        let twice = try TestProgram("(y: let a = 1; b = 2; in let c = 3; in x: y) 1").evaluate()
+        guard case .lambda(let f) = twice else { Issue.record("not a function"); return }
+        #expect(f.env.header.count == 1 && f.lambda.skip == 2)
     }
 
     /// A lazy use during the evaluation shares the binding's value: printed as the
