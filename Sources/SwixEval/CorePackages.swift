@@ -10,9 +10,9 @@ enum CorePackages {
 
     static func source(atPath path: String) -> String? { contents[path] }
 
-    static let contents: [String: String] = [
+    static var contents: [String: String] { [
         root + "/nix/fetchurl.nix": fetchurl,
-    ]
+    ] }
 
     /// `fetchurl` as a fixed-output derivation built by the `builtin:fetchurl`
     /// builder (the attributes must be exactly CppNix's, as they decide the path).

@@ -420,7 +420,10 @@ enum JSONFloat {
 
     /// Cached powers of ten c = f · 2^e ≈ 10^k for k = -300, -292, …, 324 (79 entries),
     /// f normalised to 64 bits and rounded to nearest; computed exactly with GMP.
-    static let cachedPowers: [(f: UInt64, e: Int, k: Int)] = {
+    /// (An unmanaged buffer, never freed: a stored array would be one object shared
+    /// by evaluators on several threads, whose reference counts are not atomic in
+    /// this module.)
+    nonisolated(unsafe) static let cachedPowers: UnsafeBufferPointer<(f: UInt64, e: Int, k: Int)> = {
         let ten = UnsafeMutablePointer<__mpz_struct>.allocate(capacity: 1)
         let q = UnsafeMutablePointer<__mpz_struct>.allocate(capacity: 1)
         let r = UnsafeMutablePointer<__mpz_struct>.allocate(capacity: 1)
@@ -471,7 +474,9 @@ enum JSONFloat {
             }
             table.append((f, e, k))
         }
-        return table
+        let buffer = UnsafeMutableBufferPointer<(f: UInt64, e: Int, k: Int)>.allocate(capacity: table.count)
+        _ = buffer.initialize(from: table)
+        return UnsafeBufferPointer(buffer)
     }()
 
     static func cachedPower(forBinaryExponent e: Int) -> (f: UInt64, e: Int, k: Int) {
@@ -761,9 +766,9 @@ private struct JSONParser {
         return true
     }
 
-    static let controlNames = ["NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "HT", "LF", "VT", "FF", "CR",
+    static var controlNames: [String] { ["NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "HT", "LF", "VT", "FF", "CR",
                                "SO", "SI", "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB", "CAN", "EM", "SUB",
-                               "ESC", "FS", "GS", "RS", "US"]
+                               "ESC", "FS", "GS", "RS", "US"] }
 
     mutating func scanString() -> Token {
         reset()

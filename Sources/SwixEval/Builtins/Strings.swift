@@ -474,7 +474,9 @@ private func componentNumber(_ c: ArraySlice<UInt8>) -> Int32? {
     return n
 }
 
-private let preBytes: [UInt8] = Array("pre".utf8)
+/// (Computed: a stored global would be shared by evaluators on several threads,
+/// and reference counts are not atomic in this module.)
+private var preBytes: [UInt8] { Array("pre".utf8) }
 
 private func componentsLessThan(_ c1: ArraySlice<UInt8>, _ c2: ArraySlice<UInt8>) -> Bool {
     let n1 = componentNumber(c1), n2 = componentNumber(c2)
@@ -888,7 +890,7 @@ private enum CharClass {
 }
 
 /// `regex_traits::lookup_collatename`: the POSIX names of the ASCII characters.
-private let collatingNames: [String] = [
+private var collatingNames: [String] { [
     "NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "alert", "backspace", "tab", "newline", "vertical-tab",
     "form-feed", "carriage-return", "SO", "SI", "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB", "CAN",
     "EM", "SUB", "ESC", "IS4", "IS3", "IS2", "IS1", "space", "exclamation-mark", "quotation-mark", "number-sign",
@@ -900,7 +902,7 @@ private let collatingNames: [String] = [
     "right-square-bracket", "circumflex", "underscore", "grave-accent", "a", "b", "c", "d", "e", "f", "g", "h",
     "i", "j", "k", "l", "m", "n", "o", "p", "q", "r", "s", "t", "u", "v", "w", "x", "y", "z",
     "left-curly-bracket", "vertical-line", "right-curly-bracket", "tilde", "DEL",
-]
+] }
 
 private func collatingElement(_ name: [UInt8]) -> UInt8? {
     let text = String(decoding: name, as: UTF8.self)
@@ -956,7 +958,7 @@ private struct RegexCompiler {
 
     // MARK: Scanner
 
-    static let specialCharacters: [UInt8] = Array(".[\\()*+?{|^$".utf8)
+    static var specialCharacters: [UInt8] { Array(".[\\()*+?{|^$".utf8) }
 
     mutating func advance() throws(RegexCompileError) {
         if cur == pattern.count {

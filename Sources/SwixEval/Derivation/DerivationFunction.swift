@@ -77,7 +77,7 @@ enum DerivationFunction {
 
     /// The names the source takes from the global scope, bound in its environment (the
     /// base environment is not complete yet when constants are created).
-    static let freeNames = ["derivationStrict", "map", "builtins"]
+    static var freeNames: [String] { ["derivationStrict", "map", "builtins"] }
 }
 
 /// Evaluates to the global named `name` (looked up when first needed).

@@ -5,7 +5,10 @@ import SwixStore
 /// syntax is implemented, which is all `parseFlakeRef` and `flakeRefToString` need.
 enum FetcherSchemes {
     /// Ordered by name: a URL goes to the first scheme that accepts it.
-    static let all: [FetcherInputScheme] = [
+    /// (Computed, like the tables below: a stored global would be one object
+    /// shared by evaluators on several threads, whose reference counts are not
+    /// atomic in this module.)
+    static var all: [FetcherInputScheme] { [
         CurlScheme(name: "file"),
         GitScheme(),
         GitArchiveScheme(name: "github"),
@@ -15,7 +18,7 @@ enum FetcherSchemes {
         PathScheme(),
         GitArchiveScheme(name: "sourcehut"),
         CurlScheme(name: "tarball"),
-    ]
+    ] }
 
     /// A full Git commit hash (40 hex digits).
     static func isRevision(_ s: String) -> Bool {
@@ -209,10 +212,10 @@ struct GitScheme: FetcherInputScheme {
         "url", "ref", "rev", "shallow", "submodules", "lfs", "exportIgnore", "lastModified", "revCount", "narHash",
         "allRefs", "name", "dirtyRev", "dirtyShortRev", "verifyCommit", "keytype", "publicKey", "publicKeys",
     ]
-    private static let stringParameters: Set<String> = ["rev", "ref", "keytype", "publicKey", "publicKeys"]
-    private static let booleanParameters: Set<String> = ["shallow", "submodules", "lfs", "exportIgnore", "allRefs", "verifyCommit"]
+    private static var stringParameters: Set<String> { ["rev", "ref", "keytype", "publicKey", "publicKeys"] }
+    private static var booleanParameters: Set<String> { ["shallow", "submodules", "lfs", "exportIgnore", "allRefs", "verifyCommit"] }
     /// Commit signature checks, behind an experimental feature swix does not have.
-    private static let verificationAttributes: Set<String> = ["verifyCommit", "keytype", "publicKey", "publicKeys"]
+    private static var verificationAttributes: Set<String> { ["verifyCommit", "keytype", "publicKey", "publicKeys"] }
 
     func input(fromURL url: ParsedURL, requireTree: Bool) throws(FlakeRefError) -> FetcherInput? {
         guard url.scheme == "git" || ParsedURL.splitScheme(url.scheme).application == "git" else { return nil }
@@ -263,7 +266,7 @@ struct GitScheme: FetcherInputScheme {
 struct MercurialScheme: FetcherInputScheme {
     let name = "hg"
     let allowedAttributes: Set<String> = ["url", "ref", "rev", "revCount", "narHash", "name"]
-    private static let schemes: Set<String> = ["hg+http", "hg+https", "hg+ssh", "hg+file"]
+    private static var schemes: Set<String> { ["hg+http", "hg+https", "hg+ssh", "hg+file"] }
 
     func input(fromURL url: ParsedURL, requireTree: Bool) throws(FlakeRefError) -> FetcherInput? {
         guard MercurialScheme.schemes.contains(url.scheme) else { return nil }
@@ -309,8 +312,8 @@ struct MercurialScheme: FetcherInputScheme {
 struct CurlScheme: FetcherInputScheme {
     let name: String
     let allowedAttributes: Set<String> = ["url", "narHash", "name", "unpack", "rev", "revCount", "lastModified"]
-    private static let transports: Set<String> = ["file", "http", "https"]
-    private static let archiveExtensions = [".zip", ".tar", ".tgz", ".tar.gz", ".tar.xz", ".tar.bz2", ".tar.zst"]
+    private static var transports: Set<String> { ["file", "http", "https"] }
+    private static var archiveExtensions: [String] { [".zip", ".tar", ".tgz", ".tar.gz", ".tar.xz", ".tar.bz2", ".tar.zst"] }
 
     private func accepts(_ url: ParsedURL, requireTree: Bool) -> Bool {
         let scheme = ParsedURL.splitScheme(url.scheme)

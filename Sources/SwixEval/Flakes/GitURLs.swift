@@ -18,14 +18,15 @@ enum GitURLs {
 
     /// Schemes Git handles itself, with or without `git+`: a URL that starts with one
     /// is never SCP-style (and `file:/path` stays a file URL).
-    private static let schemesKnownToGit: Set<String> = {
+    /// (Computed: see `FetcherSchemes.all`.)
+    private static var schemesKnownToGit: Set<String> {
         var s = Set<String>()
         for scheme in ["ssh", "http", "https", "file", "ftp", "ftps", "git"] {
             s.insert(scheme)
             s.insert("git+" + scheme)
         }
         return s
-    }()
+    }
 
     /// `[user@]host:path` (Git's SCP-like syntax: no slash before the first colon),
     /// as an `ssh://` URL; nil when `url` does not have that shape.
