@@ -29,6 +29,16 @@ import SwixSyntax
 final class LetDefinitions {
     var deferred: [Node?] = []
 
+    /// The expression of binding `slot` if it is deferred, without a reference
+    /// count: loaded as a raw reference (copying the optional out of the array
+    /// retained and released it), valid while the `LetNode` lives.
+    @inline(__always)
+    func deferredNode(_ slot: Int) -> Unmanaged<Node>? {
+        deferred.withUnsafeBufferPointer {
+            UnsafeRawPointer($0.baseAddress! + slot).load(as: UnsafeRawPointer?.self).map { Unmanaged.fromOpaque($0) }
+        }
+    }
+
     /// Whether a binding whose value node is `node` waits in its slot as a
     /// placeholder: everything whose lazy form would be a new thunk.
     static func defers(_ node: Node) -> Bool {
@@ -77,10 +87,7 @@ final class LetVariableNode: LocalNode {
             throw EvalError("stack overflow; max-call-depth exceeded", at: pos, kind: .stackOverflow)
         }
         // Both kept alive elsewhere: the node by the evaluator, the scope by `env`.
-        // (Loaded as a raw reference: copying the optional out of the array retained it.)
-        let node = Unmanaged<Node>.fromOpaque(definitions.deferred.withUnsafeBufferPointer {
-            UnsafeRawPointer($0.baseAddress! + slot).load(as: UnsafeRawPointer.self)
-        })
+        let node = definitions.deferredNode(slot).unsafelyUnwrapped
         let scope = scope(of: p)
         p.pointee = .bindingUnderEvaluation
         do {
@@ -114,7 +121,8 @@ final class LetVariableNode: LocalNode {
         case .thunk(let t):
             return t.state == .done ? t.value : p.pointee
         case .unevaluatedBinding:
-            let thunk = Thunk(node: definitions.deferred[slot].unsafelyUnwrapped, env: scope(of: p).takeUnretainedValue())
+            let thunk = Thunk(node: definitions.deferredNode(slot).unsafelyUnwrapped.takeUnretainedValue(),
+                              env: scope(of: p).takeUnretainedValue())
             p.pointee = .thunk(thunk)
             return .thunk(thunk)
         case .bindingUnderEvaluation:

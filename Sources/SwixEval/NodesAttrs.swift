@@ -125,9 +125,6 @@ final class LetNode: Node {
     let inheritSources: [Node]
     let body: Node
     let definitions: LetDefinitions
-    /// Which bindings wait as placeholders (`definitions.deferred[k] != nil`), as
-    /// plain flags: testing the optional node retained and released it.
-    let deferredMask: [Bool]
 
     init(bindings: [AttrInit], inheritSources: [Node], body: Node, definitions: LetDefinitions, pos: Pos) {
         self.bindings = bindings
@@ -136,7 +133,6 @@ final class LetNode: Node {
         self.definitions = definitions
         // `inherit x` is evaluated in the enclosing scope: it is stored as before.
         definitions.deferred = bindings.map { $0.kind != .inherited && LetDefinitions.defers($0.value) ? $0.value : nil }
-        deferredMask = definitions.deferred.map { $0 != nil }
         super.init(pos: pos)
     }
 
@@ -149,13 +145,11 @@ final class LetNode: Node {
         let slots = scope.slots
         // Borrowed through buffer pointers, as in `AttrsNode.eval`.
         bindings.withUnsafeBufferPointer { defs in
-            deferredMask.withUnsafeBufferPointer { deferred in
-                for k in 0..<count {
-                    if deferred[k] {
-                        (slots + k).initialize(to: .unevaluatedBinding)
-                    } else {
-                        (slots + k).initialize(to: defs[k].value.lazyBinding(ev, defs[k].env(recursive: true, outer: env, scope: scope)))
-                    }
+            for k in 0..<count {
+                if definitions.deferredNode(k) != nil {
+                    (slots + k).initialize(to: .unevaluatedBinding)
+                } else {
+                    (slots + k).initialize(to: defs[k].value.lazyBinding(ev, defs[k].env(recursive: true, outer: env, scope: scope)))
                 }
             }
         }
