@@ -42,7 +42,7 @@ public final class Attrs: ManagedBuffer<Attrs.Header, Attr> {
 
     /// A new empty set. (Not one shared object: reference counts are not atomic,
     /// and evaluators on several threads, as in tests, would race on its count.)
-    public static var empty: Attrs { make([]) }
+    public static var empty: Attrs { sorted([]) }
 
     /// Layers this deep are merged even if they are balanced.
     static let maxLayers = 8
@@ -60,22 +60,17 @@ public final class Attrs: ManagedBuffer<Attrs.Header, Attr> {
 
     /// A flat set of `attrs`, which must be sorted by symbol id without duplicates.
     @inline(__always)
-    static func make(_ attrs: UnsafeBufferPointer<Attr>, older: [Attrs] = []) -> Attrs {
-        build(count: attrs.count, older: older) { e in
+    static func make(_ attrs: UnsafeBufferPointer<Attr>) -> Attrs {
+        build(count: attrs.count) { e in
             // Element by element: `initialize(from:count:)` copies through the
             // generic runtime (a value-witness call per attribute).
             for k in 0..<attrs.count { (e + k).initialize(to: attrs[k]) }
         }
     }
 
-    @inline(__always)
-    static func make(_ attrs: [Attr], older: [Attrs] = []) -> Attrs {
-        attrs.withUnsafeBufferPointer { make($0, older: older) }
-    }
-
     /// `attrs` must be sorted by symbol id without duplicates.
     public static func sorted(_ attrs: [Attr]) -> Attrs {
-        make(attrs)
+        attrs.withUnsafeBufferPointer { make($0) }
     }
 
     /// Builds a set from attributes in any order; later duplicates replace earlier ones.

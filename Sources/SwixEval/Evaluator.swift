@@ -95,7 +95,6 @@ public final class Evaluator {
     /// thunk or closure may keep only a subtree alive.
     var loweredRoots: [Node] = []
 
-
     public init(symbols: SymbolTable, positions: PositionTable, tree: SyntaxTree) {
         self.symbols = symbols
         self.positions = positions

@@ -33,7 +33,7 @@ final class LambdaNode: Node {
     }
 
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
-        .lambda(Closure(lambda: self, env: skip == 0 ? env : env.ancestor(skip)))
+        lazy(ev, env)
     }
 
     /// Evaluates the body in a call's environment. A method, so that `body` is read
@@ -44,6 +44,7 @@ final class LambdaNode: Node {
         try body.eval(ev, env)
     }
 
+    /// The closure (as a value it is already in weak head normal form).
     override func lazy(_ ev: Evaluator, _ env: Env) -> Value {
         .lambda(Closure(lambda: self, env: skip == 0 ? env : env.ancestor(skip)))
     }
