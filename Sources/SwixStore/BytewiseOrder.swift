@@ -6,6 +6,14 @@ import Musl
 import Darwin
 #endif
 
+/// Byte-wise order (`memcmp`, then the shorter first): the order of `std::string`.
+@inlinable
+public func bytewiseLess(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    let n = Swift.min(a.count, b.count)
+    let c = n == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, n)
+    return c != 0 ? c < 0 : a.count < b.count
+}
+
 extension String {
     /// Byte-wise order of the UTF-8 encodings, the order of `std::string` (store paths,
     /// names in a `.drv`). `utf8.lexicographicallyPrecedes` gives the same answer
@@ -14,12 +22,6 @@ extension String {
     @inlinable
     public func utf8Precedes(_ other: String) -> Bool {
         var a = self, b = other
-        return a.withUTF8 { pa in
-            b.withUTF8 { pb in
-                let n = Swift.min(pa.count, pb.count)
-                let c = n == 0 ? 0 : memcmp(pa.baseAddress!, pb.baseAddress!, n)
-                return c != 0 ? c < 0 : pa.count < pb.count
-            }
-        }
+        return a.withUTF8 { pa in b.withUTF8 { pb in bytewiseLess(pa, pb) } }
     }
 }

@@ -474,16 +474,18 @@ private func componentNumber(_ c: ArraySlice<UInt8>) -> Int32? {
     return n
 }
 
-/// (Computed: a stored global would be shared by evaluators on several threads,
-/// and reference counts are not atomic in this module.)
-private var preBytes: [UInt8] { Array("pre".utf8) }
+/// Whether a version component is `pre`. (Compared with a literal, a small string
+/// stored inline: a stored array would be shared by evaluators on several threads,
+/// whose reference counts are not atomic in this module, and a computed one would
+/// be made on every comparison.)
+private func isPre(_ c: ArraySlice<UInt8>) -> Bool { c.elementsEqual("pre".utf8) }
 
 private func componentsLessThan(_ c1: ArraySlice<UInt8>, _ c2: ArraySlice<UInt8>) -> Bool {
     let n1 = componentNumber(c1), n2 = componentNumber(c2)
     if let n1, let n2 { return n1 < n2 }
     if c1.isEmpty && n2 != nil { return true }
-    if c1.elementsEqual(preBytes) && !c2.elementsEqual(preBytes) { return true }
-    if c2.elementsEqual(preBytes) { return false }
+    if isPre(c1) && !isPre(c2) { return true }
+    if isPre(c2) { return false }
     // `2.3a` < `2.3.1`.
     if n2 != nil { return true }
     if n1 != nil { return false }
@@ -958,7 +960,8 @@ private struct RegexCompiler {
 
     // MARK: Scanner
 
-    static var specialCharacters: [UInt8] { Array(".[\\()*+?{|^$".utf8) }
+    /// Whether `c` is special in a regex (a literal, as in `isPre`).
+    static func isSpecial(_ c: UInt8) -> Bool { ".[\\()*+?{|^$".utf8.contains(c) }
 
     mutating func advance() throws(RegexCompileError) {
         if cur == pattern.count {
@@ -975,7 +978,7 @@ private struct RegexCompiler {
     mutating func scanNormal() throws(RegexCompileError) {
         let c = pattern[cur]
         cur += 1
-        if c != 0 && !RegexCompiler.specialCharacters.contains(c) {
+        if c != 0 && !RegexCompiler.isSpecial(c) {
             token = .ordChar
             tokenValue = [c]
             return
@@ -986,7 +989,7 @@ private struct RegexCompiler {
             // (libstdc++ built in strict mode rejects `\w`, `\1`, `\/`, …).
             guard cur < pattern.count else { throw RegexCompileError() }
             let e = pattern[cur]
-            guard e != 0 && RegexCompiler.specialCharacters.contains(e) else { throw RegexCompileError() }
+            guard e != 0 && RegexCompiler.isSpecial(e) else { throw RegexCompileError() }
             token = .ordChar
             tokenValue = [e]
             cur += 1

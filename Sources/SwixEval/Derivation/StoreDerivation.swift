@@ -1,23 +1,10 @@
 import SwixStore
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Bytewise order, the order `std::string` and `std::set<std::string>` keep in CppNix
 /// (environment variables, output names, store paths in a `.drv`).
 @inline(__always)
 func bytewiseLess(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-    a.withUnsafeBufferPointer { pa in
-        b.withUnsafeBufferPointer { pb in
-            let n = min(pa.count, pb.count)
-            let c = n == 0 ? 0 : memcmp(pa.baseAddress!, pb.baseAddress!, n)
-            return c != 0 ? c < 0 : pa.count < pb.count
-        }
-    }
+    a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in SwixStore.bytewiseLess(pa, pb) } }
 }
 
 /// A derivation's environment while `derivationStrict` builds it: kept sorted by
