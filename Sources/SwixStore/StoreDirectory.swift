@@ -117,33 +117,60 @@ public struct StoreDirectory: Hashable, Sendable {
     /// The store path for a fingerprint of `type`, inner hash text `innerHash` (already
     /// rendered, normally `sha256:<hex>`) and `name`.
     public func makeStorePath(type: String, innerHash: String, name: String) throws(StorePathError) -> StorePath {
-        let fingerprint = type + ":" + innerHash + ":" + path + ":" + name
-        let digest = Digest.hash(.sha256, string: fingerprint).compressed(to: 20)
-        return try StorePath(hash: digest, name: name)
+        var fingerprint: [UInt8] = []
+        fingerprint.append(contentsOf: type.utf8)
+        fingerprint.append(UInt8(ascii: ":"))
+        fingerprint.append(contentsOf: innerHash.utf8)
+        return try makeStorePath(fingerprintPrefix: fingerprint, name: name)
     }
 
     /// The store path for a fingerprint of `type`, `innerHash` and `name`; the inner hash
     /// enters as `<algo>:<hex>`.
     public func makeStorePath(type: String, innerHash: Hash, name: String) throws(StorePathError) -> StorePath {
-        try makeStorePath(type: type, innerHash: innerHash.toString(.base16, includeAlgorithm: true), name: name)
+        var fingerprint: [UInt8] = []
+        fingerprint.append(contentsOf: type.utf8)
+        return try makeStorePath(typeBytes: fingerprint, innerHash: innerHash, name: name)
+    }
+
+    /// `makeStorePath` over a type already rendered as bytes. The fingerprint is built
+    /// as bytes: these paths are computed for every derivation (its outputs, its `.drv`),
+    /// and doing it by `String` concatenation cost about 20,000 instructions a path.
+    func makeStorePath(typeBytes: [UInt8], innerHash: Hash, name: String) throws(StorePathError) -> StorePath {
+        var fingerprint = typeBytes
+        fingerprint.reserveCapacity(typeBytes.count + 80 + path.utf8.count + name.utf8.count)
+        fingerprint.append(UInt8(ascii: ":"))
+        fingerprint.append(contentsOf: innerHash.algorithm.name.utf8)
+        fingerprint.append(UInt8(ascii: ":"))
+        fingerprint.append(contentsOf: Base16.encodedBytes(innerHash.bytes))
+        return try makeStorePath(fingerprintPrefix: fingerprint, name: name)
+    }
+
+    /// Appends `:<store dir>:<name>` to `prefix` (`<type>:<inner hash>`), hashes it and
+    /// names the result.
+    private func makeStorePath(fingerprintPrefix prefix: [UInt8], name: String) throws(StorePathError) -> StorePath {
+        var fingerprint = prefix
+        fingerprint.append(UInt8(ascii: ":"))
+        fingerprint.append(contentsOf: path.utf8)
+        fingerprint.append(UInt8(ascii: ":"))
+        fingerprint.append(contentsOf: name.utf8)
+        let digest = fingerprint.withUnsafeBytes { Digest.hash(.sha256, $0) }.compressed(to: 20)
+        return try StorePath(hash: digest, name: name)
     }
 
     /// `type` followed by `:<reference>` for each reference in sorted order (duplicates
-    /// counted once) and `:self` when the object refers to itself.
-    static func typeWithReferences(
+    /// counted once) and `:self` when the object refers to itself, as bytes. The
+    /// references are sorted as byte arrays (the order of `std::string`).
+    static func typeBytesWithReferences(
         _ type: String, _ references: some Sequence<String>, hasSelfReference: Bool = false
-    ) -> String {
-        // A concrete array first: sorting the generic sequence ran unspecialised.
-        var sorted = Array(references)
-        sorted.sort { $0.utf8Precedes($1) }
-        sorted = sorted.enumerated().compactMap { index, reference in
-            index > 0 && sorted[index - 1].utf8.elementsEqual(reference.utf8) ? nil : reference
+    ) -> [UInt8] {
+        var sorted = references.map { Array($0.utf8) }
+        sorted.sort { a, b in a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in bytewiseLess(pa, pb) } } }
+        var result = Array(type.utf8)
+        for (index, reference) in sorted.enumerated() where index == 0 || sorted[index - 1] != reference {
+            result.append(UInt8(ascii: ":"))
+            result.append(contentsOf: reference)
         }
-        var result = type
-        for reference in sorted {
-            result += ":" + reference
-        }
-        if hasSelfReference { result += ":self" }
+        if hasSelfReference { result.append(contentsOf: ":self".utf8) }
         return result
     }
 
@@ -153,7 +180,7 @@ public struct StoreDirectory: Hashable, Sendable {
         name: String, contentsHash: Hash, references: some Sequence<String> = [String]()
     ) throws(StorePathError) -> StorePath {
         precondition(contentsHash.algorithm == .sha256, "text paths are addressed by SHA-256")
-        return try makeStorePath(type: Self.typeWithReferences("text", references),
+        return try makeStorePath(typeBytes: Self.typeBytesWithReferences("text", references),
                                  innerHash: contentsHash, name: name)
     }
 
@@ -172,7 +199,7 @@ public struct StoreDirectory: Hashable, Sendable {
     ) throws(StorePathError) -> StorePath {
         precondition(narHash.algorithm == .sha256, "source paths are addressed by a NAR SHA-256")
         return try makeStorePath(
-            type: Self.typeWithReferences("source", references, hasSelfReference: hasSelfReference),
+            typeBytes: Self.typeBytesWithReferences("source", references, hasSelfReference: hasSelfReference),
             innerHash: narHash, name: name)
     }
 
@@ -213,7 +240,9 @@ public struct StoreDirectory: Hashable, Sendable {
     /// The path of output `id` of a derivation named `name` whose hash modulo fixed
     /// outputs is `drvHash`. Outputs other than `out` get `-<id>` appended to the name.
     public func makeOutputPath(id: String = "out", drvHash: Hash, name: String) throws(StorePathError) -> StorePath {
-        try makeStorePath(type: "output:" + id, innerHash: drvHash, name: Self.outputPathName(name, id))
+        var type = Array("output:".utf8)
+        type.append(contentsOf: id.utf8)
+        return try makeStorePath(typeBytes: type, innerHash: drvHash, name: Self.outputPathName(name, id))
     }
 
     /// The name of output `id` of derivation `name` (Nix's `outputPathName`).

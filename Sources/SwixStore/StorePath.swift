@@ -54,6 +54,9 @@ public enum StorePathName {
         if name.utf8.count > maxLength {
             throw StorePathError("store path '\(baseName)' has a name longer than \(maxLength) characters")
         }
+        // The common case, every byte allowed, is checked on the bytes; the message
+        // needs the offending character.
+        if name.utf8.allSatisfy(isAllowed) { return }
         for scalar in name.unicodeScalars where !(scalar.isASCII && isAllowed(UInt8(scalar.value))) {
             throw StorePathError("store path '\(baseName)' contains illegal character '\(scalar)'")
         }
