@@ -159,14 +159,24 @@ public final class Evaluator {
             let node = t.node.take().unsafelyUnwrapped
             let env = t.env.take()
             t.state = .blackhole
-            do {
+            // A pending thunk's `value` is `null`, or an application's argument, which
+            // is moved out: the result is then written into storage holding nothing
+            // (no outlined destruction of the old value, a call per force).
+            let valuePointer = t.valueAddress
+            do throws(EvalError) {
                 let v: Value
                 if let env {
                     v = try node.eval(self, env)
                 } else {
-                    v = try unsafeDowncast(node, to: ApplicationNode.self).apply(self, t.value)
+                    let argument = valuePointer.move()
+                    do throws(EvalError) {
+                        v = try unsafeDowncast(node, to: ApplicationNode.self).apply(self, argument)
+                    } catch {
+                        valuePointer.initialize(to: argument)
+                        throw error
+                    }
                 }
-                t.value = v
+                valuePointer.initialize(to: v)
                 t.state = .done
                 return v
             } catch {

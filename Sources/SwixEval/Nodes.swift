@@ -54,13 +54,27 @@ final class ApplicationNode: Node {
 /// A literal, or any value known before evaluation (builtins, for instance).
 final class ConstantNode: Node {
     let value: Value
+    private let intValue: Int64?
     init(_ value: Value, pos: Pos = .none) {
         self.value = value
+        if case .int(let i) = value { intValue = i } else { intValue = nil }
         super.init(pos: pos)
     }
-    override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value { value }
-    override func lazy(_ ev: Evaluator, _ env: Env) -> Value { value }
-    override func peek(_ ev: Evaluator, _ env: Env) -> Value? { value }
+    // An integer is returned as a new value: copying `value` goes through the
+    // outlined copy of `Value` (a call and a switch), which an integer does not need.
+    override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
+        if let i = intValue { return .int(i) }
+        return value
+    }
+    override func lazy(_ ev: Evaluator, _ env: Env) -> Value {
+        if let i = intValue { return .int(i) }
+        return value
+    }
+    override func peek(_ ev: Evaluator, _ env: Env) -> Value? {
+        if let i = intValue { return .int(i) }
+        return value
+    }
+
 }
 
 /// An operand of integer arithmetic or comparison that can be read without

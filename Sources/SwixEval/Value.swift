@@ -160,6 +160,16 @@ public final class Thunk {
         self.value = value
     }
 
+    /// The address of `value` inside the object: its first stored property, after
+    /// the 16-byte object header (checked by `ValueLayout.check`). Valid while the
+    /// thunk is alive; lets `force` move the argument out and write the result into
+    /// storage that holds nothing.
+    @inline(__always)
+    var valueAddress: UnsafeMutablePointer<Value> {
+        UnsafeMutableRawPointer(Unmanaged.passUnretained(self).toOpaque())
+            .advanced(by: 16).assumingMemoryBound(to: Value.self)
+    }
+
     /// An unevaluated application `f x` (the elements of `map` and `genList`):
     /// the node knows `f`, and until the thunk is forced `value` holds `x`.
     /// One allocation per element instead of a thunk plus a node.
@@ -283,5 +293,7 @@ enum ValueLayout {
         probe(.lambda(Closure(lambda: lambda, env: Env.make(parent: nil, size: 0))), lambdaTag)
         probe(.primop(PrimOp("probe", arity: 1) { _, _, _ throws(EvalError) in .null }), primopTag)
         precondition(withUnsafePointer(to: Value.thunk(Thunk(value: .int(42)))) { $0.forcedInt } == 42, "Value layout: forced thunk int")
+        let thunk = Thunk(value: .int(7))
+        precondition(withUnsafeMutablePointer(to: &thunk.value) { $0 } == thunk.valueAddress, "Thunk layout: value address")
     }
 }
