@@ -390,14 +390,14 @@ public final class Evaluator {
     /// The inner lambda of `a: b: body` (no formals on either, and no
     /// `--show-trace`, whose frames name the intermediate call): nil otherwise.
     @inline(__always)
-    private func plainCurried(_ c: Closure) -> LambdaNode? {
+    func plainCurried(_ c: Closure) -> LambdaNode? {
         guard c.lambda.formals == nil, !showTrace, let inner = c.lambda.curried, inner.formals == nil else { return nil }
         return inner
     }
 
     /// `c a b` for a `plainCurried` closure: both environments, one call's checks.
     @inline(__always)
-    private func callCurried(_ c: Closure, _ inner: LambdaNode, _ a: consuming Value, _ b: consuming Value,
+    func callCurried(_ c: Closure, _ inner: LambdaNode, _ a: consuming Value, _ b: consuming Value,
                              _ pos: Pos) throws(EvalError) -> Value {
         try checkCallRoom(pos)
         callDepth += 1

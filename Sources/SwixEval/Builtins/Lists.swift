@@ -46,8 +46,16 @@ extension Builtins {
                 // Every application is evaluated at once (`call` returns a value in
                 // weak head normal form), so the accumulator never builds a chain.
                 var acc = a[1]
-                for x in list.elements {
-                    acc = try ev.call2(op, acc, x, .none)
+                if case .lambda(let c) = op, let inner = ev.plainCurried(c) {
+                    // `acc: x: …`, the usual operator: the closure and its inner lambda
+                    // are looked at once, and the elements are borrowed from the list.
+                    try list.elements.withUnsafeBufferPointer { (xs) throws(EvalError) in
+                        for k in 0..<xs.count { acc = try ev.callCurried(c, inner, acc, xs[k], .none) }
+                    }
+                } else {
+                    for x in list.elements {
+                        acc = try ev.call2(op, acc, x, .none)
+                    }
                 }
                 return try ev.force(acc, .none)
             },
