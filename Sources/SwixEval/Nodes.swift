@@ -31,6 +31,22 @@ class Node {
         peek(ev, env) ?? lazy(ev, env)
     }
 
+    /// `argument` for the argument a builtin is about to force (its
+    /// `strictArgument`): an expression that would become a thunk is evaluated now
+    /// instead, saving the thunk. The builtin must still see exactly what forcing
+    /// that thunk would have shown it, so an error becomes a thunk that throws the
+    /// same error when the builtin forces it (its frames are then added as they
+    /// would have been). Variables, constants and functions are passed as
+    /// `argument` passes them: a variable's own thunk is forced by the builtin.
+    func strictArgument(_ ev: Evaluator, _ env: Env) -> Value {
+        if let v = peek(ev, env) { return v }
+        do {
+            return try eval(ev, env)
+        } catch {
+            return .thunk(Thunk(node: RethrowNode(error, pos: pos), env: env))
+        }
+    }
+
     /// `lazy` for a binding of a recursive scope while its slots are being filled:
     /// a reference to a sibling must not read a slot that is not set yet.
     func lazyBinding(_ ev: Evaluator, _ env: Env) -> Value {
@@ -49,6 +65,17 @@ final class ApplicationNode: Node {
     func apply(_ ev: Evaluator, _ argument: Value) throws(EvalError) -> Value {
         try ev.call(function, argument, pos)
     }
+}
+
+/// An expression whose evaluation already failed (`Node.strictArgument`):
+/// evaluating it throws that error again.
+final class RethrowNode: Node {
+    let error: EvalError
+    init(_ error: EvalError, pos: Pos) {
+        self.error = error
+        super.init(pos: pos)
+    }
+    override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value { throw error }
 }
 
 /// A literal, or any value known before evaluation (builtins, for instance).
@@ -74,6 +101,7 @@ final class ConstantNode: Node {
         if let i = intValue { return .int(i) }
         return value
     }
+    override func strictArgument(_ ev: Evaluator, _ env: Env) -> Value { lazy(ev, env) }
 
 }
 
@@ -157,6 +185,7 @@ class LocalNode: Node {
         guard case .thunk(let t) = v else { return v }
         return t.state == .done ? t.value : nil
     }
+    override func strictArgument(_ ev: Evaluator, _ env: Env) -> Value { argument(ev, env) }
     override func lazyBinding(_ ev: Evaluator, _ env: Env) -> Value {
         depth == 0 ? .thunk(Thunk(node: self, env: env)) : lazy(ev, env)
     }

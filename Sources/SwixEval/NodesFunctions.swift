@@ -115,10 +115,8 @@ final class CallNode: Node {
             var next = 0
             // A builtin given all its arguments at once is called directly, without
             // the partial applications in between.
-            if case .primop(let p) = f, p.arity > 1, args.count >= p.arity {
-                var argv = PrimOpArgs(args[0].argument(ev, env))
-                for k in 1..<p.arity { argv.append(args[k].argument(ev, env)) }
-                f = try ev.callSaturated(p, argv, pos)
+            if case .primop(let p) = f, p.arity > 0, args.count >= p.arity {
+                f = try ev.callSaturated(p, CallNode.arguments(p, args, ev, env), pos)
                 next = p.arity
             }
             while next < args.count {
@@ -152,10 +150,18 @@ extension CallNode {
     @inline(never)
     func callPrimOp(_ p: PrimOp, _ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
         try args.withUnsafeBufferPointer { (args) throws(EvalError) -> Value in
-            var argv = PrimOpArgs(args[0].argument(ev, env))
-            for k in 1..<args.count { argv.append(args[k].argument(ev, env)) }
-            return try ev.callSaturated(p, argv, pos)
+            try ev.callSaturated(p, CallNode.arguments(p, args, ev, env), pos)
         }
+    }
+
+    /// The first `p.arity` arguments of a call that saturates builtin `p`: lazy,
+    /// except the one `p` forces first, evaluated at once (`Node.strictArgument`).
+    @inline(__always)
+    static func arguments(_ p: PrimOp, _ args: UnsafeBufferPointer<Node>, _ ev: Evaluator, _ env: Env) -> PrimOpArgs {
+        let strict = p.strictArgument
+        var argv = PrimOpArgs(strict == 0 ? args[0].strictArgument(ev, env) : args[0].argument(ev, env))
+        for k in 1..<p.arity { argv.append(strict == k ? args[k].strictArgument(ev, env) : args[k].argument(ev, env)) }
+        return argv
     }
 }
 

@@ -7,6 +7,12 @@ public final class PrimOp {
     public let arity: Int
     public let doc: String
     let body: (Evaluator, PrimOpArgs, Pos) throws(EvalError) -> Value
+    /// The argument the body forces before doing anything else, whatever the
+    /// arguments are (-1: none). A call site that gives the builtin all its
+    /// arguments evaluates this one at once instead of making a thunk that would
+    /// be forced straight away (`Node.strictArgument`). Set from
+    /// `Builtins.strictArguments`, which must agree with the bodies.
+    var strictArgument = -1
 
     init(_ name: String, arity: Int, doc: String = "",
          _ body: @escaping (Evaluator, PrimOpArgs, Pos) throws(EvalError) -> Value) {

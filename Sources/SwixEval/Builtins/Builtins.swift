@@ -4,6 +4,27 @@ import SwixSyntax
 /// each under `Builtins/`). A name starting with `__` is global as such and is
 /// `builtins.<name without __>`; other names are global and in `builtins` as is.
 enum Builtins {
+    /// For each builtin whose body begins by forcing one argument, unconditionally,
+    /// that argument's index (see `PrimOp.strictArgument`). Only the first forced
+    /// argument qualifies: between the first and a second one the body checks the
+    /// first, and may fail before the second is ever evaluated.
+    static var strictArguments: [String: Int] {
+        var table: [String: Int] = [:]
+        for name in ["__length", "__stringLength", "toString", "__attrNames", "__attrValues", "__head", "__tail",
+                     "__concatLists", "__listToAttrs", "__bitAnd", "__bitOr", "__bitXor", "__add", "__sub", "__mul",
+                     "__div", "__substring", "__concatStringsSep", "__match", "__split", "__hashString", "__getAttr",
+                     "__hasAttr", "removeAttrs", "__intersectAttrs", "__catAttrs", "__compareVersions", "baseNameOf",
+                     "dirOf", "__unsafeDiscardStringContext", "__replaceStrings", "isNull", "__isBool", "__isInt",
+                     "__isFloat", "__isString", "__isPath", "__isList", "__isAttrs", "__isFunction", "__typeOf", "__seq",
+                     "__deepSeq", "__trace", "throw", "abort", "__fromJSON", "__functionArgs"] {
+            table[name] = 0
+        }
+        for name in ["map", "__filter", "__genList", "__elemAt", "__elem", "__sort", "__mapAttrs"] {
+            table[name] = 1
+        }
+        return table
+    }
+
     static func install(into ev: Evaluator) {
         var entries: [(String, Value)] = []
         func add(_ p: PrimOp) { entries.append((p.name, .primop(p))) }
@@ -12,8 +33,12 @@ enum Builtins {
         constant("true", .bool(true))
         constant("false", .bool(false))
         constant("null", .null)
+        let strict = strictArguments
         for family in families {
-            for p in family() { add(p) }
+            for p in family() {
+                if let k = strict[p.name] { p.strictArgument = k }
+                add(p)
+            }
         }
         for (name, value) in constants(ev) { constant(name, value) }
 
