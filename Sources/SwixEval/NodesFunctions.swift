@@ -179,20 +179,80 @@ final class ConcatNode: Node {
     }
 
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
-        var acc = ConcatAccumulator(forceString: forceString, pos: pos)
-        // Borrowed through a buffer pointer (`parts[k]` retains the node).
-        try parts.withUnsafeBufferPointer { (parts) throws(EvalError) in
-            for k in 0..<parts.count {
-                let v: Value
-                do throws(EvalError) {
-                    v = try parts[k].eval(ev, env)
-                } catch {
-                    throw error.addTrace("in an operand of '+'", at: parts[k].pos)
-                }
-                try acc.add(v, first: k == 0, partPos: partPositions[k], ev)
+        // The parts' values wait in a temporary buffer (on the stack) so that an
+        // all-string result, the usual interpolation, is made in one allocation of
+        // its exact size: appending part after part reallocated as the string
+        // grew, and left it with up to twice the capacity it needs.
+        // (Borrowed through a buffer pointer: `parts[k]` retains the node.)
+        try withUnsafeTemporaryAllocation(of: Value.self, capacity: parts.count) { (values) throws(EvalError) -> Value in
+            try parts.withUnsafeBufferPointer { (parts) throws(EvalError) -> Value in
+                try evalParts(ev, env, parts, values.baseAddress!)
             }
         }
-        return acc.result()
+    }
+
+    private func evalPart(_ k: Int, _ ev: Evaluator, _ env: Env, _ parts: UnsafeBufferPointer<Node>) throws(EvalError) -> Value {
+        do {
+            return try parts[k].eval(ev, env)
+        } catch {
+            throw error.addTrace("in an operand of '+'", at: parts[k].pos)
+        }
+    }
+
+    /// Evaluates the parts in order. While they are strings they are kept in
+    /// `values`; the first that is not (a number, a path, a set to coerce) sends
+    /// everything through `ConcatAccumulator`, the strings so far first (adding a
+    /// string cannot fail, so errors come in the same order).
+    private func evalParts(_ ev: Evaluator, _ env: Env, _ parts: UnsafeBufferPointer<Node>,
+                           _ values: UnsafeMutablePointer<Value>) throws(EvalError) -> Value {
+        var kept = 0
+        defer { values.deinitialize(count: kept) }
+        var total = 0
+        for k in 0..<parts.count {
+            let v = try evalPart(k, ev, env, parts)
+            guard case .string(let s) = v else {
+                var acc = ConcatAccumulator(forceString: forceString, pos: pos)
+                for j in 0..<kept { try acc.add(values[j], first: j == 0, partPos: partPositions[j], ev) }
+                try acc.add(v, first: k == 0, partPos: partPositions[k], ev)
+                for j in (k + 1)..<parts.count {
+                    try acc.add(try evalPart(j, ev, env, parts), first: false, partPos: partPositions[j], ev)
+                }
+                return acc.result()
+            }
+            total += s.bytes.count
+            (values + kept).initialize(to: v)
+            kept += 1
+        }
+        return ConcatNode.join(UnsafeBufferPointer(start: values, count: kept), total: total)
+    }
+
+    /// Strings joined, their contexts united. A result equal to one of them (the
+    /// others empty, without context of their own) is that string itself.
+    private static func join(_ strings: UnsafeBufferPointer<Value>, total: Int) -> Value {
+        var context = StringContext.empty
+        var only = -1, nonEmpty = 0
+        for j in 0..<strings.count {
+            guard case .string(let s) = strings[j] else { continue }
+            if !s.bytes.isEmpty { nonEmpty += 1; only = j }
+            if !s.context.isEmpty { context = context.union(s.context) }
+        }
+        if nonEmpty <= 1 {
+            if only < 0 { return .string(NixString([], context: context)) }
+            guard case .string(let s) = strings[only] else { return .null }
+            return s.context == context ? strings[only] : .string(NixString(s.bytes, context: context))
+        }
+        let bytes = [UInt8](unsafeUninitializedCapacity: total) { out, initialized in
+            var offset = 0
+            for j in 0..<strings.count {
+                guard case .string(let s) = strings[j] else { continue }
+                s.bytes.withUnsafeBufferPointer { b in
+                    if b.count > 0 { (out.baseAddress! + offset).update(from: b.baseAddress!, count: b.count) }
+                    offset += b.count
+                }
+            }
+            initialized = total
+        }
+        return .string(NixString(bytes, context: context))
     }
 }
 
