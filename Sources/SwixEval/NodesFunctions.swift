@@ -241,16 +241,15 @@ final class ConcatNode: Node {
             guard case .string(let s) = strings[only] else { return .null }
             return s.context == context ? strings[only] : .string(NixString(s.bytes, context: context))
         }
-        let bytes = [UInt8](unsafeUninitializedCapacity: total) { out, initialized in
-            var offset = 0
-            for j in 0..<strings.count {
-                guard case .string(let s) = strings[j] else { continue }
-                s.bytes.withUnsafeBufferPointer { b in
-                    if b.count > 0 { (out.baseAddress! + offset).update(from: b.baseAddress!, count: b.count) }
-                    offset += b.count
-                }
-            }
-            initialized = total
+        // Reserved, then appended: both go through the standard library's entry
+        // points specialised for bytes. (`Array(unsafeUninitializedCapacity:)` and
+        // `Array(repeating:count:)` ran unspecialised here, looking the storage
+        // class's generic metadata up on every call.)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(total)
+        for j in 0..<strings.count {
+            guard case .string(let s) = strings[j] else { continue }
+            bytes.append(contentsOf: s.bytes)
         }
         return .string(NixString(bytes, context: context))
     }
