@@ -17,9 +17,11 @@ import Darwin
 /// Interns byte strings without allocating on lookup: all names are stored in one
 /// byte arena and found through an open-addressing hash table of ids.
 public final class SymbolTable: @unchecked Sendable {
-    private var arena: [UInt8] = []
-    private var starts: [Int] = []
-    private var lengths: [Int] = []
+    // (Usable from inlinable code: `withBytes` is generic, and other modules get
+    // it specialised only when its body is visible to them.)
+    @usableFromInline private(set) var arena: [UInt8] = []
+    @usableFromInline private(set) var starts: [Int] = []
+    @usableFromInline private(set) var lengths: [Int] = []
     private var hashes: [UInt32] = []
     /// The first eight bytes of each name, big-endian and zero-padded: comparing
     /// these orders most pairs of names without looking at the bytes.
@@ -155,7 +157,7 @@ public final class SymbolTable: @unchecked Sendable {
     }
 
     /// Calls `body` with the symbol's bytes (valid only during the call).
-    @inline(__always)
+    @inlinable @inline(__always)
     public func withBytes<R>(_ s: Symbol, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         let id = Int(s.id)
         return try arena.withUnsafeBufferPointer { p in
