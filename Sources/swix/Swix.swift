@@ -20,6 +20,12 @@ struct Swix: ParsableCommand {
         if invokedAs == "nix-instantiate" {
             Glibc.exit(Instantiate.execute(Array(CommandLine.arguments.dropFirst()), console: .standard))
         }
+        // `swix instantiate …` takes its flags verbatim (help included), so it needs
+        // nothing from the argument parser, whose reflection over the command types
+        // costs about a millisecond at every start.
+        if CommandLine.arguments.count > 1 && CommandLine.arguments[1] == "instantiate" {
+            Glibc.exit(Instantiate.execute(Array(CommandLine.arguments.dropFirst(2)), console: .standard))
+        }
         Self.main(nil)
     }
 }
