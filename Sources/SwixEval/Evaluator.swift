@@ -427,61 +427,62 @@ public final class Evaluator {
 
     func callLambda(_ c: Closure, _ arg: consuming Value, _ pos: Pos) throws(EvalError) -> Value {
         let l = c.lambda
-        if l.formals == nil {
-            // `x: body`, the common case: one slot, no argument checks.
-            let env = Env.make(parent: c.env, argument: arg)
-            do {
-                return try l.evalBody(self, env)
-            } catch {
-                if showTrace { addCallFrames(error, l, pos) }
-                throw error
-            }
-        }
-        let env = Env.make(parent: c.env, size: l.envSize)
-        if l.arg != nil { env.slots[0] = arg }
-        if let formals = l.formals {
-            let attrs: Attrs
-            do {
-                attrs = try forceAttrs(arg, pos, "while evaluating the value passed for the lambda argument")
-            } catch {
-                if showTrace { error.addTrace("from call site", at: pos) }
-                throw error
-            }
-            // Passed arguments go in first: a default may name another formal
-            // (`{ x ? y, y ? x }`); `lazyBinding` keeps a reference to a sibling default lazy.
-            var used = 0
-            var defaulted = 0
-            for f in formals {
-                if let v = attrs.get(f.name) {
-                    env.slots[f.slot] = v
-                    used += 1
-                } else if f.defaultValue != nil {
-                    defaulted += 1
-                } else {
-                    throw EvalError("function '\(l.traceName(self))' called without required argument '\(symbols[f.name])'", at: l.pos)
-                        .addTrace("from call site", at: pos)
-                }
-            }
-            if defaulted > 0 {
-                for f in formals where attrs.get(f.name) == nil {
-                    if let d = f.defaultValue { env.slots[f.slot] = d.lazyBinding(self, env) }
-                }
-            }
-            if !l.ellipsis && used < attrs.count {
-                for a in attrs.attrs where !formals.contains(where: { $0.name == a.name }) {
-                    let names = formals.map { symbols[$0.name] }
-                    throw EvalError("function '\(l.traceName(self))' called with unexpected argument '\(symbols[a.name])'", at: l.pos)
-                        .withSuggestions(Suggestions.best(symbols[a.name], among: names))
-                        .addTrace("from call site", at: pos)
-                }
-            }
-        }
+        // `x: body`, the common case: one slot, no argument checks. (Functions with
+        // formals are called out of line: their locals made this frame, which every
+        // level of a deep recursion pays for, half as big again.)
+        let env = l.formals == nil ? Env.make(parent: c.env, argument: arg) : try formalsEnvironment(c, arg, pos)
         do {
             return try l.evalBody(self, env)
         } catch {
             if showTrace { addCallFrames(error, l, pos) }
             throw error
         }
+    }
+
+    /// The environment of a call of a function with formals (`{ a, b ? 1, … }:`):
+    /// the set's attributes in their slots, defaults for the missing ones.
+    @inline(never)
+    private func formalsEnvironment(_ c: Closure, _ arg: Value, _ pos: Pos) throws(EvalError) -> Env {
+        let l = c.lambda
+        let env = Env.make(parent: c.env, size: l.envSize)
+        if l.arg != nil { env.slots[0] = arg }
+        guard let formals = l.formals else { return env }
+        let attrs: Attrs
+        do {
+            attrs = try forceAttrs(arg, pos, "while evaluating the value passed for the lambda argument")
+        } catch {
+            if showTrace { error.addTrace("from call site", at: pos) }
+            throw error
+        }
+        // Passed arguments go in first: a default may name another formal
+        // (`{ x ? y, y ? x }`); `lazyBinding` keeps a reference to a sibling default lazy.
+        var used = 0
+        var defaulted = 0
+        for f in formals {
+            if let v = attrs.get(f.name) {
+                env.slots[f.slot] = v
+                used += 1
+            } else if f.defaultValue != nil {
+                defaulted += 1
+            } else {
+                throw EvalError("function '\(l.traceName(self))' called without required argument '\(symbols[f.name])'", at: l.pos)
+                    .addTrace("from call site", at: pos)
+            }
+        }
+        if defaulted > 0 {
+            for f in formals where attrs.get(f.name) == nil {
+                if let d = f.defaultValue { env.slots[f.slot] = d.lazyBinding(self, env) }
+            }
+        }
+        if !l.ellipsis && used < attrs.count {
+            for a in attrs.attrs where !formals.contains(where: { $0.name == a.name }) {
+                let names = formals.map { symbols[$0.name] }
+                throw EvalError("function '\(l.traceName(self))' called with unexpected argument '\(symbols[a.name])'", at: l.pos)
+                    .withSuggestions(Suggestions.best(symbols[a.name], among: names))
+                    .addTrace("from call site", at: pos)
+            }
+        }
+        return env
     }
 
     /// `--show-trace`'s frames for a failed lambda call.

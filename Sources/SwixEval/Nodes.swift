@@ -261,12 +261,32 @@ final class IfNode: Node {
         super.init(pos: pos)
     }
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
+        // `evalBool`, with its error paths out of line: their locals made this
+        // frame, which every level of a recursion through an `if` pays for, twice
+        // as big.
+        let c: Value
+        do {
+            c = try cond.eval(ev, env)
+        } catch {
+            throw conditionFailed(error)
+        }
+        guard case .bool(let b) = c else { throw conditionNotBoolean(c, ev) }
         // Two calls rather than `(c ? then : otherwise).eval`: the conditional
         // expression makes an owned copy of the node (a retain and a release per `if`).
-        if try ev.evalBool(cond, env, "while evaluating a branch condition") {
-            return try then.eval(ev, env)
-        }
+        if b { return try then.eval(ev, env) }
         return try otherwise.eval(ev, env)
+    }
+
+    private static var context: String { "while evaluating a branch condition" }
+
+    @inline(never)
+    private func conditionFailed(_ error: EvalError) -> EvalError {
+        error.addTrace(IfNode.context, at: cond.pos)
+    }
+
+    @inline(never)
+    private func conditionNotBoolean(_ v: Value, _ ev: Evaluator) -> EvalError {
+        ev.typeError("a Boolean", v, cond.pos).addTrace(IfNode.context, at: cond.pos)
     }
     /// With a known condition, the branch taken is what a thunk would evaluate.
     override func argument(_ ev: Evaluator, _ env: Env) -> Value {
@@ -335,40 +355,67 @@ final class BinaryNode: Node {
         rhsInt = IntOperand(rhs)
         super.init(pos: pos)
     }
+    // Each operation out of line: together their locals made a 560-byte frame,
+    // which a recursion through `&&`, `||` or `==` paid at every level.
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
         switch op {
         case .eq, .neq:
             if let x = lhsInt.read(env), let y = rhsInt.read(env) { return .bool((x == y) == (op == .eq)) }
-            let sym = op == .eq ? "==" : "!="
-            let a = try ev.eval(lhs, env, "in the left operand of '\(sym)'")
-            let b = try ev.eval(rhs, env, "in the right operand of '\(sym)'")
-            // Numbers, null, Booleans, strings: no forcing, no recursion.
-            if let e = Evaluator.scalarEqual(a, b) { return .bool(op == .eq ? e : !e) }
-            let equal = try ev.equal(a, b, pos)
-            return .bool(op == .eq ? equal : !equal)
+            return try equality(ev, env)
         case .and:
-            if !(try ev.evalBool(lhs, env, "in the left operand of '&&'")) { return .bool(false) }
-            return .bool(try ev.evalBool(rhs, env, "in the right operand of '&&'"))
+            if !(try leftBool(ev, env, "in the left operand of '&&'")) { return .bool(false) }
+            return .bool(try rightBool(ev, env, "in the right operand of '&&'"))
         case .or:
-            if try ev.evalBool(lhs, env, "in the left operand of '||'") { return .bool(true) }
-            return .bool(try ev.evalBool(rhs, env, "in the right operand of '||'"))
+            if try leftBool(ev, env, "in the left operand of '||'") { return .bool(true) }
+            return .bool(try rightBool(ev, env, "in the right operand of '||'"))
         case .impl:
-            if !(try ev.evalBool(lhs, env, "in the left operand of '->'")) { return .bool(true) }
-            return .bool(try ev.evalBool(rhs, env, "in the right operand of '->'"))
+            if !(try leftBool(ev, env, "in the left operand of '->'")) { return .bool(true) }
+            return .bool(try rightBool(ev, env, "in the right operand of '->'"))
         case .update:
-            // The right operand first, as CppNix's update queue does.
-            let b = try ev.evalAttrs(rhs, env, "in the right operand of '//'")
-            let a = try ev.evalAttrs(lhs, env, "in the left operand of '//'")
-            return .attrs(a.updated(with: b))
+            return try update(ev, env)
         case .concatLists:
-            let av = try ev.eval(lhs, env, "in the left operand of '++'")
-            let bv = try ev.eval(rhs, env, "in the right operand of '++'")
-            let a = try ev.forceList(av, pos, "while evaluating one of the elements to concatenate")
-            let b = try ev.forceList(bv, pos, "while evaluating one of the elements to concatenate")
-            if a.count == 0 { return .list(b) }
-            if b.count == 0 { return .list(a) }
-            return .list(NixList(a.elements + b.elements))
+            return try concatLists(ev, env)
         }
+    }
+
+    @inline(never)
+    private func equality(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
+        let sym = op == .eq ? "==" : "!="
+        let a = try ev.eval(lhs, env, "in the left operand of '\(sym)'")
+        let b = try ev.eval(rhs, env, "in the right operand of '\(sym)'")
+        // Numbers, null, Booleans, strings: no forcing, no recursion.
+        if let e = Evaluator.scalarEqual(a, b) { return .bool(op == .eq ? e : !e) }
+        let equal = try ev.equal(a, b, pos)
+        return .bool(op == .eq ? equal : !equal)
+    }
+
+    @inline(never)
+    private func leftBool(_ ev: Evaluator, _ env: Env, _ context: StaticString) throws(EvalError) -> Bool {
+        try ev.evalBool(lhs, env, "\(context)")
+    }
+
+    @inline(never)
+    private func rightBool(_ ev: Evaluator, _ env: Env, _ context: StaticString) throws(EvalError) -> Bool {
+        try ev.evalBool(rhs, env, "\(context)")
+    }
+
+    @inline(never)
+    private func update(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
+        // The right operand first, as CppNix's update queue does.
+        let b = try ev.evalAttrs(rhs, env, "in the right operand of '//'")
+        let a = try ev.evalAttrs(lhs, env, "in the left operand of '//'")
+        return .attrs(a.updated(with: b))
+    }
+
+    @inline(never)
+    private func concatLists(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
+        let av = try ev.eval(lhs, env, "in the left operand of '++'")
+        let bv = try ev.eval(rhs, env, "in the right operand of '++'")
+        let a = try ev.forceList(av, pos, "while evaluating one of the elements to concatenate")
+        let b = try ev.forceList(bv, pos, "while evaluating one of the elements to concatenate")
+        if a.count == 0 { return .list(b) }
+        if b.count == 0 { return .list(a) }
+        return .list(NixList(a.elements + b.elements))
     }
 
     override func peek(_ ev: Evaluator, _ env: Env) -> Value? {

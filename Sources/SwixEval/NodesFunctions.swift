@@ -108,6 +108,13 @@ final class CallNode: Node {
                 return try callBorrowedPrimOp(p, ev, env)
             }
         }
+        return try callGeneral(ev, env)
+    }
+
+    /// Any other call: the function evaluated, then applied to the arguments.
+    /// (Out of line, so that its locals do not enlarge `eval`'s stack frame.)
+    @inline(never)
+    private func callGeneral(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
         var f = try function.eval(ev, env)
         // The argument nodes are read through a buffer pointer: borrowed, where an
         // array subscript retained and released each node around its `argument` call.
@@ -285,6 +292,13 @@ final class AddNode: Node {
         do throws(EvalError) { a = try lhs.eval(ev, env) } catch { throw error.addTrace("in an operand of '+'", at: lhs.pos) }
         do throws(EvalError) { b = try rhs.eval(ev, env) } catch { throw error.addTrace("in an operand of '+'", at: rhs.pos) }
         if case .int(let x) = a, case .int(let y) = b, let v = AddNode.sum(x, y) { return v }
+        return try addGeneral(a, b, ev)
+    }
+
+    /// Strings, paths, floats, big integers. (Out of line: the accumulator's
+    /// locals would enlarge `eval`'s stack frame, which `a + f x` recursions pay.)
+    @inline(never)
+    private func addGeneral(_ a: Value, _ b: Value, _ ev: Evaluator) throws(EvalError) -> Value {
         var acc = ConcatAccumulator(forceString: false, pos: pos)
         try acc.add(a, first: true, partPos: lhsPos, ev)
         try acc.add(b, first: false, partPos: rhsPos, ev)
