@@ -320,6 +320,15 @@ public final class Evaluator {
         try checkCallRoom(pos)
         callDepth += 1
         defer { callDepth -= 1 }
+        if case .lambda(let c) = f { return try callLambda(c, arg, pos) }
+        return try callOther(f, arg, pos)
+    }
+
+    /// `call` of anything but a lambda: builtins, partial applications, functors,
+    /// errors. (Out of line: its locals tripled `call`'s stack frame, which
+    /// recursions through `map` and the like pay at every level.)
+    @inline(never)
+    private func callOther(_ f: Value, _ arg: consuming Value, _ pos: Pos) throws(EvalError) -> Value {
         switch f {
         case .lambda(let c):
             return try callLambda(c, arg, pos)

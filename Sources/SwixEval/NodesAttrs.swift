@@ -259,6 +259,14 @@ final class SelectNode: Node {
                 throw error
             }
         }
+        return try selectGeneral(ev, env)
+    }
+
+    /// `select` of anything but a set already in a variable's slot. (Out of line:
+    /// its locals doubled `select`'s stack frame, which chains of attributes
+    /// defined through one another pay at every level.)
+    @inline(never)
+    private func selectGeneral(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
         let root = try target.eval(ev, env)
         // Where the last attribute reached was defined, and how many were reached;
         // the names themselves are only needed for an error.
@@ -318,6 +326,7 @@ final class SelectNode: Node {
     }
 
     /// The frames of a failed selection.
+    @inline(never)
     private func addSelectionFrames(_ error: EvalError, _ ev: Evaluator, attrPos: Pos, reachedCount: Int, computedNames: [Symbol]) {
         // The names known so far: static ones, and the computed ones in order
         // (a computed name that failed ends the known path).
