@@ -107,10 +107,12 @@ enum FileSystem {
                 if errno != 0 { throw .posix("reading directory '\(display(path))'", errno) }
                 return names
             }
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw -> [UInt8] in
-                let bytes = raw.bindMemory(to: UInt8.self)
-                return Array(bytes[..<(bytes.firstIndex(of: 0) ?? bytes.count)])
-            }
+            // The name is read in place, up to its terminating zero: a record is only
+            // as long as its name, so copying the whole 256-byte `d_name` field read
+            // past the end of short records.
+            let field = UnsafeRawPointer(entry) + MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+            let length = strlen(field.assumingMemoryBound(to: CChar.self))
+            let name = Array(UnsafeBufferPointer(start: field.assumingMemoryBound(to: UInt8.self), count: length))
             if name == [0x2E] || name == [0x2E, 0x2E] { continue }
             names.append(name)
         }
