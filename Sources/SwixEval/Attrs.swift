@@ -38,6 +38,9 @@ public final class Attrs: ManagedBuffer<Attrs.Header, Attr> {
         var older: [Attrs]
         /// The whole set as one flat set, once computed (layered sets only).
         var flat: Attrs?
+        /// The environment of a `rec` set, whose cycles `ScopeCollector` breaks when
+        /// the set goes.
+        var scope: Env?
     }
 
     /// A new empty set. (Not one shared object: reference counts are not atomic,
@@ -52,7 +55,7 @@ public final class Attrs: ManagedBuffer<Attrs.Header, Attr> {
     @inline(__always)
     static func build(count: Int, older: [Attrs] = [], _ initialize: (UnsafeMutablePointer<Attr>) -> Void) -> Attrs {
         let a = unsafeDowncast(Attrs.create(minimumCapacity: count) { _ in
-            Header(count: count, layered: !older.isEmpty, older: older, flat: nil)
+            Header(count: count, layered: !older.isEmpty, older: older, flat: nil, scope: nil)
         }, to: Attrs.self)
         a.withUnsafeMutablePointerToElements { initialize($0) }
         return a
@@ -89,7 +92,27 @@ public final class Attrs: ManagedBuffer<Attrs.Header, Attr> {
     }
 
     deinit {
-        _ = withUnsafeMutablePointers { h, e in e.deinitialize(count: h.pointee.count) }
+        _ = withUnsafeMutablePointers { h, e in
+            e.deinitialize(count: h.pointee.count)
+            // Read in place: a copy of the reference would count as one more.
+            let scope = UnsafeRawPointer(h).load(fromByteOffset: Attrs.scopeOffset, as: UnsafeRawPointer?.self)
+            if let scope { ScopeCollector.collect(scope, setReferences: 1) }
+        }
+    }
+
+    static let scopeOffset = MemoryLayout<Header>.offset(of: \Header.scope)!
+
+    /// Makes this (new, flat) set the owner of its `rec` environment's cycles.
+    func adoptScope(_ scope: Env) {
+        head.pointee.scope = scope
+    }
+
+    /// Where this flat set's values are (nil for a layered set), for `ScopeCollector`.
+    var ownValuePointers: (base: UnsafeRawPointer, count: Int, stride: Int)? {
+        if isLayered { return nil }
+        let base = withUnsafeMutablePointerToElements { UnsafeRawPointer($0) }
+            .advanced(by: MemoryLayout<Attr>.offset(of: \Attr.value)!)
+        return (base, ownCount, MemoryLayout<Attr>.stride)
     }
 
     /// The header, read in place (`header` copies it: a retain and release of the

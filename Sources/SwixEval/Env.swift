@@ -102,6 +102,7 @@ public final class Env: ManagedBuffer<Env.Header, Value> {
     }
 
     static let parentOffset = 16
+    static let countOffset = 24
     static let isWithOffset = 28
     static let slotsOffset = 32
 
@@ -118,6 +119,10 @@ public final class Env: ManagedBuffer<Env.Header, Value> {
         precondition(withBase.load(fromByteOffset: isWithOffset, as: Bool.self) && !base.load(fromByteOffset: isWithOffset, as: Bool.self),
                      "Env layout: isWith offset")
         precondition(withBase.load(fromByteOffset: parentOffset, as: UnsafeRawPointer?.self) == nil, "Env layout: nil parent")
+        precondition(base.load(fromByteOffset: countOffset, as: Int32.self) == 1
+                     && withBase.load(fromByteOffset: countOffset, as: Int32.self) == 1
+                     && UnsafeRawPointer(Unmanaged.passUnretained(child.parent!).toOpaque()).load(fromByteOffset: countOffset, as: Int32.self) == 0,
+                     "Env layout: count offset")
     }
 }
 

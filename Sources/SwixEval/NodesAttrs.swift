@@ -100,6 +100,8 @@ final class AttrsNode: Node {
                 set = Attrs.sorted(out)
             }
         }
+        // The set answers for its environment's cycles (`ScopeCollector`).
+        if recursive { set.adoptScope(scope) }
         if dynamic.isEmpty { return .attrs(set) }
         let dynamicEnv = recursive ? scope : env
         for d in dynamic {

@@ -264,6 +264,15 @@ enum ValueLayout {
     static let lambdaTag: UInt8 = 8
     static let primopTag: UInt8 = 9
     static let thunkTag: UInt8 = 11
+    static let listTag: UInt8 = 6
+
+    // Object layouts `ScopeCollector` reads in place (checked below).
+    static let thunkValueOffset = 16
+    static let thunkStateOffset = 25
+    static let thunkEnvOffset = 40
+    static let closureEnvOffset = 24
+    static let listCountOffset = 16
+    static let listElementsOffset = 32
 
     /// Verifies the layout the borrowing reads assume.
     static func check() {
@@ -295,5 +304,36 @@ enum ValueLayout {
         precondition(withUnsafePointer(to: Value.thunk(Thunk(value: .int(42)))) { $0.forcedInt } == 42, "Value layout: forced thunk int")
         let thunk = Thunk(value: .int(7))
         precondition(withUnsafeMutablePointer(to: &thunk.value) { $0 } == thunk.valueAddress, "Thunk layout: value address")
+        let env = Env.make(parent: nil, size: 0)
+        let pending = Thunk(node: ConstantNode(.null), env: env)
+        let pendingBase = UnsafeRawPointer(Unmanaged.passUnretained(pending).toOpaque())
+        precondition(UnsafeRawPointer(thunk.valueAddress) == UnsafeRawPointer(Unmanaged.passUnretained(thunk).toOpaque()) + thunkValueOffset
+                     && pendingBase.load(fromByteOffset: thunkStateOffset, as: Thunk.State.self) == .pending
+                     && UnsafeRawPointer(Unmanaged.passUnretained(thunk).toOpaque()).load(fromByteOffset: thunkStateOffset, as: Thunk.State.self) == .done
+                     && pendingBase.load(fromByteOffset: thunkEnvOffset, as: UnsafeRawPointer?.self)
+                        == UnsafeRawPointer(Unmanaged.passUnretained(env).toOpaque()),
+                     "Thunk layout: state and environment")
+        let closure = Closure(lambda: lambda, env: env)
+        precondition(UnsafeRawPointer(Unmanaged.passUnretained(closure).toOpaque()).load(fromByteOffset: closureEnvOffset, as: UnsafeRawPointer.self)
+                     == UnsafeRawPointer(Unmanaged.passUnretained(env).toOpaque()), "Closure layout: environment")
+        let list = Value.list(NixList([.int(5), .int(6), .int(7)]))
+        withUnsafePointer(to: list) { p in
+            precondition(p.tag == listTag, "Value layout: list tag")
+            let storage = UnsafeRawPointer(p).load(as: UnsafeRawPointer.self)
+            precondition(storage.load(fromByteOffset: listCountOffset, as: Int.self) == 3
+                         && UnsafePointer((storage + listElementsOffset).assumingMemoryBound(to: Value.self) + 2).forcedInt == 7,
+                         "List layout: count and elements")
+        }
+        // `swift_retainCount` counts strong references: one more container holding
+        // the environment shows as one more.
+        withExtendedLifetime((env, pending, closure)) {
+            let address = UnsafeRawPointer(Unmanaged.passUnretained(env).toOpaque())
+            let before = ScopeCollector.retainCount(address)
+            let holder = Thunk(node: ConstantNode(.null), env: env)
+            let after = ScopeCollector.retainCount(address)
+            withExtendedLifetime(holder) {
+                precondition(before >= 1 && after == before + 1, "Reference counts: swift_retainCount")
+            }
+        }
     }
 }
