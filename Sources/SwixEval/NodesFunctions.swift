@@ -236,12 +236,15 @@ final class ConcatNode: Node {
     /// Strings joined, their contexts united. A result equal to one of them (the
     /// others empty, without context of their own) is that string itself.
     private static func join(_ strings: UnsafeBufferPointer<Value>, total: Int) -> Value {
+        // The strings are read borrowed (each is a string: `evalParts` checked).
+        let base = strings.baseAddress!
         var context = StringContext.empty
         var only = -1, nonEmpty = 0
         for j in 0..<strings.count {
-            guard case .string(let s) = strings[j] else { continue }
-            if !s.bytes.isEmpty { nonEmpty += 1; only = j }
-            if !s.context.isEmpty { context = context.union(s.context) }
+            UnsafePointer(base + j).borrowedString.unsafelyUnwrapped._withUnsafeGuaranteedRef { s in
+                if !s.bytes.isEmpty { nonEmpty += 1; only = j }
+                if !s.context.isEmpty { context = context.union(s.context) }
+            }
         }
         if nonEmpty <= 1 {
             if only < 0 { return .string(NixString([], context: context)) }
@@ -255,8 +258,9 @@ final class ConcatNode: Node {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(total)
         for j in 0..<strings.count {
-            guard case .string(let s) = strings[j] else { continue }
-            bytes.append(contentsOf: s.bytes)
+            UnsafePointer(base + j).borrowedString.unsafelyUnwrapped._withUnsafeGuaranteedRef { s in
+                bytes.append(contentsOf: s.bytes)
+            }
         }
         return .string(NixString(bytes, context: context))
     }

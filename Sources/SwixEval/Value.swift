@@ -224,6 +224,13 @@ extension UnsafePointer where Pointee == Value {
         return Unmanaged.fromOpaque(UnsafeRawPointer(self).load(as: UnsafeRawPointer.self))
     }
 
+    /// The string held here (not through a thunk).
+    @inline(__always)
+    var borrowedString: Unmanaged<NixString>? {
+        guard tag == ValueLayout.stringTag else { return nil }
+        return Unmanaged.fromOpaque(UnsafeRawPointer(self).load(as: UnsafeRawPointer.self))
+    }
+
     @inline(__always)
     var borrowedThunk: Unmanaged<Thunk>? {
         guard tag == ValueLayout.thunkTag else { return nil }
@@ -265,6 +272,7 @@ enum ValueLayout {
     static let primopTag: UInt8 = 9
     static let thunkTag: UInt8 = 11
     static let listTag: UInt8 = 6
+    static let stringTag: UInt8 = 4
 
     // Object layouts `ScopeCollector` reads in place (checked below).
     static let thunkValueOffset = 16
@@ -291,6 +299,7 @@ enum ValueLayout {
                 case .int(let i): precondition(p.forcedInt == i, "Value layout: int payload")
                 case .lambda(let c): precondition(p.borrowedForcedClosure?.takeUnretainedValue() === c, "Value layout: lambda payload")
                 case .primop(let o): precondition(p.borrowedForcedPrimOp?.takeUnretainedValue() === o, "Value layout: primop payload")
+                case .string(let o): precondition(p.borrowedString?.takeUnretainedValue() === o, "Value layout: string payload")
                 default: break
                 }
             }
@@ -298,6 +307,7 @@ enum ValueLayout {
         probe(.attrs(Attrs.empty), attrsTag)
         probe(.thunk(Thunk(value: .null)), thunkTag)
         probe(.int(-1234567890123), intTag)
+        probe(.string(NixString([65])), stringTag)
         let lambda = LambdaNode(arg: nil, formals: nil, ellipsis: false, body: ConstantNode(.null), name: nil, pos: .none)
         probe(.lambda(Closure(lambda: lambda, env: Env.make(parent: nil, size: 0))), lambdaTag)
         probe(.primop(PrimOp("probe", arity: 1) { _, _, _ throws(EvalError) in .null }), primopTag)
