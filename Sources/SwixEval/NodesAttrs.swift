@@ -1,24 +1,18 @@
 import SwixSyntax
 
 /// One attribute of a set literal: its value node and whether the value is
-/// evaluated in the set's own (recursive) environment.
+/// evaluated in the set's own (recursive) environment: plain definitions of a
+/// recursive scope and `inherit (e)` selections use the new scope; `inherit x`
+/// (and plain definitions of a non-recursive set) the enclosing one.
 struct AttrInit {
     let name: Symbol
     let value: Node
     let pos: Pos
     let kind: AttrDef.Kind
 
-    /// The environment the value is evaluated in: plain definitions of a recursive
-    /// scope and `inherit (e)` selections use the new scope; `inherit x` (and plain
-    /// definitions of a non-recursive set) the enclosing one.
+    /// The value node, unretained (the lowered tree keeps it alive).
     @inline(__always)
-    func env(recursive: Bool, outer: Env, scope: Env) -> Env {
-        switch kind {
-        case .plain: return recursive ? scope : outer
-        case .inherited: return outer
-        case .inheritedFrom: return scope
-        }
-    }
+    var node: Unmanaged<Node> { Unmanaged.passUnretained(value) }
 }
 
 struct DynamicAttrInit {
@@ -59,9 +53,11 @@ final class AttrsNode: Node {
             if recursive {
                 scope = Env.makeUninitialized(parent: env, size: count + inheritSources.count)
                 let slots = scope.slots
+                let recursiveScope = scope
                 let set = Attrs.build(count: count) { out in
                     for k in 0..<count {
-                        let v = defs[k].value.lazyBinding(ev, defs[k].env(recursive: true, outer: env, scope: scope))
+                        let e = defs[k].kind == .inherited ? env : recursiveScope
+                        let v = defs[k].node._withUnsafeGuaranteedRef { $0.lazyBinding(ev, e) }
                         (slots + k).initialize(to: v)
                         (out + k).initialize(to: Attr(name: defs[k].name, value: v, pos: defs[k].pos))
                     }
@@ -73,11 +69,15 @@ final class AttrsNode: Node {
                 scope = Env.make(parent: env, size: inheritSources.count)
                 for (k, s) in inheritSources.enumerated() { scope.slots[k] = s.lazy(ev, env) }
             }
+            // The environments and nodes are passed borrowed: `scope` is a variable
+            // the closure captures, and a node read from the buffer, both were
+            // retained and released around every attribute's `lazy`.
+            let inheritScope = scope
             return Attrs.build(count: count) { out in
                 for k in 0..<count {
-                    (out + k).initialize(to: Attr(name: defs[k].name,
-                                                  value: defs[k].value.lazy(ev, defs[k].env(recursive: false, outer: env, scope: scope)),
-                                                  pos: defs[k].pos))
+                    let e = defs[k].kind == .inheritedFrom ? inheritScope : env
+                    let v = defs[k].node._withUnsafeGuaranteedRef { $0.lazy(ev, e) }
+                    (out + k).initialize(to: Attr(name: defs[k].name, value: v, pos: defs[k].pos))
                 }
             }
         }
@@ -151,7 +151,8 @@ final class LetNode: Node {
                 if definitions.deferredNode(k) != nil {
                     (slots + k).initialize(to: .unevaluatedBinding)
                 } else {
-                    (slots + k).initialize(to: defs[k].value.lazyBinding(ev, defs[k].env(recursive: true, outer: env, scope: scope)))
+                    let e = defs[k].kind == .inherited ? env : scope
+                    (slots + k).initialize(to: defs[k].node._withUnsafeGuaranteedRef { $0.lazyBinding(ev, e) })
                 }
             }
         }
