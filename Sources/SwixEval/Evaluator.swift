@@ -465,22 +465,27 @@ public final class Evaluator {
         }
         // Passed arguments go in first: a default may name another formal
         // (`{ x ? y, y ? x }`); `lazyBinding` keeps a reference to a sibling default lazy.
+        // (The formals are read through a buffer pointer: iterating the array
+        // copied each one, a retain and release of its default's node.)
         var used = 0
         var defaulted = 0
-        for f in formals {
-            if let v = attrs.get(f.name) {
-                env.slots[f.slot] = v
-                used += 1
-            } else if f.defaultValue != nil {
-                defaulted += 1
-            } else {
-                throw EvalError("function '\(l.traceName(self))' called without required argument '\(symbols[f.name])'", at: l.pos)
-                    .addTrace("from call site", at: pos)
+        let slots = env.slots
+        try formals.withUnsafeBufferPointer { (fs) throws(EvalError) in
+            for k in 0..<fs.count {
+                if let v = attrs.get(fs[k].name) {
+                    slots[fs[k].slot] = v
+                    used += 1
+                } else if fs[k].defaultValue != nil {
+                    defaulted += 1
+                } else {
+                    throw EvalError("function '\(l.traceName(self))' called without required argument '\(symbols[fs[k].name])'", at: l.pos)
+                        .addTrace("from call site", at: pos)
+                }
             }
-        }
-        if defaulted > 0 {
-            for f in formals where attrs.get(f.name) == nil {
-                if let d = f.defaultValue { env.slots[f.slot] = d.lazyBinding(self, env) }
+            if defaulted > 0 {
+                for k in 0..<fs.count where attrs.get(fs[k].name) == nil {
+                    if let d = fs[k].defaultValue { slots[fs[k].slot] = d.lazyBinding(self, env) }
+                }
             }
         }
         if !l.ellipsis && used < attrs.count {

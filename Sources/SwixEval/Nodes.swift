@@ -245,7 +245,7 @@ final class ListNode: Node {
         out.reserveCapacity(elements.count)
         // Borrowed through a buffer pointer (iterating the array retains each node).
         elements.withUnsafeBufferPointer { nodes in
-            for k in 0..<nodes.count { out.append(nodes[k].lazy(ev, env)) }
+            for k in 0..<nodes.count { out.append(nodes.lazy(k, ev, env)) }
         }
         return .list(NixList(out))
     }

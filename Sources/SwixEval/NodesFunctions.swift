@@ -97,9 +97,9 @@ final class CallNode: Node {
             if args.count <= 2, let c = f.borrowedForcedClosure {
                 return try args.withUnsafeBufferPointer { (args) throws(EvalError) -> Value in
                     if args.count == 1 {
-                        return try ev.callClosure(c, args[0].argument(ev, env), pos)
+                        return try ev.callClosure(c, args.argument(0, ev, env), pos)
                     }
-                    return try ev.callClosure2(c, args[0].argument(ev, env), args[1].argument(ev, env), pos)
+                    return try ev.callClosure2(c, args.argument(0, ev, env), args.argument(1, ev, env), pos)
                 }
             }
             // A builtin in a variable (`inherit (builtins) elemAt;`), given exactly
@@ -128,10 +128,10 @@ final class CallNode: Node {
             }
             while next < args.count {
                 if next + 1 < args.count {
-                    f = try ev.call2(f, args[next].argument(ev, env), args[next + 1].argument(ev, env), pos)
+                    f = try ev.call2(f, args.argument(next, ev, env), args.argument(next + 1, ev, env), pos)
                     next += 2
                 } else {
-                    f = try ev.call(f, args[next].argument(ev, env), pos)
+                    f = try ev.call(f, args.argument(next, ev, env), pos)
                     next += 1
                 }
             }
@@ -166,8 +166,8 @@ extension CallNode {
     @inline(__always)
     static func arguments(_ p: PrimOp, _ args: UnsafeBufferPointer<Node>, _ ev: Evaluator, _ env: Env) -> PrimOpArgs {
         let strict = p.strictArgument
-        var argv = PrimOpArgs(strict == 0 ? args[0].strictArgument(ev, env) : args[0].argument(ev, env))
-        for k in 1..<p.arity { argv.append(strict == k ? args[k].strictArgument(ev, env) : args[k].argument(ev, env)) }
+        var argv = PrimOpArgs(strict == 0 ? args.strictArgument(0, ev, env) : args.argument(0, ev, env))
+        for k in 1..<p.arity { argv.append(strict == k ? args.strictArgument(k, ev, env) : args.argument(k, ev, env)) }
         return argv
     }
 }
@@ -200,7 +200,7 @@ final class ConcatNode: Node {
 
     private func evalPart(_ k: Int, _ ev: Evaluator, _ env: Env, _ parts: UnsafeBufferPointer<Node>) throws(EvalError) -> Value {
         do {
-            return try parts[k].eval(ev, env)
+            return try parts.eval(k, ev, env)
         } catch {
             throw error.addTrace("in an operand of '+'", at: parts[k].pos)
         }
@@ -492,5 +492,36 @@ final class ArithmeticNode: Node {
             return ArithmeticNode.apply(op, a, b)
         }
         return nil
+    }
+}
+
+extension UnsafeBufferPointer where Element == Node {
+    /// `self[k].argument(ev, env)` with the node borrowed: a node read from the
+    /// buffer and called was retained and released around the call.
+    @inline(__always)
+    func argument(_ k: Int, _ ev: Evaluator, _ env: Env) -> Value {
+        Unmanaged.passUnretained(self[k])._withUnsafeGuaranteedRef { $0.argument(ev, env) }
+    }
+
+    /// `self[k].eval(ev, env)`, borrowed likewise.
+    @inline(__always)
+    func eval(_ k: Int, _ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
+        do {
+            return try Unmanaged.passUnretained(self[k])._withUnsafeGuaranteedRef { try $0.eval(ev, env) }
+        } catch {
+            throw error as! EvalError
+        }
+    }
+
+    /// `self[k].lazy(ev, env)`, borrowed likewise.
+    @inline(__always)
+    func lazy(_ k: Int, _ ev: Evaluator, _ env: Env) -> Value {
+        Unmanaged.passUnretained(self[k])._withUnsafeGuaranteedRef { $0.lazy(ev, env) }
+    }
+
+    /// `self[k].strictArgument(ev, env)`, borrowed likewise.
+    @inline(__always)
+    func strictArgument(_ k: Int, _ ev: Evaluator, _ env: Env) -> Value {
+        Unmanaged.passUnretained(self[k])._withUnsafeGuaranteedRef { $0.strictArgument(ev, env) }
     }
 }
