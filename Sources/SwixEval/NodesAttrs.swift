@@ -392,10 +392,20 @@ final class SelectNode: Node {
     /// A selection through values that are all known already (no thunk left to
     /// force on the way, static names) is the value found, or the default's.
     override func peek(_ ev: Evaluator, _ env: Env) -> Value? {
-        guard let names = staticNames, let root = target.peek(ev, env) else { return nil }
+        guard let names = staticNames else { return nil }
+        // A set in a variable's slot is walked borrowed, without copying it out.
+        if let (depth, slot) = targetSlot,
+           let first = UnsafePointer(env.slotPointer(depth: depth, slot)).borrowedForcedAttrs {
+            return peek(from: first, names, ev, env)
+        }
+        guard let root = target.peek(ev, env) else { return nil }
         // Borrowing walk, as `selectStatic`: `root` keeps the sets on the way alive.
         guard case .attrs(let first) = root else { return orDefault?.peek(ev, env) }
-        var set = Unmanaged.passUnretained(first)
+        return peek(from: .passUnretained(first), names, ev, env)
+    }
+
+    private func peek(from first: Unmanaged<Attrs>, _ names: [Symbol], _ ev: Evaluator, _ env: Env) -> Value? {
+        var set = first
         var ignored = Pos.none
         let last = names.count - 1
         for k in 0...last {
