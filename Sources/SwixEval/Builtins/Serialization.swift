@@ -776,11 +776,17 @@ private struct JSONParser {
             // A run of plain ASCII (no quote, backslash or control character) is
             // taken whole; `get` below then sees what follows it.
             if !nextUnget {
-                var j = index
-                while j < input.count {
-                    let b = input[j]
-                    if b < 0x20 || b >= 0x80 || b == 34 || b == 92 { break }
-                    j += 1
+                // (Through a buffer pointer: subscripting the array property of
+                // this mutating struct reloaded and bounds-checked it per byte.)
+                let start = index
+                let j = input.withUnsafeBufferPointer { bytes -> Int in
+                    var j = start
+                    while j < bytes.count {
+                        let b = bytes[j]
+                        if b < 0x20 || b >= 0x80 || b == 34 || b == 92 { break }
+                        j += 1
+                    }
+                    return j
                 }
                 if j > index {
                     tokenBuffer.append(contentsOf: input[index..<j])
