@@ -569,7 +569,7 @@ public final class Evaluator {
             // a retain and a release per element; json_roundtrip compares 100k values).
             return try p.elements.withUnsafeBufferPointer { (pe) throws(EvalError) -> Bool in
                 try q.elements.withUnsafeBufferPointer { (qe) throws(EvalError) -> Bool in
-                    for k in 0..<pe.count where !identical(pe[k], qe[k]) {
+                    for k in 0..<pe.count where !identical(at: pe.baseAddress! + k, qe.baseAddress! + k) {
                         if !(try equal(pe[k], qe[k], pos)) { return false }
                     }
                     return true
@@ -589,7 +589,9 @@ public final class Evaluator {
                 try qa.withUnsafeBufferPointer { (qb) throws(EvalError) -> Bool in
                     for k in 0..<pb.count {
                         guard pb[k].name == qb[k].name else { return false }
-                        if identical(pb[k].value, qb[k].value) { continue }
+                        let offset = MemoryLayout<Attr>.offset(of: \Attr.value)!
+                        if identical(at: (UnsafeRawPointer(pb.baseAddress! + k) + offset).assumingMemoryBound(to: Value.self),
+                                     (UnsafeRawPointer(qb.baseAddress! + k) + offset).assumingMemoryBound(to: Value.self)) { continue }
                         if !(try equal(pb[k].value, qb[k].value, pos)) { return false }
                     }
                     return true
@@ -652,6 +654,33 @@ public final class Evaluator {
     /// CppNix's value identity shortcut: elements of lists and sets that are the
     /// very same value (the same thunk, function, set or list) are equal, even
     /// functions, which otherwise never are.
+    /// `identical` of two stored values, read in place: the same answers without
+    /// copying the values (a `switch` over the pair retained and released both, for
+    /// every element `==` compares).
+    @inline(__always)
+    func identical(at a: UnsafePointer<Value>, _ b: UnsafePointer<Value>) -> Bool {
+        let ta = a.tag, tb = b.tag
+        if ta == ValueLayout.thunkTag || tb == ValueLayout.thunkTag {
+            if ta == tb { return a.payload == b.payload }
+            // A forced thunk is identical to its value's object.
+            if ta == ValueLayout.thunkTag {
+                return a.borrowedThunk.unsafelyUnwrapped._withUnsafeGuaranteedRef { t in
+                    t.state == .done && identical(at: UnsafePointer(t.valueAddress), b)
+                }
+            }
+            return b.borrowedThunk.unsafelyUnwrapped._withUnsafeGuaranteedRef { t in
+                t.state == .done && identical(at: a, UnsafePointer(t.valueAddress))
+            }
+        }
+        guard ta == tb else { return false }
+        switch ta {
+        case ValueLayout.lambdaTag, ValueLayout.primopTag, ValueLayout.primopAppTag, ValueLayout.attrsTag, ValueLayout.listTag:
+            return a.payload == b.payload
+        default:
+            return false
+        }
+    }
+
     func identical(_ a: Value, _ b: Value) -> Bool {
         // A variable's slot may hold a forced thunk's value instead of the thunk
         // (`LocalNode.eval`), so a forced thunk is identical to its value's object.

@@ -191,6 +191,10 @@ extension UnsafePointer where Pointee == Value {
     @inline(__always)
     var tag: UInt8 { UnsafeRawPointer(self).load(fromByteOffset: 8, as: UInt8.self) }
 
+    /// The payload word (an object's address for the object cases).
+    @inline(__always)
+    var payload: UInt { UnsafeRawPointer(self).load(as: UInt.self) }
+
     /// The integer stored here, directly or as a forced thunk's value.
     @inline(__always)
     var forcedInt: Int64? {
@@ -273,6 +277,7 @@ enum ValueLayout {
     static let thunkTag: UInt8 = 11
     static let listTag: UInt8 = 6
     static let stringTag: UInt8 = 4
+    static let primopAppTag: UInt8 = 10
 
     // Object layouts `ScopeCollector` reads in place (checked below).
     static let thunkValueOffset = 16
@@ -311,6 +316,8 @@ enum ValueLayout {
         let lambda = LambdaNode(arg: nil, formals: nil, ellipsis: false, body: ConstantNode(.null), name: nil, pos: .none)
         probe(.lambda(Closure(lambda: lambda, env: Env.make(parent: nil, size: 0))), lambdaTag)
         probe(.primop(PrimOp("probe", arity: 1) { _, _, _ throws(EvalError) in .null }), primopTag)
+        probe(.primopApp(PrimOpApp(primop: PrimOp("probe", arity: 2) { _, _, _ throws(EvalError) in .null }, args: PrimOpArgs(.null))),
+              primopAppTag)
         precondition(withUnsafePointer(to: Value.thunk(Thunk(value: .int(42)))) { $0.forcedInt } == 42, "Value layout: forced thunk int")
         let thunk = Thunk(value: .int(7))
         precondition(withUnsafeMutablePointer(to: &thunk.value) { $0 } == thunk.valueAddress, "Thunk layout: value address")

@@ -41,6 +41,15 @@ struct HotPathTests {
         // "list index 5 is out of bounds".)
         ("let inherit (builtins) elemAt; in elemAt [ 1 2 3 ] 5", "error: 'builtins.elemAt' called with index 5 on a list of size 3"),
         ("map (x: x) 1", "error: expected a list but found an integer: 1"),
+        // Equality reads elements in place: functions equal only as the same object
+        // in a container, directly or through a forced thunk.
+        ("let f = x: x; in [ ([ f ] == [ f ]) ({ a = f; } == { a = f; }) ([ (x: x) ] == [ (x: x) ]) (f == f) ]",
+         "[ true true false false ]"),
+        ("let f = x: x; l = [ f ]; s = { a = 1; }; in [ (l == l) ([ l ] == [ l ]) ([ s ] == [ s ]) ({ x = s; } == { x = s; }) ]",
+         "[ true true true true ]"),
+        ("let f = x: x; a = { inherit f; }; b = { f = a.f; }; t = map (x: x) [ (y: y) ]; in [ (a == b) (t == t) ]",
+         "[ false true ]"),
+        ("[ ([ builtins.map ] == [ builtins.map ]) ([ (builtins.map (x: x)) ] == [ (builtins.map (x: x)) ]) ]", "[ false false ]"),
     ]
 
     @Test(arguments: cases)
