@@ -570,6 +570,10 @@ public final class Evaluator {
             return try p.elements.withUnsafeBufferPointer { (pe) throws(EvalError) -> Bool in
                 try q.elements.withUnsafeBufferPointer { (qe) throws(EvalError) -> Bool in
                     for k in 0..<pe.count where !identical(at: pe.baseAddress! + k, qe.baseAddress! + k) {
+                        if let e = Evaluator.scalarEqual(at: pe.baseAddress! + k, qe.baseAddress! + k) {
+                            if !e { return false }
+                            continue
+                        }
                         if !(try equal(pe[k], qe[k], pos)) { return false }
                     }
                     return true
@@ -590,8 +594,13 @@ public final class Evaluator {
                     for k in 0..<pb.count {
                         guard pb[k].name == qb[k].name else { return false }
                         let offset = MemoryLayout<Attr>.offset(of: \Attr.value)!
-                        if identical(at: (UnsafeRawPointer(pb.baseAddress! + k) + offset).assumingMemoryBound(to: Value.self),
-                                     (UnsafeRawPointer(qb.baseAddress! + k) + offset).assumingMemoryBound(to: Value.self)) { continue }
+                        let x = (UnsafeRawPointer(pb.baseAddress! + k) + offset).assumingMemoryBound(to: Value.self)
+                        let y = (UnsafeRawPointer(qb.baseAddress! + k) + offset).assumingMemoryBound(to: Value.self)
+                        if identical(at: x, y) { continue }
+                        if let e = Evaluator.scalarEqual(at: x, y) {
+                            if !e { return false }
+                            continue
+                        }
                         if !(try equal(pb[k].value, qb[k].value, pos)) { return false }
                     }
                     return true
@@ -654,6 +663,19 @@ public final class Evaluator {
     /// CppNix's value identity shortcut: elements of lists and sets that are the
     /// very same value (the same thunk, function, set or list) are equal, even
     /// functions, which otherwise never are.
+    /// `==` of two stored integers or two stored strings, read in place (nil for
+    /// anything else, left to `equal`).
+    @inline(__always)
+    static func scalarEqual(at a: UnsafePointer<Value>, _ b: UnsafePointer<Value>) -> Bool? {
+        let ta = a.tag
+        guard ta == b.tag else { return nil }
+        if ta == ValueLayout.intTag { return a.payload == b.payload }
+        guard ta == ValueLayout.stringTag else { return nil }
+        return a.borrowedString.unsafelyUnwrapped._withUnsafeGuaranteedRef { x in
+            b.borrowedString.unsafelyUnwrapped._withUnsafeGuaranteedRef { y in sameBytes(x.bytes, y.bytes) }
+        }
+    }
+
     /// `identical` of two stored values, read in place: the same answers without
     /// copying the values (a `switch` over the pair retained and released both, for
     /// every element `==` compares).
