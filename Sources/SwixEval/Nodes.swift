@@ -102,7 +102,6 @@ final class ConstantNode: Node {
         return value
     }
     override func strictArgument(_ ev: Evaluator, _ env: Env) -> Value { lazy(ev, env) }
-
 }
 
 /// An operand of integer arithmetic or comparison that can be read without
@@ -288,6 +287,7 @@ final class IfNode: Node {
     private func conditionNotBoolean(_ v: Value, _ ev: Evaluator) -> EvalError {
         ev.typeError("a Boolean", v, cond.pos).addTrace(IfNode.context, at: cond.pos)
     }
+
     /// With a known condition, the branch taken is what a thunk would evaluate.
     override func argument(_ ev: Evaluator, _ env: Env) -> Value {
         if case .bool(let c)? = cond.peek(ev, env) { return c ? then.argument(ev, env) : otherwise.argument(ev, env) }
