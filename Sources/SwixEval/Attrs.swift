@@ -107,12 +107,10 @@ public final class Attrs: ManagedBuffer<Attrs.Header, Attr> {
         head.pointee.scope = scope
     }
 
-    /// Where this flat set's values are (nil for a layered set), for `ScopeCollector`.
-    var ownValuePointers: (base: UnsafeRawPointer, count: Int, stride: Int)? {
-        if isLayered { return nil }
-        let base = withUnsafeMutablePointerToElements { UnsafeRawPointer($0) }
-            .advanced(by: MemoryLayout<Attr>.offset(of: \Attr.value)!)
-        return (base, ownCount, MemoryLayout<Attr>.stride)
+    /// This flat set's attributes (nil for a layered set, whose layers may be
+    /// shared with other sets), for `ScopeCollector`. Valid while the set is.
+    var flatAttrs: UnsafeBufferPointer<Attr>? {
+        isLayered ? nil : ownAttrs
     }
 
     /// The header, read in place (`header` copies it: a retain and release of the
@@ -216,8 +214,7 @@ public final class Attrs: ManagedBuffer<Attrs.Header, Attr> {
     func valuePointer(_ name: Symbol, _ pos: inout Pos) -> UnsafePointer<Value>? {
         guard let p = find(name) else { return nil }
         pos = p.pointee.pos
-        return UnsafeRawPointer(p).advanced(by: MemoryLayout<Attr>.offset(of: \Attr.value)!)
-            .assumingMemoryBound(to: Value.self)
+        return p.valuePointer
     }
 
     // MARK: Building
@@ -276,6 +273,15 @@ public final class Attrs: ManagedBuffer<Attrs.Header, Attr> {
         let all = attrs
         let order = all.names.withUnsafeBufferPointer { symbols.lexicographicOrder($0) }
         return order.map { all[$0] }
+    }
+}
+
+extension UnsafePointer where Pointee == Attr {
+    /// Where the attribute's value is stored (read in place: `pointee.value`
+    /// copies it).
+    @inline(__always)
+    var valuePointer: UnsafePointer<Value> {
+        (UnsafeRawPointer(self) + MemoryLayout<Attr>.offset(of: \Attr.value)!).assumingMemoryBound(to: Value.self)
     }
 }
 

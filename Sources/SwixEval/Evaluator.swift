@@ -593,9 +593,7 @@ public final class Evaluator {
                 try qa.withUnsafeBufferPointer { (qb) throws(EvalError) -> Bool in
                     for k in 0..<pb.count {
                         guard pb[k].name == qb[k].name else { return false }
-                        let offset = MemoryLayout<Attr>.offset(of: \Attr.value)!
-                        let x = (UnsafeRawPointer(pb.baseAddress! + k) + offset).assumingMemoryBound(to: Value.self)
-                        let y = (UnsafeRawPointer(qb.baseAddress! + k) + offset).assumingMemoryBound(to: Value.self)
+                        let x = (pb.baseAddress! + k).valuePointer, y = (qb.baseAddress! + k).valuePointer
                         if identical(at: x, y) { continue }
                         if let e = Evaluator.scalarEqual(at: x, y) {
                             if !e { return false }
@@ -660,11 +658,9 @@ public final class Evaluator {
         }
     }
 
-    /// CppNix's value identity shortcut: elements of lists and sets that are the
-    /// very same value (the same thunk, function, set or list) are equal, even
-    /// functions, which otherwise never are.
     /// `==` of two stored integers or two stored strings, read in place (nil for
-    /// anything else, left to `equal`).
+    /// anything else, left to `equal`): the part of `scalarEqual` that lists and
+    /// sets of data mostly need, without copying the values.
     @inline(__always)
     static func scalarEqual(at a: UnsafePointer<Value>, _ b: UnsafePointer<Value>) -> Bool? {
         let ta = a.tag
@@ -676,15 +672,17 @@ public final class Evaluator {
         }
     }
 
-    /// `identical` of two stored values, read in place: the same answers without
-    /// copying the values (a `switch` over the pair retained and released both, for
-    /// every element `==` compares).
+    /// CppNix's value identity shortcut: elements of lists and sets that are the
+    /// very same value (the same thunk, function, set or list) are equal, even
+    /// functions, which otherwise never are. Read in place: a `switch` over the
+    /// pair of values retained and released both, for every element `==` compares.
     @inline(__always)
     func identical(at a: UnsafePointer<Value>, _ b: UnsafePointer<Value>) -> Bool {
         let ta = a.tag, tb = b.tag
         if ta == ValueLayout.thunkTag || tb == ValueLayout.thunkTag {
             if ta == tb { return a.payload == b.payload }
-            // A forced thunk is identical to its value's object.
+            // A variable's slot may hold a forced thunk's value instead of the thunk
+            // (`LocalNode.eval`), so a forced thunk is identical to its value's object.
             if ta == ValueLayout.thunkTag {
                 return a.borrowedThunk.unsafelyUnwrapped._withUnsafeGuaranteedRef { t in
                     t.state == .done && identical(at: UnsafePointer(t.valueAddress), b)
@@ -697,26 +695,16 @@ public final class Evaluator {
         guard ta == tb else { return false }
         switch ta {
         case ValueLayout.lambdaTag, ValueLayout.primopTag, ValueLayout.primopAppTag, ValueLayout.attrsTag, ValueLayout.listTag:
+            // The object (a list: its storage, which is its identity).
             return a.payload == b.payload
         default:
             return false
         }
     }
 
+    /// `identical(at:)` of two values.
     func identical(_ a: Value, _ b: Value) -> Bool {
-        // A variable's slot may hold a forced thunk's value instead of the thunk
-        // (`LocalNode.eval`), so a forced thunk is identical to its value's object.
-        switch (a, b) {
-        case (.thunk(let x), .thunk(let y)): return x === y
-        case (.thunk(let x), _): return x.state == .done && identical(x.value, b)
-        case (_, .thunk(let y)): return y.state == .done && identical(a, y.value)
-        case (.lambda(let x), .lambda(let y)): return x === y
-        case (.primop(let x), .primop(let y)): return x === y
-        case (.primopApp(let x), .primopApp(let y)): return x === y
-        case (.attrs(let x), .attrs(let y)): return x === y
-        case (.list(let x), .list(let y)): return x.isIdentical(to: y)
-        default: return false
-        }
+        withUnsafePointer(to: a) { pa in withUnsafePointer(to: b) { pb in identical(at: pa, pb) } }
     }
 
     public func isDerivation(_ a: Attrs) -> Bool {

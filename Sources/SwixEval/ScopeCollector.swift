@@ -87,12 +87,12 @@ enum ScopeCollector {
             case ValueLayout.attrsTag:
                 // A layered set's layers may be shared with other sets: not looked into.
                 let set = Unmanaged<Attrs>.fromOpaque(object)
-                guard let attrs = set._withUnsafeGuaranteedRef({ $0.ownValuePointers }) else {
+                guard let attrs = set._withUnsafeGuaranteedRef({ $0.flatAttrs }) else {
                     incomplete = true
                     return
                 }
                 for k in 0..<attrs.count {
-                    visit((attrs.base + k * attrs.stride).assumingMemoryBound(to: Value.self))
+                    visit((attrs.baseAddress! + k).valuePointer)
                     if incomplete { return }
                 }
             case ValueLayout.listTag:
