@@ -1,14 +1,26 @@
 import SwixSyntax
 
 /// One attribute of a set literal: its value node and whether the value is
-/// evaluated in the set's own (recursive) environment: plain definitions of a
-/// recursive scope and `inherit (e)` selections use the new scope; `inherit x`
-/// (and plain definitions of a non-recursive set) the enclosing one.
+/// evaluated in the set's own (recursive) environment.
 struct AttrInit {
     let name: Symbol
     let value: Node
     let pos: Pos
     let kind: AttrDef.Kind
+
+    /// Whether the value is evaluated in the new scope (the recursive one, or the
+    /// one holding the `inherit (e)` sources) rather than the enclosing one:
+    /// plain definitions of a recursive scope and `inherit (e)` selections do;
+    /// `inherit x`, and plain definitions of a non-recursive set, do not. (A flag,
+    /// not the environment: returning one of two environments retained it.)
+    @inline(__always)
+    func usesScope(recursive: Bool) -> Bool {
+        switch kind {
+        case .plain: return recursive
+        case .inherited: return false
+        case .inheritedFrom: return true
+        }
+    }
 
     /// The value node, unretained (the lowered tree keeps it alive).
     @inline(__always)
@@ -56,7 +68,7 @@ final class AttrsNode: Node {
                 let recursiveScope = scope
                 let set = Attrs.build(count: count) { out in
                     for k in 0..<count {
-                        let e = defs[k].kind == .inherited ? env : recursiveScope
+                        let e = defs[k].usesScope(recursive: true) ? recursiveScope : env
                         let v = defs[k].node._withUnsafeGuaranteedRef { $0.lazyBinding(ev, e) }
                         (slots + k).initialize(to: v)
                         (out + k).initialize(to: Attr(name: defs[k].name, value: v, pos: defs[k].pos))
@@ -75,7 +87,7 @@ final class AttrsNode: Node {
             let inheritScope = scope
             return Attrs.build(count: count) { out in
                 for k in 0..<count {
-                    let e = defs[k].kind == .inheritedFrom ? inheritScope : env
+                    let e = defs[k].usesScope(recursive: false) ? inheritScope : env
                     let v = defs[k].node._withUnsafeGuaranteedRef { $0.lazy(ev, e) }
                     (out + k).initialize(to: Attr(name: defs[k].name, value: v, pos: defs[k].pos))
                 }
@@ -151,7 +163,7 @@ final class LetNode: Node {
                 if definitions.deferredNode(k) != nil {
                     (slots + k).initialize(to: .unevaluatedBinding)
                 } else {
-                    let e = defs[k].kind == .inherited ? env : scope
+                    let e = defs[k].usesScope(recursive: true) ? scope : env
                     (slots + k).initialize(to: defs[k].node._withUnsafeGuaranteedRef { $0.lazyBinding(ev, e) })
                 }
             }
