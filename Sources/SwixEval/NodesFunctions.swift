@@ -248,7 +248,7 @@ final class ConcatNode: Node {
         }
         if nonEmpty <= 1 {
             if only < 0 { return .string(NixString([], context: context)) }
-            guard case .string(let s) = strings[only] else { return .null }
+            let s = UnsafePointer(base + only).borrowedString.unsafelyUnwrapped.takeUnretainedValue()
             return s.context == context ? strings[only] : .string(NixString(s.bytes, context: context))
         }
         // Reserved, then appended: both go through the standard library's entry

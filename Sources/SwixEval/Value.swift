@@ -167,7 +167,7 @@ public final class Thunk {
     @inline(__always)
     var valueAddress: UnsafeMutablePointer<Value> {
         UnsafeMutableRawPointer(Unmanaged.passUnretained(self).toOpaque())
-            .advanced(by: 16).assumingMemoryBound(to: Value.self)
+            .advanced(by: ValueLayout.thunkValueOffset).assumingMemoryBound(to: Value.self)
     }
 
     /// An unevaluated application `f x` (the elements of `map` and `genList`):
@@ -324,8 +324,7 @@ enum ValueLayout {
         let env = Env.make(parent: nil, size: 0)
         let pending = Thunk(node: ConstantNode(.null), env: env)
         let pendingBase = UnsafeRawPointer(Unmanaged.passUnretained(pending).toOpaque())
-        precondition(UnsafeRawPointer(thunk.valueAddress) == UnsafeRawPointer(Unmanaged.passUnretained(thunk).toOpaque()) + thunkValueOffset
-                     && pendingBase.load(fromByteOffset: thunkStateOffset, as: Thunk.State.self) == .pending
+        precondition(pendingBase.load(fromByteOffset: thunkStateOffset, as: Thunk.State.self) == .pending
                      && UnsafeRawPointer(Unmanaged.passUnretained(thunk).toOpaque()).load(fromByteOffset: thunkStateOffset, as: Thunk.State.self) == .done
                      && pendingBase.load(fromByteOffset: thunkEnvOffset, as: UnsafeRawPointer?.self)
                         == UnsafeRawPointer(Unmanaged.passUnretained(env).toOpaque()),
