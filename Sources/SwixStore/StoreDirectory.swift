@@ -117,8 +117,7 @@ public struct StoreDirectory: Hashable, Sendable {
     /// The store path for a fingerprint of `type`, inner hash text `innerHash` (already
     /// rendered, normally `sha256:<hex>`) and `name`.
     public func makeStorePath(type: String, innerHash: String, name: String) throws(StorePathError) -> StorePath {
-        var fingerprint: [UInt8] = []
-        fingerprint.append(contentsOf: type.utf8)
+        var fingerprint = Array(type.utf8)
         fingerprint.append(UInt8(ascii: ":"))
         fingerprint.append(contentsOf: innerHash.utf8)
         return try makeStorePath(fingerprintPrefix: fingerprint, name: name)
@@ -127,17 +126,15 @@ public struct StoreDirectory: Hashable, Sendable {
     /// The store path for a fingerprint of `type`, `innerHash` and `name`; the inner hash
     /// enters as `<algo>:<hex>`.
     public func makeStorePath(type: String, innerHash: Hash, name: String) throws(StorePathError) -> StorePath {
-        var fingerprint: [UInt8] = []
-        fingerprint.append(contentsOf: type.utf8)
-        return try makeStorePath(typeBytes: fingerprint, innerHash: innerHash, name: name)
+        try makeStorePath(typeBytes: Array(type.utf8), innerHash: innerHash, name: name)
     }
 
     /// `makeStorePath` over a type already rendered as bytes. The fingerprint is built
-    /// as bytes: these paths are computed for every derivation (its outputs, its `.drv`),
-    /// and doing it by `String` concatenation cost about 20,000 instructions a path.
-    func makeStorePath(typeBytes: [UInt8], innerHash: Hash, name: String) throws(StorePathError) -> StorePath {
-        var fingerprint = typeBytes
-        fingerprint.reserveCapacity(typeBytes.count + 80 + path.utf8.count + name.utf8.count)
+    /// as bytes, appended to the one array passed down: these paths are computed for
+    /// every derivation (its outputs, its `.drv`), and doing it by `String`
+    /// concatenation cost about 20,000 instructions a path.
+    func makeStorePath(typeBytes fingerprint: consuming [UInt8], innerHash: Hash, name: String) throws(StorePathError) -> StorePath {
+        fingerprint.reserveCapacity(fingerprint.count + 80 + path.utf8.count + name.utf8.count)
         fingerprint.append(UInt8(ascii: ":"))
         fingerprint.append(contentsOf: innerHash.algorithm.name.utf8)
         fingerprint.append(UInt8(ascii: ":"))
@@ -145,10 +142,9 @@ public struct StoreDirectory: Hashable, Sendable {
         return try makeStorePath(fingerprintPrefix: fingerprint, name: name)
     }
 
-    /// Appends `:<store dir>:<name>` to `prefix` (`<type>:<inner hash>`), hashes it and
-    /// names the result.
-    private func makeStorePath(fingerprintPrefix prefix: [UInt8], name: String) throws(StorePathError) -> StorePath {
-        var fingerprint = prefix
+    /// Appends `:<store dir>:<name>` to `fingerprint` (`<type>:<inner hash>`), hashes
+    /// it and names the result.
+    private func makeStorePath(fingerprintPrefix fingerprint: consuming [UInt8], name: String) throws(StorePathError) -> StorePath {
         fingerprint.append(UInt8(ascii: ":"))
         fingerprint.append(contentsOf: path.utf8)
         fingerprint.append(UInt8(ascii: ":"))
