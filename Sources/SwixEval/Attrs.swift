@@ -208,6 +208,12 @@ public final class Attrs: ManagedBuffer<Attrs.Header, Attr> {
         return p.pointee.value
     }
 
+    /// Where the value of `name` is stored. The pointer is valid while the set is.
+    @inline(__always)
+    func valuePointer(_ name: Symbol) -> UnsafePointer<Value>? {
+        find(name)?.valuePointer
+    }
+
     /// Where the value of `name` is stored (and in `pos` where it was defined).
     /// The pointer is valid while the set is.
     @inline(__always)

@@ -218,16 +218,48 @@ final class WithVariableNode: Node {
                     slot.pointee = .attrs(attrs)
                     set = .passUnretained(attrs)
                 }
-                var definedAt = Pos.none
-                if let v = set._withUnsafeGuaranteedRef({ $0.valuePointer(name, &definedAt) }) { return v.pointee }
+                if let v = set._withUnsafeGuaranteedRef({ $0.valuePointer(name) }) { return v.pointee }
             }
             e = w.load(fromByteOffset: Env.parentOffset, as: UnsafeRawPointer?.self)
         }
         throw EvalError("undefined variable '\(ev.symbols[name])'", at: pos, kind: .undefinedVariable)
     }
 
+    /// What `lookup` finds when every `with` scope it searches is evaluated already:
+    /// the attribute's value as the set holds it (possibly a thunk). Nil when
+    /// finding out would evaluate a scope's set, and when no scope has the name
+    /// (that error is left to the evaluation of the variable).
+    ///
+    /// CppNix passes such a variable on in lazy positions (arguments, list
+    /// elements, bindings) as the attribute's own value (`lookupVar` without
+    /// evaluation, in `ExprVar::maybeThunk`), not as a thunk of the lookup.
+    private func lookupEvaluated(_ env: Env) -> Value? {
+        var e: UnsafeRawPointer? = UnsafeRawPointer(env.slotPointer(depth: depth, 0)) - Env.slotsOffset
+        while let w = e {
+            if w.load(fromByteOffset: Env.isWithOffset, as: Bool.self) {
+                let slot = (w + Env.slotsOffset).assumingMemoryBound(to: Value.self)
+                guard let set = slot.borrowedAttrs else { return nil }
+                if let v = set._withUnsafeGuaranteedRef({ $0.valuePointer(name) }) { return v.pointee }
+            }
+            e = w.load(fromByteOffset: Env.parentOffset, as: UnsafeRawPointer?.self)
+        }
+        return nil
+    }
+
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
         try ev.force(try lookup(ev, env), pos)
+    }
+
+    override func lazy(_ ev: Evaluator, _ env: Env) -> Value {
+        guard let v = lookupEvaluated(env) else { return .thunk(Thunk(node: self, env: env)) }
+        if case .thunk(let t) = v, t.state == .done { return t.value }
+        return v
+    }
+
+    override func peek(_ ev: Evaluator, _ env: Env) -> Value? {
+        guard let v = lookupEvaluated(env) else { return nil }
+        guard case .thunk(let t) = v else { return v }
+        return t.state == .done ? t.value : nil
     }
 }
 

@@ -50,6 +50,15 @@ struct HotPathTests {
         ("let f = x: x; a = { inherit f; }; b = { f = a.f; }; t = map (x: x) [ (y: y) ]; in [ (a == b) (t == t) ]",
          "[ false true ]"),
         ("[ ([ builtins.map ] == [ builtins.map ]) ([ (builtins.map (x: x)) ] == [ (builtins.map (x: x)) ]) ]", "[ false false ]"),
+        // `with` variables in lazy positions: once the scopes' sets are evaluated, the
+        // attribute's own value is passed on (CppNix's `maybeThunk`), innermost scope
+        // first, never over a lexical binding; errors stay where they were.
+        ("with { x = 1; }; with { x = 2; y = 3; }; builtins.seq y [ x ((z: z) x) ]", "[ 2 2 ]"),
+        ("let s = { a = 1; }; in with s; (x: 2) a", "2"),
+        ("with { a = throw \"boom\"; b = 1; }; builtins.seq b ((x: x) a)", "error: boom"),
+        ("let s = { a = 2; }; in builtins.seq s (with s; [ a (a + 1) ((f: f a) (v: v * 10)) ])", "[ 2 3 20 ]"),
+        ("with { a = 1; }; with { b = 2; }; builtins.seq b (builtins.seq a (map (f: f a) [ (v: v + b) ]))", "[ 3 ]"),
+        ("let x = 5; in with { x = 1; y = 2; }; builtins.seq y [ x y ]", "[ 5 2 ]"),
     ]
 
     @Test(arguments: cases)
