@@ -93,7 +93,13 @@ public final class Attrs: ManagedBuffer<Attrs.Header, Attr> {
 
     deinit {
         _ = withUnsafeMutablePointers { h, e in
-            e.deinitialize(count: h.pointee.count)
+            // Only the values hold objects (names and positions are plain numbers),
+            // and most values of a set are integers, strings or thunks: destroyed
+            // inline, not through `swift_arrayDestroy`'s generic loop.
+            let valueOffset = MemoryLayout<Attr>.offset(of: \Attr.value)!
+            for k in 0..<h.pointee.count {
+                (UnsafeMutableRawPointer(e + k) + valueOffset).assumingMemoryBound(to: Value.self).destroyValue()
+            }
             // Read in place: a copy of the reference would count as one more.
             let scope = UnsafeRawPointer(h).load(fromByteOffset: Attrs.scopeOffset, as: UnsafeRawPointer?.self)
             if let scope { ScopeCollector.collect(scope, setReferences: 1) }

@@ -60,6 +60,9 @@ final class LetVariableNode: LocalNode {
 
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
         let p = env.slotPointer(depth: depth, slot)
+        // An integer is returned as a new value: returning `p.pointee` copies it
+        // through the outlined copy of `Value` (a call and a switch).
+        if UnsafePointer(p).tag == ValueLayout.intTag { return .int(UnsafeRawPointer(p).load(as: Int64.self)) }
         switch p.pointee {
         case .thunk:
             let v = try ev.force(at: p, pos)
@@ -89,18 +92,25 @@ final class LetVariableNode: LocalNode {
         // Both kept alive elsewhere: the node by the evaluator, the scope by `env`.
         let node = definitions.deferredNode(slot).unsafelyUnwrapped
         let scope = scope(of: p)
-        p.pointee = .bindingUnderEvaluation
+        // The slot holds `.unevaluatedBinding`, no object: it is overwritten, not
+        // destroyed first (each assignment to the slot was an outlined destroy).
+        p.initialize(to: .bindingUnderEvaluation)
         do {
             // Borrowed: `takeUnretainedValue()` would retain both (atomically).
             let v = try node._withUnsafeGuaranteedRef { n in
                 try scope._withUnsafeGuaranteedRef { e in try n.eval(ev, e) }
             }
-            // A thunk made for a lazy use meanwhile (see `lazy`) gets the value too.
-            if case .thunk(let t) = p.pointee {
-                t.value = v
-                t.state = .done
+            if let t = UnsafePointer(p).borrowedThunk {
+                // A thunk made for a lazy use meanwhile (see `lazy`) gets the value too.
+                t._withUnsafeGuaranteedRef { th in
+                    th.value = v
+                    th.state = .done
+                }
+                p.pointee = v
+            } else {
+                // Still `.bindingUnderEvaluation`.
+                p.initialize(to: v)
             }
-            p.pointee = v
             return v
         } catch {
             if case .thunk(let t) = p.pointee {

@@ -269,7 +269,30 @@ extension UnsafePointer where Pointee == Value {
     }
 }
 
+extension UnsafeMutablePointer where Pointee == Value {
+    /// Destroys the value stored here, leaving the memory uninitialised. A value
+    /// without an object (an integer, a Boolean, a float, null, a binding
+    /// placeholder) is left as it is, inline: `deinitialize(count:)` went through
+    /// the generic value witness (two calls and an indirect one) for every slot of
+    /// every environment, most of which hold integers or nothing.
+    @inline(__always)
+    func destroyValue() {
+        if ValueLayout.holdsNoObject(UnsafePointer(self).tag) { return }
+        _ = move()
+    }
+}
+
 enum ValueLayout {
+    /// The tags of the cases whose payload is no object (bool 0, int 1, float 3)
+    /// and the one tag all payload-less cases share (12): copying or destroying
+    /// such a value is copying or forgetting its bytes.
+    static let objectFreeTags: UInt32 = 1 << 0 | 1 << 1 | 1 << 3 | 1 << 12
+
+    @inline(__always)
+    static func holdsNoObject(_ tag: UInt8) -> Bool {
+        tag < 32 && (objectFreeTags >> UInt32(tag)) & 1 != 0
+    }
+
     static let intTag: UInt8 = 1
     static let attrsTag: UInt8 = 7
     static let lambdaTag: UInt8 = 8
@@ -308,6 +331,14 @@ enum ValueLayout {
                 default: break
                 }
             }
+        }
+        // The cases `holdsNoObject` lets go without destroying them, and some it must not.
+        for v in [Value.null, .bool(true), .int(3), .float(1.5), .unevaluatedBinding, .bindingUnderEvaluation] {
+            precondition(withUnsafePointer(to: v) { holdsNoObject($0.tag) }, "Value layout: object-free tag of \(v.typeName)")
+        }
+        for v in [Value.attrs(Attrs.empty), .string(NixString([])), .list(NixList([.null])), .thunk(Thunk(value: .null)),
+                  .path(NixPath([47])), .bigInt(BigInt(Int64.max))] {
+            precondition(withUnsafePointer(to: v) { !holdsNoObject($0.tag) }, "Value layout: object tag of \(v.typeName)")
         }
         probe(.attrs(Attrs.empty), attrsTag)
         probe(.thunk(Thunk(value: .null)), thunkTag)
