@@ -16,28 +16,37 @@ import Darwin
 
 /// Interns byte strings without allocating on lookup: all names are stored in one
 /// byte arena and found through an open-addressing hash table of ids.
+///
+/// Laid out for few cache misses, since dynamic attribute names (`pkgs.${name}`,
+/// `listToAttrs`) intern a name per use in large tables: a table slot holds the
+/// name's hash beside its id, so a probe compares hashes without leaving the
+/// table, and a name's place in the arena is one word.
 public final class SymbolTable: @unchecked Sendable {
+    /// Where a name's bytes are in the arena.
+    @frozen @usableFromInline struct Span {
+        @usableFromInline let start: UInt32
+        @usableFromInline let length: UInt32
+    }
+
     // (Usable from inlinable code: `withBytes` is generic, and other modules get
     // it specialised only when its body is visible to them.)
     @usableFromInline private(set) var arena: [UInt8] = []
-    @usableFromInline private(set) var starts: [Int] = []
-    @usableFromInline private(set) var lengths: [Int] = []
-    private var hashes: [UInt32] = []
+    @usableFromInline private(set) var spans: [Span] = []
     /// The first eight bytes of each name, big-endian and zero-padded: comparing
     /// these orders most pairs of names without looking at the bytes.
     private var sortKeys: [UInt64] = []
-    /// Slots hold `id + 1`; 0 marks an empty slot.
-    private var slots: [UInt32]
+    /// Slots hold `hash << 32 | (id + 1)`; 0 marks an empty slot.
+    private var slots: [UInt64]
     private var mask: Int
 
     public init() {
-        slots = [UInt32](repeating: 0, count: 1024)
+        slots = [UInt64](repeating: 0, count: 1024)
         mask = 1023
         arena.reserveCapacity(16 * 1024)
         for name in StaticSymbols.names { _ = intern(name) }
     }
 
-    public var count: Int { starts.count }
+    public var count: Int { spans.count }
 
     @inline(__always)
     private static func hash(_ p: UnsafeBufferPointer<UInt8>) -> UInt32 {
@@ -46,29 +55,36 @@ public final class SymbolTable: @unchecked Sendable {
         return h
     }
 
+    /// The slot holding the name `p` (hash `h`), or the empty slot where it goes.
+    @inline(__always)
+    private func probe(_ p: UnsafeBufferPointer<UInt8>, _ h: UInt32) -> (slot: Int, id: Int?) {
+        slots.withUnsafeBufferPointer { table in
+            var i = Int(h) & mask
+            while true {
+                let entry = table[i]
+                if entry == 0 { return (i, nil) }
+                if UInt32(truncatingIfNeeded: entry >> 32) == h {
+                    let id = Int(UInt32(truncatingIfNeeded: entry)) - 1
+                    if equalsStored(id, p) { return (i, id) }
+                }
+                i = (i + 1) & mask
+            }
+        }
+    }
+
     /// Interns the bytes in `p`.
     public func intern(_ p: UnsafeBufferPointer<UInt8>) -> Symbol {
         let h = SymbolTable.hash(p)
-        var i = Int(h) & mask
-        while true {
-            let slot = slots[i]
-            if slot == 0 { break }
-            let id = Int(slot - 1)
-            if hashes[id] == h && lengths[id] == p.count && equalsStored(id, p) {
-                return Symbol(id: UInt32(id))
-            }
-            i = (i + 1) & mask
-        }
-        let id = starts.count
-        starts.append(arena.count)
-        lengths.append(p.count)
-        hashes.append(h)
+        let (i, found) = probe(p, h)
+        if let found { return Symbol(id: UInt32(found)) }
+        let id = spans.count
+        spans.append(Span(start: UInt32(arena.count), length: UInt32(p.count)))
         var key: UInt64 = 0
         for k in 0..<8 { key = key << 8 | UInt64(k < p.count ? p[k] : 0) }
         sortKeys.append(key)
         arena.append(contentsOf: p)
-        slots[i] = UInt32(id + 1)
-        if starts.count * 2 > slots.count { grow() }
+        slots[i] = UInt64(h) << 32 | UInt64(id + 1)
+        if spans.count * 2 > slots.count { grow() }
         return Symbol(id: UInt32(id))
     }
 
@@ -85,42 +101,36 @@ public final class SymbolTable: @unchecked Sendable {
     public func lookup(_ s: String) -> Symbol? {
         var s = s
         return s.withUTF8 { p -> Symbol? in
-            let h = SymbolTable.hash(p)
-            var i = Int(h) & mask
-            while slots[i] != 0 {
-                let id = Int(slots[i] - 1)
-                if hashes[id] == h && lengths[id] == p.count && equalsStored(id, p) {
-                    return Symbol(id: UInt32(id))
-                }
-                i = (i + 1) & mask
-            }
-            return nil
+            probe(p, SymbolTable.hash(p)).id.map { Symbol(id: UInt32($0)) }
         }
     }
 
     @inline(__always)
     private func equalsStored(_ id: Int, _ p: UnsafeBufferPointer<UInt8>) -> Bool {
-        let start = starts[id]
+        let span = spans.withUnsafeBufferPointer { $0[id] }
+        guard Int(span.length) == p.count else { return false }
+        if p.isEmpty { return true }
         return arena.withUnsafeBufferPointer { a in
-            for k in 0..<p.count where a[start + k] != p[k] { return false }
-            return true
+            memcmp(a.baseAddress! + Int(span.start), p.baseAddress!, p.count) == 0
         }
     }
 
     private func grow() {
         let newCount = slots.count * 2
-        slots = [UInt32](repeating: 0, count: newCount)
-        mask = newCount - 1
-        for id in 0..<starts.count {
-            var i = Int(hashes[id]) & mask
-            while slots[i] != 0 { i = (i + 1) & mask }
-            slots[i] = UInt32(id + 1)
+        var table = [UInt64](repeating: 0, count: newCount)
+        let newMask = newCount - 1
+        for entry in slots where entry != 0 {
+            var i = Int(UInt32(truncatingIfNeeded: entry >> 32)) & newMask
+            while table[i] != 0 { i = (i + 1) & newMask }
+            table[i] = entry
         }
+        slots = table
+        mask = newMask
     }
 
     public func bytes(_ s: Symbol) -> ArraySlice<UInt8> {
-        let id = Int(s.id)
-        return arena[starts[id]..<(starts[id] + lengths[id])]
+        let span = spans[Int(s.id)]
+        return arena[Int(span.start)..<Int(span.start + span.length)]
     }
 
     public func string(_ s: Symbol) -> String {
@@ -135,9 +145,10 @@ public final class SymbolTable: @unchecked Sendable {
         let ia = Int(a.id), ib = Int(b.id)
         let ka = sortKeys[ia], kb = sortKeys[ib]
         if ka != kb { return ka < kb }
-        let la = lengths[ia], lb = lengths[ib]
+        let sa = spans[ia], sb = spans[ib]
+        let la = Int(sa.length), lb = Int(sb.length)
         let c = arena.withUnsafeBufferPointer { p in
-            memcmp(p.baseAddress! + starts[ia], p.baseAddress! + starts[ib], min(la, lb))
+            memcmp(p.baseAddress! + Int(sa.start), p.baseAddress! + Int(sb.start), min(la, lb))
         }
         return c != 0 ? c < 0 : la < lb
     }
@@ -159,9 +170,9 @@ public final class SymbolTable: @unchecked Sendable {
     /// Calls `body` with the symbol's bytes (valid only during the call).
     @inlinable @inline(__always)
     public func withBytes<R>(_ s: Symbol, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        let id = Int(s.id)
+        let span = spans[Int(s.id)]
         return try arena.withUnsafeBufferPointer { p in
-            try body(UnsafeBufferPointer(start: p.baseAddress! + starts[id], count: lengths[id]))
+            try body(UnsafeBufferPointer(start: p.baseAddress! + Int(span.start), count: Int(span.length)))
         }
     }
 
@@ -171,15 +182,15 @@ public final class SymbolTable: @unchecked Sendable {
     /// Computes every lazily cached property, so that afterwards (until the next
     /// `intern`) several threads may read the table at once.
     public func prepareForConcurrentReading() {
-        for id in 0..<starts.count { _ = isPlainIdentifier(Symbol(id: UInt32(id))) }
+        for id in 0..<spans.count { _ = isPlainIdentifier(Symbol(id: UInt32(id))) }
     }
 
     /// True if the name prints bare (a valid identifier that is not a keyword).
     public func isPlainIdentifier(_ s: Symbol) -> Bool {
         let id = Int(s.id)
         if id < identifierStyle.count, identifierStyle[id] != 0 { return identifierStyle[id] == 1 }
-        if identifierStyle.count < starts.count {
-            identifierStyle.append(contentsOf: repeatElement(0, count: starts.count - identifierStyle.count))
+        if identifierStyle.count < spans.count {
+            identifierStyle.append(contentsOf: repeatElement(0, count: spans.count - identifierStyle.count))
         }
         let plain = withBytes(s) { ASTPrinter.isPlainIdentifier($0) }
         identifierStyle[id] = plain ? 1 : 2
