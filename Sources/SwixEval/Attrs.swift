@@ -27,6 +27,13 @@ public struct Attr {
 /// at a time costs O(n log n) in all instead of O(n²), and a lookup searches O(log n)
 /// layers. Anything that needs the whole set (`attrs`, `count`, iteration) flattens
 /// it once; the flat set is kept.
+///
+/// A layered set that is looked up often (the final package set of a fixpoint of
+/// overlays, `final.${name}` for every package) is flattened too, once its lookups
+/// have cost about what merging its layers costs: from then on it has one layer, and
+/// each lookup one binary search instead of one per layer, each a cache miss in a
+/// large table. A set only grown and passed on (`acc // { k = v; }` in a loop) is
+/// looked up too rarely to be flattened.
 public final class Attrs: ManagedBuffer<Attrs.Header, Attr> {
     public struct Header {
         /// The attributes stored in this object (none in a layered set).
@@ -34,6 +41,8 @@ public final class Attrs: ManagedBuffer<Attrs.Header, Attr> {
         /// Whether there are older layers (a plain flag: reading `older` to test it
         /// retained and released the array).
         var layered: Bool
+        /// Lookups a layered set takes before it is flattened (see above).
+        var lookupsBeforeFlattening: Int32
         /// The layers of a layered set, newest first; empty for a flat set.
         var older: [Attrs]
         /// The whole set as one flat set, once computed (layered sets only).
@@ -47,6 +56,17 @@ public final class Attrs: ManagedBuffer<Attrs.Header, Attr> {
     /// and evaluators on several threads, as in tests, would race on its count.)
     public static var empty: Attrs { sorted([]) }
 
+    /// How many lookups a set over `layers` takes before it is flattened: merging
+    /// copies every attribute once, a lookup saves a binary search per layer but
+    /// the first, and a search costs about eight copies.
+    @inline(__always)
+    static func lookupBudget(_ layers: [Attrs]) -> Int32 {
+        if layers.count < 2 { return Int32.max }
+        var total = 0
+        for layer in layers { total += layer.ownCount }
+        return Int32(clamping: total / (8 * (layers.count - 1)) + 16)
+    }
+
     /// Layers this deep are merged even if they are balanced.
     static let maxLayers = 8
 
@@ -55,7 +75,8 @@ public final class Attrs: ManagedBuffer<Attrs.Header, Attr> {
     @inline(__always)
     static func build(count: Int, older: [Attrs] = [], _ initialize: (UnsafeMutablePointer<Attr>) -> Void) -> Attrs {
         let a = unsafeDowncast(Attrs.create(minimumCapacity: count) { _ in
-            Header(count: count, layered: !older.isEmpty, older: older, flat: nil, scope: nil)
+            Header(count: count, layered: !older.isEmpty, lookupsBeforeFlattening: Attrs.lookupBudget(older),
+                   older: older, flat: nil, scope: nil)
         }, to: Attrs.self)
         a.withUnsafeMutablePointerToElements { initialize($0) }
         return a
@@ -154,6 +175,15 @@ public final class Attrs: ManagedBuffer<Attrs.Header, Attr> {
         return merged
     }
 
+    /// Replaces the layers by the flat set (see the type's comment). The layers
+    /// themselves are released, unless other sets share them.
+    @inline(never)
+    private func flattenLayers() {
+        let f = flatten()
+        head.pointee.older = [f]
+        head.pointee.lookupsBeforeFlattening = Int32.max
+    }
+
     /// All attributes, sorted by symbol id (flattens a layered set once).
     public var attrs: AttrsView { AttrsView(flattened) }
 
@@ -189,9 +219,12 @@ public final class Attrs: ManagedBuffer<Attrs.Header, Attr> {
     }
 
     private func findInOlder(_ name: Symbol) -> UnsafePointer<Attr>? {
+        let h = head
+        h.pointee.lookupsBeforeFlattening &-= 1
+        if h.pointee.lookupsBeforeFlattening == 0 { flattenLayers() }
         // The layers are read as raw references: this set keeps them alive, and
         // iterating the array retained and released each.
-        head.pointee.older.withUnsafeBufferPointer { layers -> UnsafePointer<Attr>? in
+        return h.pointee.older.withUnsafeBufferPointer { layers -> UnsafePointer<Attr>? in
             let raw = UnsafeRawPointer(layers.baseAddress!)
             for k in 0..<layers.count {
                 let layer = Unmanaged<Attrs>.fromOpaque(raw.load(fromByteOffset: k * MemoryLayout<Attrs>.stride, as: UnsafeRawPointer.self))

@@ -156,6 +156,7 @@ public final class Evaluator {
             // The expression and environment move out of the thunk while it is a
             // black hole (nothing reads them then): no retain now, and no release of
             // the thunk's references afterwards (2 of each per force otherwise).
+            // (The node is borrowed: the thunk or its lowered tree keeps it alive.)
             let node = t.node.take().unsafelyUnwrapped
             let env = t.env.take()
             t.state = .blackhole
@@ -166,11 +167,11 @@ public final class Evaluator {
             do throws(EvalError) {
                 let v: Value
                 if let env {
-                    v = try node.eval(self, env)
+                    v = try evalBorrowed(node, env)
                 } else {
                     let argument = valuePointer.move()
                     do throws(EvalError) {
-                        v = try unsafeDowncast(node, to: ApplicationNode.self).apply(self, argument)
+                        v = try applyBorrowed(node, argument)
                     } catch {
                         valuePointer.initialize(to: argument)
                         throw error
@@ -178,6 +179,7 @@ public final class Evaluator {
                 }
                 valuePointer.initialize(to: v)
                 t.state = .done
+                t.releaseNode(node)
                 return v
             } catch {
                 // Forcing it again evaluates it again (`tryEval`, the REPL).
@@ -186,6 +188,26 @@ public final class Evaluator {
                 t.state = .pending
                 throw error
             }
+        }
+    }
+
+    /// `node.eval` of a node the caller keeps alive (no retain around the call).
+    @inline(__always)
+    private func evalBorrowed(_ node: Unmanaged<Node>, _ env: Env) throws(EvalError) -> Value {
+        do {
+            return try node._withUnsafeGuaranteedRef { try $0.eval(self, env) }
+        } catch {
+            throw error as! EvalError
+        }
+    }
+
+    /// The application of an application thunk's node the caller keeps alive.
+    @inline(__always)
+    private func applyBorrowed(_ node: Unmanaged<Node>, _ argument: Value) throws(EvalError) -> Value {
+        do {
+            return try node._withUnsafeGuaranteedRef { try unsafeDowncast($0, to: ApplicationNode.self).apply(self, argument) }
+        } catch {
+            throw error as! EvalError
         }
     }
 

@@ -115,7 +115,7 @@ final class LetVariableNode: LocalNode {
         } catch {
             if case .thunk(let t) = p.pointee {
                 // That thunk stays in the slot, to be evaluated again when forced.
-                t.node = node.takeUnretainedValue()
+                t.node = node
                 t.env = scope.takeUnretainedValue()
                 t.state = .pending
             } else {
@@ -131,7 +131,7 @@ final class LetVariableNode: LocalNode {
         case .thunk(let t):
             return t.state == .done ? t.value : p.pointee
         case .unevaluatedBinding:
-            let thunk = Thunk(node: definitions.deferredNode(slot).unsafelyUnwrapped.takeUnretainedValue(),
+            let thunk = Thunk(lowered: definitions.deferredNode(slot).unsafelyUnwrapped.takeUnretainedValue(),
                               env: scope(of: p).takeUnretainedValue())
             p.pointee = .thunk(thunk)
             return .thunk(thunk)

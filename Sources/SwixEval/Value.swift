@@ -145,19 +145,53 @@ public final class Thunk {
     // instead of 64 (Swift lays stored properties out in this order).
     var value: Value
     var state: State
-    var node: Node?
+    /// Whether the thunk holds a reference on `node`: only on a node made at run
+    /// time (a builtin's application node, an error to rethrow), which nothing
+    /// else keeps. The nodes of lowered trees, the thunks of expressions, live as
+    /// long as their evaluator (`Evaluator.loweredRoots`) and are not counted: a
+    /// retain when the thunk is made and a release when it is forced, saved on
+    /// every thunk.
+    private var ownsNode: Bool
+    /// The expression, until the thunk is forced (see `ownsNode`).
+    var node: Unmanaged<Node>?
     var env: Env?
 
+    /// A thunk of `node`, a node made at run time, which the thunk keeps alive.
     init(node: Node, env: Env) {
         state = .pending
-        self.node = node
+        ownsNode = true
+        self.node = .passRetained(node)
+        self.env = env
+        value = .null
+    }
+
+    /// A thunk of `node`, a node of a lowered tree (which outlives the thunk).
+    @inline(__always)
+    init(lowered node: Node, env: Env) {
+        state = .pending
+        ownsNode = false
+        self.node = .passUnretained(node)
         self.env = env
         value = .null
     }
 
     init(value: Value) {
         state = .done
+        ownsNode = false
         self.value = value
+    }
+
+    deinit {
+        if ownsNode, let node { node.release() }
+    }
+
+    /// Gives up the thunk's reference on `node` once it has been evaluated for good.
+    @inline(__always)
+    func releaseNode(_ node: Unmanaged<Node>) {
+        if ownsNode {
+            ownsNode = false
+            node.release()
+        }
     }
 
     /// The address of `value` inside the object: its first stored property, after
@@ -175,7 +209,8 @@ public final class Thunk {
     /// One allocation per element instead of a thunk plus a node.
     init(application node: ApplicationNode, argument: Value) {
         state = .pending
-        self.node = node
+        ownsNode = true
+        self.node = .passRetained(node)
         env = nil
         value = argument
     }
