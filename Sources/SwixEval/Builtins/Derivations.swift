@@ -282,7 +282,7 @@ extension Evaluator {
                     inputSrcs.insert(p)
                     if p.hasSuffix(".drv") {
                         guard let record = store.derivations[p] else { throw EvalError("path '\(p)' is not valid") }
-                        inputDrvs[p, default: []].formUnion(record.derivation.outputNames)
+                        inputDrvs[p, default: []].formUnion(record.outputNames)
                     }
                 }
             case .built(let drvPath, let output):

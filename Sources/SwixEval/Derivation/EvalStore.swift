@@ -18,11 +18,21 @@ import Darwin
 final class EvalStore {
     let storeDir = StoreDirectory.default
 
+    /// What is kept of a derivation written: not the whole `StoreDerivation`, whose
+    /// environment (the largest part, many small arrays) nothing reads again.
     struct DerivationRecord {
-        let derivation: StoreDerivation
+        let outputNames: [[UInt8]]
+        let references: [String]
         let text: [UInt8]
         /// The hash modulo with output paths filled in (what inputs are hashed with).
         let hashModulo: DrvHashModulo
+
+        init(derivation: StoreDerivation, text: [UInt8], hashModulo: DrvHashModulo) {
+            outputNames = derivation.outputNames
+            references = derivation.references
+            self.text = text
+            self.hashModulo = hashModulo
+        }
     }
 
     /// `.drv` path → what was written.
@@ -36,7 +46,7 @@ final class EvalStore {
 
     func addDerivation(path: String, _ record: DerivationRecord) {
         derivations[path] = record
-        references[path] = record.derivation.references
+        references[path] = record.references
     }
 
     func addText(path: String, contents: [UInt8], references refs: [String]) {
