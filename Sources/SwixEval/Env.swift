@@ -50,6 +50,17 @@ public final class Env: ManagedBuffer<Env.Header, Value> {
         return e
     }
 
+    /// `make(parent:argument:)` with the argument moved out of `p`, which is left
+    /// holding `null` (no copy of the argument, and nothing left to release there).
+    @inline(__always)
+    static func make(parent: Env, movingArgumentFrom p: UnsafeMutablePointer<Value>) -> Env {
+        let e = allocate(parent: parent, count: 1, isWith: false)
+        let slot = e.withUnsafeMutablePointerToElements { $0 }
+        slot.moveInitialize(from: p, count: 1)
+        p.initialize(to: .null)
+        return e
+    }
+
     /// A `with` scope holding the (usually unevaluated) attribute set.
     static func makeWith(parent: Env?, attrs: consuming Value) -> Env {
         let e = allocate(parent: parent, count: 1, isWith: true)

@@ -382,15 +382,34 @@ public final class Evaluator {
         try checkCallRoom(pos)
         callDepth += 1
         defer { callDepth -= 1 }
-        var pending = arg
-        do {
-            return try c._withUnsafeGuaranteedRef { closure in
-                var a = Value.null
-                swap(&a, &pending)
-                return try callLambda(closure, a, pos)
+        // The argument moves into the call's environment through its address:
+        // handed to `callLambda` from inside the borrowing closure, it was copied
+        // (an outlined copy, a retain for an object) and destroyed after the call.
+        return try withUnsafeMutablePointer(to: &arg) { (p) throws(EvalError) -> Value in
+            do {
+                return try c._withUnsafeGuaranteedRef { try callLambda($0, movingArgumentFrom: p, pos) }
+            } catch {
+                throw error as! EvalError
             }
+        }
+    }
+
+    /// `callLambda` with the argument moved out of `p`, which is left holding `null`.
+    @inline(__always)
+    private func callLambda(_ c: Closure, movingArgumentFrom p: UnsafeMutablePointer<Value>,
+                            _ pos: Pos) throws(EvalError) -> Value {
+        let l = c.lambda
+        guard l.formals == nil else {
+            let arg = p.move()
+            p.initialize(to: .null)
+            return try callLambda(c, arg, pos)
+        }
+        let env = Env.make(parent: c.env, movingArgumentFrom: p)
+        do {
+            return try l.evalBody(self, env)
         } catch {
-            throw error as! EvalError
+            if showTrace { addCallFrames(error, l, pos) }
+            throw error
         }
     }
 
