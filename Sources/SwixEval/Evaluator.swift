@@ -415,17 +415,27 @@ public final class Evaluator {
 
     /// `call2` of a closure the caller keeps alive (borrowed from a slot).
     func callClosure2(_ c: Unmanaged<Closure>, _ a: consuming Value, _ b: consuming Value, _ pos: Pos) throws(EvalError) -> Value {
-        var first = a, second = b
-        do {
-            return try c._withUnsafeGuaranteedRef { closure in
-                var x = Value.null, y = Value.null
-                swap(&x, &first)
-                swap(&y, &second)
-                if let inner = plainCurried(closure) { return try callCurried(closure, inner, x, y, pos) }
-                return try call(try call(.lambda(closure), x, pos), y, pos)
+        // The arguments move through their addresses (see `callClosure`).
+        try withUnsafeMutablePointer(to: &a) { (pa) throws(EvalError) -> Value in
+            try withUnsafeMutablePointer(to: &b) { (pb) throws(EvalError) -> Value in
+                do {
+                    return try c._withUnsafeGuaranteedRef { closure in
+                        if let inner = plainCurried(closure) {
+                            try checkCallRoom(pos)
+                            callDepth += 1
+                            defer { callDepth -= 1 }
+                            let outer = Env.make(parent: closure.env, movingArgumentFrom: pa)
+                            return try inner.evalBody(self, Env.make(parent: outer, movingArgumentFrom: pb))
+                        }
+                        let x = pa.move(), y = pb.move()
+                        pa.initialize(to: .null)
+                        pb.initialize(to: .null)
+                        return try call(try call(.lambda(closure), x, pos), y, pos)
+                    }
+                } catch {
+                    throw error as! EvalError
+                }
             }
-        } catch {
-            throw error as! EvalError
         }
     }
 
