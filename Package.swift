@@ -23,6 +23,9 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
         .target(name: "CSwixSupport"),
+        // Populates the heap's next pages on another core (page_supply.c); linked
+        // into the swix executable only, where mimalloc is.
+        .target(name: "CSwixPageSupply"),
         .target(
             name: "SwixSyntax",
             dependencies: ["CSwixSupport"],
@@ -51,6 +54,7 @@ let package = Package(
             dependencies: [
                 "SwixSyntax",
                 "SwixEval",
+                "CSwixPageSupply",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // mimalloc replaces glibc's malloc for the whole process: the evaluator

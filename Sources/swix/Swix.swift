@@ -1,4 +1,5 @@
 import ArgumentParser
+import CSwixPageSupply
 import SwixSyntax
 #if canImport(Glibc)
 import Glibc
@@ -16,6 +17,9 @@ struct Swix: ParsableCommand {
     )
 
     static func main() {
+        // The page supply starts itself before `main` (page_supply.c); naming it here
+        // keeps its object file, and so its constructor, in the executable.
+        _ = swix_page_supply_active()
         let invokedAs = CommandLine.arguments.first.map { String($0.split(separator: "/").last ?? "") } ?? ""
         if invokedAs == "nix-instantiate" {
             Glibc.exit(Instantiate.execute(Array(CommandLine.arguments.dropFirst()), console: .standard))

@@ -432,6 +432,30 @@ struct ExecutableTests {
         return (p.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
     }
 
+    // The page supply (page_supply.c) populates the heap ahead of the evaluator on
+    // another core: an evaluation that grows its heap by a few hundred MiB gives the
+    // same result with it and without it (`SWIX_PAGE_SUPPLY=0`).
+    @Test(.enabled(if: ExecutableTests.available))
+    func pageSupplyChangesNoResult() throws {
+        let expr = "let l = builtins.genList (i: { x = i; s = toString i; }) 150000; "
+            + "in builtins.foldl' (a: e: a + e.x + builtins.stringLength e.s) 0 l"
+        var results: [String] = []
+        for setting in ["1", "0"] {
+            let p = Process()
+            p.executableURL = ExecutableTests.binary
+            p.arguments = ["instantiate", "--eval", "--strict", "-E", expr]
+            p.environment = ProcessInfo.processInfo.environment.merging(["SWIX_PAGE_SUPPLY": setting]) { $1 }
+            let out = Pipe()
+            p.standardOutput = out
+            try p.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 0)
+            results.append(String(decoding: data, as: UTF8.self))
+        }
+        #expect(results == ["11250713890\n", "11250713890\n"])
+    }
+
     // Lint levels are process-wide, so these run the executable rather than in-process.
     // Expected texts: the conformance corpus (current Nix's lint-* settings).
     @Test(.enabled(if: ExecutableTests.available))
