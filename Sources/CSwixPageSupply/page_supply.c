@@ -21,8 +21,11 @@
 //
 // The helper only ever populates (it never writes to the memory), so it cannot race
 // with the allocator. If the heap leaves the arena's order, the evaluator simply
-// takes its own faults again. `SWIX_PAGE_SUPPLY=0` turns the supply off.
+// takes its own faults again. `SWIX_PAGE_SUPPLY=0` turns the supply off; it runs in
+// the `swix` executable only (`SWIX_PAGE_SUPPLY=1` starts it in other programs that
+// link it).
 #define _GNU_SOURCE
+#include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -97,8 +100,15 @@ static void *supply(void *unused) {
 __attribute__((constructor(101)))
 static void startPageSupply(void) {
     if (!mi_manage_os_memory) return;
+    // Only in the command-line tool (also when invoked as `nix-instantiate`), unless
+    // asked for: a process that merely links this code (the test runner, which runs
+    // many evaluators on many threads) keeps the allocator as it is.
     const char *setting = getenv("SWIX_PAGE_SUPPLY");
     if (setting && strcmp(setting, "0") == 0) return;
+    bool asked = setting && strcmp(setting, "1") == 0;
+    bool tool = strcmp(program_invocation_short_name, "swix") == 0
+             || strcmp(program_invocation_short_name, "nix-instantiate") == 0;
+    if (!asked && !tool) return;
     if (sysconf(_SC_NPROCESSORS_ONLN) < 2) return;   // no other core to do it on
     // The arena reserves address space only, but a limit on address space would
     // count all of it: leave such processes alone.

@@ -117,7 +117,7 @@ public final class Attrs: ManagedBuffer<Attrs.Header, Attr> {
             // Only the values hold objects (names and positions are plain numbers),
             // and most values of a set are integers, strings or thunks: destroyed
             // inline, not through `swift_arrayDestroy`'s generic loop.
-            let valueOffset = MemoryLayout<Attr>.offset(of: \Attr.value)!
+            let valueOffset = ValueLayout.attrValueOffset
             for k in 0..<h.pointee.count {
                 (UnsafeMutableRawPointer(e + k) + valueOffset).assumingMemoryBound(to: Value.self).destroyValue()
             }
@@ -326,7 +326,7 @@ extension UnsafePointer where Pointee == Attr {
     /// copies it).
     @inline(__always)
     var valuePointer: UnsafePointer<Value> {
-        (UnsafeRawPointer(self) + MemoryLayout<Attr>.offset(of: \Attr.value)!).assumingMemoryBound(to: Value.self)
+        (UnsafeRawPointer(self) + ValueLayout.attrValueOffset).assumingMemoryBound(to: Value.self)
     }
 }
 

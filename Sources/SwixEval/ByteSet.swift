@@ -62,11 +62,11 @@ struct ByteSet: Sequence, ExpressibleByArrayLiteral {
     mutating func removeAll() { keys.removeAll(keepingCapacity: true) }
 
     func makeIterator() -> LazyMapSequence<Set<ByteKey>, [UInt8]>.Iterator {
-        keys.lazy.map(\.bytes).makeIterator()
+        keys.lazy.map { $0.bytes }.makeIterator()
     }
 
     /// The elements in bytewise order (how CppNix's `std::set<std::string>` lists them).
     func sortedBytewise() -> [[UInt8]] {
-        keys.map(\.bytes).sorted(by: bytewiseLess)
+        keys.map { $0.bytes }.sorted(by: bytewiseLess)
     }
 }

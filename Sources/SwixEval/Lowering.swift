@@ -42,7 +42,7 @@ struct Lowering {
         // Undefined variables are reported first, in CppNix's order.
         do {
             try ScopeChecker(symbols: ev.symbols,
-                             globals: BaseEnvironment.globalNames + extraNames.map { ev.symbols[$0] }).check(expr)
+                             globals: BaseEnvironment.globalNames(adding: extraNames.map { ev.symbols[$0] })).check(expr)
         } catch let d as Diagnostic {
             throw EvalError(d.message, at: d.pos, kind: .undefinedVariable)
         } catch {
@@ -77,7 +77,7 @@ struct Lowering {
         }
         if let v = ev.globals[name] { return ConstantNode(v, pos: pos) }
         if let d = withDepth { return WithVariableNode(depth: d, name: name, pos: pos) }
-        if BaseEnvironment.globalNames.contains(ev.symbols[name]) {
+        if BaseEnvironment.isGlobalName(ev.symbols[name]) {
             throw EvalError("the builtin '\(ev.symbols[name])' is not available in this version of swix", at: pos)
         }
         throw EvalError("undefined variable '\(ev.symbols[name])'", at: pos, kind: .undefinedVariable)
@@ -155,7 +155,7 @@ struct Lowering {
             if !forceString && nodes.count == 2 {
                 return AddNode(lhs: nodes[0], rhs: nodes[1], lhsPos: parts[0].pos, rhsPos: parts[1].pos, pos: pos)
             }
-            return ConcatNode(parts: nodes, partPositions: parts.map(\.pos), forceString: forceString, pos: pos)
+            return ConcatNode(parts: nodes, partPositions: parts.map { $0.pos }, forceString: forceString, pos: pos)
         case .inheritFrom:
             throw EvalError("internal error: inherit source outside of its set", at: pos)
         }

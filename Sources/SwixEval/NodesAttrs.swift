@@ -287,7 +287,10 @@ final class SelectNode: Node {
         // the names themselves are only needed for an error.
         var attrPos = Pos.none
         var reachedCount = 0
-        var computedNames: [Symbol] = []
+        // The computed names so far, for an error's frames: the first one inline,
+        // since appending it to an empty array allocated on every `s.${name}`.
+        var firstComputed: Symbol? = nil
+        var moreComputed: [Symbol] = []
         let names = staticNames
         do throws(EvalError) {
             if let names, orDefault == nil {
@@ -301,7 +304,9 @@ final class SelectNode: Node {
                 let name: Symbol
                 if let names { name = names[k] } else {
                     name = try ev.symbol(of: path[k], env)
-                    if case .dynamic = path[k] { computedNames.append(name) }
+                    if case .dynamic = path[k] {
+                        if firstComputed == nil { firstComputed = name } else { moreComputed.append(name) }
+                    }
                 }
                 let set: Unmanaged<Attrs>
                 switch current {
@@ -328,7 +333,8 @@ final class SelectNode: Node {
             }
             return .null  // not reached: the last step returns
         } catch {
-            addSelectionFrames(error, ev, attrPos: attrPos, reachedCount: reachedCount, computedNames: computedNames)
+            addSelectionFrames(error, ev, attrPos: attrPos, reachedCount: reachedCount,
+                               computedNames: firstComputed.map { [$0] + moreComputed } ?? [])
             throw error
         }
     }

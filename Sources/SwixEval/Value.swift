@@ -343,6 +343,11 @@ enum ValueLayout {
     static let thunkEnvOffset = 40
     static let closureEnvOffset = 24
     static let listCountOffset = 16
+    /// Where an `Attr`'s value is (after its 4-byte name, aligned). A constant, not
+    /// `MemoryLayout<Attr>.offset(of: \Attr.value)`: a key path literal is one object
+    /// shared by all threads, and this module's reference counting is not atomic
+    /// (tests run evaluators on several threads at once).
+    static let attrValueOffset = 8
     static let listElementsOffset = 32
 
     /// Verifies the layout the borrowing reads assume.
@@ -375,6 +380,7 @@ enum ValueLayout {
                   .path(NixPath([47])), .bigInt(BigInt(Int64.max))] {
             precondition(withUnsafePointer(to: v) { !holdsNoObject($0.tag) }, "Value layout: object tag of \(v.typeName)")
         }
+        precondition(MemoryLayout<Attr>.offset(of: \Attr.value) == attrValueOffset, "Attr layout: value offset")
         probe(.attrs(Attrs.empty), attrsTag)
         probe(.thunk(Thunk(value: .null)), thunkTag)
         probe(.int(-1234567890123), intTag)

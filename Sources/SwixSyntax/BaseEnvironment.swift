@@ -24,4 +24,19 @@ public enum BaseEnvironment {
         "__tryEval", "__typeOf", "__unsafeDiscardOutputDependency", "__unsafeDiscardStringContext",
         "__unsafeGetAttrPos", "__warn", "__zipAttrsWith",
     ]
+
+    // For the evaluator, whose reference counting is not atomic: it must not retain
+    // or release `globalNames`, one array shared by the evaluators of all threads
+    // (tests run several at once; a count lost in a race freed the array under
+    // another thread). These run here, with atomic counts, and return new arrays.
+
+    /// `globalNames` followed by `extra`, as a new array.
+    public static func globalNames(adding extra: [String]) -> [String] {
+        globalNames + extra
+    }
+
+    /// Whether `name` is one of `globalNames`.
+    public static func isGlobalName(_ name: String) -> Bool {
+        globalNames.contains(name)
+    }
 }

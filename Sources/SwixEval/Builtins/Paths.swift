@@ -171,7 +171,7 @@ extension Evaluator {
     func evaluateFile(_ path: String, _ pos: Pos, scope: Attrs?) throws(EvalError) -> Value {
         let resolved = Evaluator.resolveDirectory(path)
         let expr = try parseFile(resolved, pos)
-        let names = scope?.attrs.map(\.name) ?? []
+        let names = scope?.attrs.map { $0.name } ?? []
         let node = try Lowering(evaluator: self, extraNames: names).lower(expr)
         let env = Env.make(parent: nil, size: names.count)
         if let scope { for (k, a) in scope.attrs.enumerated() { env.slots[k] = a.value } }

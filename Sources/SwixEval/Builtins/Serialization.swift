@@ -2298,7 +2298,7 @@ private struct XMLPrinter {
                 if let arg = lambda.arg { attrs.append(("name", Array(ev.symbols.bytes(arg)))) }
                 if lambda.ellipsis { attrs.append(("ellipsis", [49])) }
                 open("attrspat", attrs)
-                let names = formals.map(\.name).sorted { ev.symbols.lexicographicallyPrecedes($0, $1) }
+                let names = formals.map { $0.name }.sorted { ev.symbols.lexicographicallyPrecedes($0, $1) }
                 for name in names { empty("attr", [("name", Array(ev.symbols.bytes(name)))]) }
                 close("attrspat")
             } else if let arg = lambda.arg {

@@ -84,13 +84,13 @@ struct StoreDerivation {
         !outputs.isEmpty && outputs.allSatisfy { if case .fixed = $0.output { return true } else { return false } }
     }
 
-    var outputNames: [[UInt8]] { outputs.map(\.name) }
+    var outputNames: [[UInt8]] { outputs.map { $0.name } }
 
     /// The store paths a `.drv` file refers to: its sources and input derivations
     /// (outputs are not references).
     var references: [String] {
         var refs = inputSrcs
-        refs.append(contentsOf: inputDrvs.map(\.path))
+        refs.append(contentsOf: inputDrvs.map { $0.path })
         return refs.sorted { $0.utf8Precedes($1) }
     }
 

@@ -246,7 +246,7 @@ enum IPAddress {
         let parts = s.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 4 else { return false }
         return parts.allSatisfy { p in
-            guard !p.isEmpty, p.count <= 3, p.allSatisfy(\.isASCII), p.allSatisfy(\.isNumber),
+            guard !p.isEmpty, p.count <= 3, p.allSatisfy({ $0.isASCII }), p.allSatisfy({ $0.isNumber }),
                   let n = Int(p), n <= 255 else { return false }
             return p == "0" || !p.hasPrefix("0")
         }
@@ -272,7 +272,7 @@ enum IPAddress {
                     groups += 2
                     continue
                 }
-                guard (1...4).contains(p.count), p.allSatisfy(\.isHexDigit) else { return false }
+                guard (1...4).contains(p.count), p.allSatisfy({ $0.isHexDigit }) else { return false }
                 groups += 1
             }
         }
