@@ -404,13 +404,7 @@ public final class Evaluator {
             p.initialize(to: .null)
             return try callLambda(c, arg, pos)
         }
-        let env = Env.make(parent: c.env, movingArgumentFrom: p)
-        do {
-            return try l.evalBody(self, env)
-        } catch {
-            if showTrace { addCallFrames(error, l, pos) }
-            throw error
-        }
+        return try evalBody(of: l, in: Env.make(parent: c.env, movingArgumentFrom: p), calledAt: pos)
     }
 
     /// `call2` of a closure the caller keeps alive (borrowed from a slot).
@@ -491,6 +485,13 @@ public final class Evaluator {
         // formals are called out of line: their locals made this frame, which every
         // level of a deep recursion pays for, half as big again.)
         let env = l.formals == nil ? Env.make(parent: c.env, argument: arg) : try formalsEnvironment(c, arg, pos)
+        return try evalBody(of: l, in: env, calledAt: pos)
+    }
+
+    /// The body of a call of `l` in its environment, with the call's frames under
+    /// `--show-trace`.
+    @inline(__always)
+    private func evalBody(of l: LambdaNode, in env: Env, calledAt pos: Pos) throws(EvalError) -> Value {
         do {
             return try l.evalBody(self, env)
         } catch {
