@@ -61,9 +61,11 @@ static bool sentinelTouched(size_t chunk) {
     return mincore(arena + chunk * chunkSize, pageSize, &v) == 0 && (v & 1);
 }
 
-static void populate(size_t chunk) {
-    // Everything but the sentinel page.
-    madvise(arena + chunk * chunkSize + pageSize, chunkSize - pageSize, MADV_POPULATE_WRITE);
+/// Populates everything but the sentinel page; false if the kernel has no
+/// `MADV_POPULATE_WRITE` (before Linux 5.14), when the helper has nothing to do.
+static bool populate(size_t chunk) {
+    int rc = madvise(arena + chunk * chunkSize + pageSize, chunkSize - pageSize, MADV_POPULATE_WRITE);
+    return rc == 0 || errno != EINVAL;
 }
 
 static void *supply(void *unused) {
@@ -92,7 +94,9 @@ static void *supply(void *unused) {
         size_t target = frontier + 1 + lookahead;
         if (target > chunkCount) target = chunkCount;
         if (next <= frontier) next = frontier;   // the frontier's own chunk, then the ones after
-        for (; next < target; next++) populate(next);
+        for (; next < target; next++) {
+            if (!populate(next)) return NULL;
+        }
     }
     return NULL;
 }
