@@ -253,6 +253,30 @@ public final class Attrs: ManagedBuffer<Attrs.Header, Attr> {
         find(name)?.valuePointer
     }
 
+    /// Where the header and the attributes of a set are inside its object (checked
+    /// by `ValueLayout.check`).
+    static var headerOffset: Int { 16 }
+    static var elementsOffset: Int {
+        let alignment = MemoryLayout<Attr>.alignment
+        return (headerOffset + MemoryLayout<Header>.size + alignment - 1) & ~(alignment - 1)
+    }
+
+    /// `valuePointer(name, &pos)` of a set the caller keeps alive. A flat set is
+    /// searched in place, through its object's address: the closure that borrows the
+    /// set (`_withUnsafeGuaranteedRef`) was outlined, a call per set searched
+    /// (`with` lookups, selections).
+    @inline(__always)
+    static func valuePointer(in set: Unmanaged<Attrs>, _ name: Symbol, _ pos: inout Pos) -> UnsafePointer<Value>? {
+        let object = UnsafeRawPointer(set.toOpaque())
+        let header = (object + headerOffset).assumingMemoryBound(to: Header.self)
+        guard !header.pointee.layered else { return set._withUnsafeGuaranteedRef { $0.valuePointer(name, &pos) } }
+        let attrs = UnsafeBufferPointer(start: (object + elementsOffset).assumingMemoryBound(to: Attr.self),
+                                        count: header.pointee.count)
+        guard let i = search(attrs, name) else { return nil }
+        pos = attrs[i].pos
+        return (attrs.baseAddress! + i).valuePointer
+    }
+
     /// Where the value of `name` is stored (and in `pos` where it was defined).
     /// The pointer is valid while the set is.
     @inline(__always)

@@ -218,7 +218,8 @@ final class WithVariableNode: Node {
                     slot.pointee = .attrs(attrs)
                     set = .passUnretained(attrs)
                 }
-                if let v = set._withUnsafeGuaranteedRef({ $0.valuePointer(name) }) { return v.pointee }
+                var definedAt = Pos.none
+                if let v = Attrs.valuePointer(in: set, name, &definedAt) { return v.pointee }
             }
             e = w.load(fromByteOffset: Env.parentOffset, as: UnsafeRawPointer?.self)
         }
@@ -239,7 +240,8 @@ final class WithVariableNode: Node {
             if w.load(fromByteOffset: Env.isWithOffset, as: Bool.self) {
                 let slot = (w + Env.slotsOffset).assumingMemoryBound(to: Value.self)
                 guard let set = slot.borrowedAttrs else { return nil }
-                if let v = set._withUnsafeGuaranteedRef({ $0.valuePointer(name) }) { return v.pointee }
+                var definedAt = Pos.none
+                if let v = Attrs.valuePointer(in: set, name, &definedAt) { return v.pointee }
             }
             e = w.load(fromByteOffset: Env.parentOffset, as: UnsafeRawPointer?.self)
         }

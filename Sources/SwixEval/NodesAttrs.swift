@@ -316,7 +316,7 @@ final class SelectNode: Node {
                     if let orDefault { return orDefault.lazy(ev, env) }
                     set = .passUnretained(try ev.forceAttrs(v, pos, "while selecting an attribute"))
                 }
-                guard let slot = set._withUnsafeGuaranteedRef({ $0.valuePointer(name, &attrPos) }) else {
+                guard let slot = Attrs.valuePointer(in: set, name, &attrPos) else {
                     if let orDefault { return orDefault.lazy(ev, env) }
                     throw ev.missingAttribute(name, in: set.takeUnretainedValue(), at: pos)
                 }
@@ -389,7 +389,7 @@ final class SelectNode: Node {
         var k = 0
         while true {
             let name = names[k]
-            guard let slot = set._withUnsafeGuaranteedRef({ $0.valuePointer(name, &attrPos) }) else {
+            guard let slot = Attrs.valuePointer(in: set, name, &attrPos) else {
                 throw ev.missingAttribute(name, in: set.takeUnretainedValue(), at: pos)
             }
             reachedCount += 1
@@ -427,7 +427,7 @@ final class SelectNode: Node {
         var ignored = Pos.none
         let last = names.count - 1
         for k in 0...last {
-            guard let slot = set._withUnsafeGuaranteedRef({ $0.valuePointer(names[k], &ignored) }) else {
+            guard let slot = Attrs.valuePointer(in: set, names[k], &ignored) else {
                 return orDefault?.peek(ev, env)
             }
             // An unforced thunk on the way ends the peek.

@@ -381,6 +381,14 @@ enum ValueLayout {
             precondition(withUnsafePointer(to: v) { !holdsNoObject($0.tag) }, "Value layout: object tag of \(v.typeName)")
         }
         precondition(MemoryLayout<Attr>.offset(of: \Attr.value) == attrValueOffset, "Attr layout: value offset")
+        let set = Attrs.sorted([Attr(name: Symbol(id: 3), value: .int(1), pos: .none), Attr(name: Symbol(id: 5), value: .int(2), pos: .none)])
+        let setAddress = UnsafeRawPointer(Unmanaged.passUnretained(set).toOpaque())
+        precondition(set.withUnsafeMutablePointerToHeader { UnsafeRawPointer($0) } == setAddress + Attrs.headerOffset
+                     && set.withUnsafeMutablePointerToElements { UnsafeRawPointer($0) } == setAddress + Attrs.elementsOffset,
+                     "Attrs layout: header and elements")
+        var definedAt = Pos.none
+        precondition(Attrs.valuePointer(in: .passUnretained(set), Symbol(id: 5), &definedAt)?.forcedInt == 2
+                     && Attrs.valuePointer(in: .passUnretained(set), Symbol(id: 4), &definedAt) == nil, "Attrs layout: search in place")
         probe(.attrs(Attrs.empty), attrsTag)
         probe(.thunk(Thunk(value: .null)), thunkTag)
         probe(.int(-1234567890123), intTag)
