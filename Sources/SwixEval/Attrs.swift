@@ -117,9 +117,8 @@ public final class Attrs: ManagedBuffer<Attrs.Header, Attr> {
             // Only the values hold objects (names and positions are plain numbers),
             // and most values of a set are integers, strings or thunks: destroyed
             // inline, not through `swift_arrayDestroy`'s generic loop.
-            let valueOffset = ValueLayout.attrValueOffset
             for k in 0..<h.pointee.count {
-                (UnsafeMutableRawPointer(e + k) + valueOffset).assumingMemoryBound(to: Value.self).destroyValue()
+                UnsafeMutablePointer(mutating: UnsafePointer(e + k).valuePointer).destroyValue()
             }
             // Read in place: a copy of the reference would count as one more.
             let scope = UnsafeRawPointer(h).load(fromByteOffset: Attrs.scopeOffset, as: UnsafeRawPointer?.self)
@@ -245,12 +244,6 @@ public final class Attrs: ManagedBuffer<Attrs.Header, Attr> {
     public func get(_ name: Symbol) -> Value? {
         guard let p = find(name) else { return nil }
         return p.pointee.value
-    }
-
-    /// Where the value of `name` is stored. The pointer is valid while the set is.
-    @inline(__always)
-    func valuePointer(_ name: Symbol) -> UnsafePointer<Value>? {
-        find(name)?.valuePointer
     }
 
     /// Where the header and the attributes of a set are inside its object (checked

@@ -203,26 +203,7 @@ final class WithVariableNode: Node {
     }
 
     func lookup(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
-        // The environments and sets are borrowed (see `Env.slotPointer` and
-        // `borrowedAttrs`): env keeps its parents alive, each `with` slot its set.
-        var e: UnsafeRawPointer? = UnsafeRawPointer(env.slotPointer(depth: depth, 0)) - Env.slotsOffset
-        while let w = e {
-            if w.load(fromByteOffset: Env.isWithOffset, as: Bool.self) {
-                let slot = (UnsafeMutableRawPointer(mutating: w) + Env.slotsOffset).assumingMemoryBound(to: Value.self)
-                let set: Unmanaged<Attrs>
-                if let a = UnsafePointer(slot).borrowedAttrs {
-                    set = a
-                } else {
-                    let attrs = try ev.forceAttrs(slot.pointee, pos, "while evaluating the first subexpression of a with expression")
-                    // The slot keeps the set itself from now on (as `LocalNode` does).
-                    slot.pointee = .attrs(attrs)
-                    set = .passUnretained(attrs)
-                }
-                var definedAt = Pos.none
-                if let v = Attrs.valuePointer(in: set, name, &definedAt) { return v.pointee }
-            }
-            e = w.load(fromByteOffset: Env.parentOffset, as: UnsafeRawPointer?.self)
-        }
+        if let v = try search(env, evaluatingWith: ev) { return v }
         throw EvalError("undefined variable '\(ev.symbols[name])'", at: pos, kind: .undefinedVariable)
     }
 
@@ -235,11 +216,30 @@ final class WithVariableNode: Node {
     /// elements, bindings) as the attribute's own value (`lookupVar` without
     /// evaluation, in `ExprVar::maybeThunk`), not as a thunk of the lookup.
     private func lookupEvaluated(_ env: Env) -> Value? {
+        (try? search(env, evaluatingWith: nil)) ?? nil
+    }
+
+    /// The value of `name` in the innermost `with` scope that has it, nil if none
+    /// does. A scope whose set is not evaluated yet is evaluated with `ev`, or
+    /// without one ends the search with nil.
+    @inline(__always)
+    private func search(_ env: Env, evaluatingWith ev: Evaluator?) throws(EvalError) -> Value? {
+        // The environments and sets are borrowed (see `Env.slotPointer` and
+        // `borrowedAttrs`): env keeps its parents alive, each `with` slot its set.
         var e: UnsafeRawPointer? = UnsafeRawPointer(env.slotPointer(depth: depth, 0)) - Env.slotsOffset
         while let w = e {
             if w.load(fromByteOffset: Env.isWithOffset, as: Bool.self) {
-                let slot = (w + Env.slotsOffset).assumingMemoryBound(to: Value.self)
-                guard let set = slot.borrowedAttrs else { return nil }
+                let slot = (UnsafeMutableRawPointer(mutating: w) + Env.slotsOffset).assumingMemoryBound(to: Value.self)
+                let set: Unmanaged<Attrs>
+                if let a = UnsafePointer(slot).borrowedAttrs {
+                    set = a
+                } else {
+                    guard let ev else { return nil }
+                    let attrs = try ev.forceAttrs(slot.pointee, pos, "while evaluating the first subexpression of a with expression")
+                    // The slot keeps the set itself from now on (as `LocalNode` does).
+                    slot.pointee = .attrs(attrs)
+                    set = .passUnretained(attrs)
+                }
                 var definedAt = Pos.none
                 if let v = Attrs.valuePointer(in: set, name, &definedAt) { return v.pointee }
             }

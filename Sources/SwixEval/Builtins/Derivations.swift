@@ -375,7 +375,7 @@ extension Evaluator {
         let drvPath = store.storeDir.print(drvStorePath)
         if store.derivations[drvPath] == nil {
             let modulo = try drv.hashModulo(store: store.storeDir, maskOutputs: false, actualInputs: try actualInputs())
-            store.addDerivation(path: drvPath, EvalStore.DerivationRecord(derivation: drv, text: text, hashModulo: modulo))
+            store.addDerivation(path: drvPath, drv, text: text, hashModulo: modulo)
         }
 
         var result: [Attr] = []

@@ -20,19 +20,12 @@ final class EvalStore {
 
     /// What is kept of a derivation written: not the whole `StoreDerivation`, whose
     /// environment (the largest part, many small arrays) nothing reads again.
+    /// (Its references are in `references`, with every other store object's.)
     struct DerivationRecord {
         let outputNames: [[UInt8]]
-        let references: [String]
         let text: [UInt8]
         /// The hash modulo with output paths filled in (what inputs are hashed with).
         let hashModulo: DrvHashModulo
-
-        init(derivation: StoreDerivation, text: [UInt8], hashModulo: DrvHashModulo) {
-            outputNames = derivation.outputNames
-            references = derivation.references
-            self.text = text
-            self.hashModulo = hashModulo
-        }
     }
 
     /// `.drv` path → what was written.
@@ -44,9 +37,9 @@ final class EvalStore {
     /// Source path copied to the store → its store path (CppNix's `srcToStore`).
     var sourceCache: [[UInt8]: String] = [:]
 
-    func addDerivation(path: String, _ record: DerivationRecord) {
-        derivations[path] = record
-        references[path] = record.references
+    func addDerivation(path: String, _ derivation: StoreDerivation, text: [UInt8], hashModulo: DrvHashModulo) {
+        derivations[path] = DerivationRecord(outputNames: derivation.outputNames, text: text, hashModulo: hashModulo)
+        references[path] = derivation.references
     }
 
     func addText(path: String, contents: [UInt8], references refs: [String]) {
