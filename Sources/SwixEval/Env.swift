@@ -31,11 +31,31 @@ public final class Env: ManagedBuffer<Env.Header, Value> {
         return e
     }
 
+    /// `allocate`, or a pooled environment of that size (`EnvPool`).
+    @inline(__always)
+    private static func allocate(parent: Env?, count: Int, from pool: EnvPool) -> Env {
+        pool.take(size: count, parent: parent) ?? allocate(parent: parent, count: count, isWith: false)
+    }
+
+    /// `make(parent:size:)`, taken from `pool` when it has one.
+    @inline(__always)
+    static func make(parent: Env?, size: Int, from pool: EnvPool) -> Env {
+        let e = allocate(parent: parent, count: size, from: pool)
+        e.withUnsafeMutablePointerToElements { $0.initialize(repeating: .null, count: size) }
+        return e
+    }
+
     /// An environment with `size` slots that the caller initialises, each exactly
     /// once, before anything can read them.
     @inline(__always)
     static func makeUninitialized(parent: Env?, size: Int) -> Env {
         allocate(parent: parent, count: size, isWith: false)
+    }
+
+    /// `makeUninitialized(parent:size:)`, taken from `pool` when it has one.
+    @inline(__always)
+    static func makeUninitialized(parent: Env?, size: Int, from pool: EnvPool) -> Env {
+        allocate(parent: parent, count: size, from: pool)
     }
 
     /// A function call's environment for a plain `x: …` lambda: one slot, the
@@ -50,11 +70,20 @@ public final class Env: ManagedBuffer<Env.Header, Value> {
         return e
     }
 
+    /// `make(parent:argument:)`, taken from `pool` when it has one.
+    @inline(__always)
+    static func make(parent: Env, argument: consuming Value, from pool: EnvPool) -> Env {
+        let e = allocate(parent: parent, count: 1, from: pool)
+        let slot = e.withUnsafeMutablePointerToElements { $0 }
+        slot.initialize(to: argument)
+        return e
+    }
+
     /// `make(parent:argument:)` with the argument moved out of `p`, which is left
     /// holding `null` (no copy of the argument, and nothing left to release there).
     @inline(__always)
-    static func make(parent: Env, movingArgumentFrom p: UnsafeMutablePointer<Value>) -> Env {
-        let e = allocate(parent: parent, count: 1, isWith: false)
+    static func make(parent: Env, movingArgumentFrom p: UnsafeMutablePointer<Value>, from pool: EnvPool) -> Env {
+        let e = allocate(parent: parent, count: 1, from: pool)
         let slot = e.withUnsafeMutablePointerToElements { $0 }
         slot.moveInitialize(from: p, count: 1)
         p.initialize(to: .null)
@@ -119,6 +148,9 @@ public final class Env: ManagedBuffer<Env.Header, Value> {
     static let isWithOffset = 28
     static let slotsOffset = 32
 
+    @inline(never)
+    private static func uniqueOpaquely(_ e: UnsafeMutableRawPointer) -> Bool { EnvPool.isUnique(e) }
+
     /// Verifies the offsets `slotPointer` relies on against this compiler's layout.
     static func checkLayout() {
         let child = Env.make(parent: Env.make(parent: nil, size: 0), size: 1)
@@ -132,6 +164,15 @@ public final class Env: ManagedBuffer<Env.Header, Value> {
         precondition(withBase.load(fromByteOffset: isWithOffset, as: Bool.self) && !base.load(fromByteOffset: isWithOffset, as: Bool.self),
                      "Env layout: isWith offset")
         precondition(withBase.load(fromByteOffset: parentOffset, as: UnsafeRawPointer?.self) == nil, "Env layout: nil parent")
+        // `EnvPool.isUnique` reads the reference count word.
+        // (Through a function the optimizer cannot see into, which keeps the
+        // retain and release below from being cancelled against each other.)
+        let counted = Unmanaged.passUnretained(with).toOpaque()
+        precondition(uniqueOpaquely(counted), "Env layout: reference count of a unique object")
+        let extra = Unmanaged.passUnretained(with).retain()
+        precondition(!uniqueOpaquely(counted), "Env layout: reference count of a shared object")
+        extra.release()
+        precondition(uniqueOpaquely(counted), "Env layout: reference count after a release")
         precondition(base.load(fromByteOffset: countOffset, as: Int32.self) == 1
                      && withBase.load(fromByteOffset: countOffset, as: Int32.self) == 1
                      && UnsafeRawPointer(Unmanaged.passUnretained(child.parent!).toOpaque()).load(fromByteOffset: countOffset, as: Int32.self) == 0,

@@ -65,6 +65,8 @@ public final class Evaluator {
     public var parseTomlTimestamps = false
     var callDepth = 0
     var stack = StackGuard()
+    /// Environments of returned calls, for the next calls (`EnvPool`).
+    let envPool = EnvPool()
     /// The values of the base environment's names (`builtins`, `map`, `__sub`, …).
     var globals: [Symbol: Value] = [:]
     /// The patterns of the last `replaceStrings` call (`ReplacementPatterns`).
@@ -106,6 +108,10 @@ public final class Evaluator {
         sType = symbols.intern("type")
         _ = Evaluator.layoutChecked
         Builtins.install(into: self)
+    }
+
+    deinit {
+        envPool.drain()
     }
 
     /// The memory layouts the evaluator's borrowing reads rely on, verified once
@@ -404,7 +410,10 @@ public final class Evaluator {
             p.initialize(to: .null)
             return try callLambda(c, arg, pos)
         }
-        return try evalBody(of: l, in: Env.make(parent: c.env, movingArgumentFrom: p), calledAt: pos)
+        let env = Env.make(parent: c.env, movingArgumentFrom: p, from: envPool)
+        let result = try evalBody(of: l, in: env, calledAt: pos)
+        envPool.recycle(env)
+        return result
     }
 
     /// `call2` of a closure the caller keeps alive (borrowed from a slot).
@@ -418,8 +427,12 @@ public final class Evaluator {
                             try checkCallRoom(pos)
                             callDepth += 1
                             defer { callDepth -= 1 }
-                            let outer = Env.make(parent: closure.env, movingArgumentFrom: pa)
-                            return try inner.evalBody(self, Env.make(parent: outer, movingArgumentFrom: pb))
+                            let outer = Env.make(parent: closure.env, movingArgumentFrom: pa, from: envPool)
+                            let env = Env.make(parent: outer, movingArgumentFrom: pb, from: envPool)
+                            let result = try inner.evalBody(self, env)
+                            envPool.recycle(env)
+                            envPool.recycle(outer)
+                            return result
                         }
                         let x = pa.move(), y = pb.move()
                         pa.initialize(to: .null)
@@ -456,8 +469,12 @@ public final class Evaluator {
         try checkCallRoom(pos)
         callDepth += 1
         defer { callDepth -= 1 }
-        let outer = Env.make(parent: c.env, argument: a)
-        return try inner.evalBody(self, Env.make(parent: outer, argument: b))
+        let outer = Env.make(parent: c.env, argument: a, from: envPool)
+        let env = Env.make(parent: outer, argument: b, from: envPool)
+        let result = try inner.evalBody(self, env)
+        envPool.recycle(env)
+        envPool.recycle(outer)
+        return result
     }
 
     /// A builtin applied to exactly its arity of arguments, with the same depth
@@ -484,8 +501,10 @@ public final class Evaluator {
         // `x: body`, the common case: one slot, no argument checks. (Functions with
         // formals are called out of line: their locals made this frame, which every
         // level of a deep recursion pays for, half as big again.)
-        let env = l.formals == nil ? Env.make(parent: c.env, argument: arg) : try formalsEnvironment(c, arg, pos)
-        return try evalBody(of: l, in: env, calledAt: pos)
+        let env = l.formals == nil ? Env.make(parent: c.env, argument: arg, from: envPool) : try formalsEnvironment(c, arg, pos)
+        let result = try evalBody(of: l, in: env, calledAt: pos)
+        envPool.recycle(env)
+        return result
     }
 
     /// The body of a call of `l` in its environment, with the call's frames under
@@ -505,7 +524,7 @@ public final class Evaluator {
     @inline(never)
     private func formalsEnvironment(_ c: Closure, _ arg: Value, _ pos: Pos) throws(EvalError) -> Env {
         let l = c.lambda
-        let env = Env.make(parent: c.env, size: l.envSize)
+        let env = Env.make(parent: c.env, size: l.envSize, from: envPool)
         if l.arg != nil { env.slots[0] = arg }
         guard let formals = l.formals else { return env }
         let attrs: Attrs

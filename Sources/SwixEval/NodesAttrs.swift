@@ -155,7 +155,7 @@ final class LetNode: Node {
         // Each slot is initialised once, directly (no `null` written first): a
         // binding's lazy form never reads this scope's slots (a sibling variable
         // becomes a thunk, see `LocalNode.lazyBinding`).
-        let scope = Env.makeUninitialized(parent: env, size: count + inheritSources.count)
+        let scope = Env.makeUninitialized(parent: env, size: count + inheritSources.count, from: ev.envPool)
         let slots = scope.slots
         // Borrowed through buffer pointers, as in `AttrsNode.eval`.
         bindings.withUnsafeBufferPointer { defs in
@@ -171,7 +171,9 @@ final class LetNode: Node {
         if !inheritSources.isEmpty {
             for (k, s) in inheritSources.enumerated() { (slots + count + k).initialize(to: s.lazyBinding(ev, scope)) }
         }
-        return try body.eval(ev, scope)
+        let result = try body.eval(ev, scope)
+        ev.envPool.recycle(scope)
+        return result
     }
 }
 
