@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "SwixStore", dependencies: ["COpenSSL"]),
         .target(
             name: "SwixEval",
-            dependencies: ["SwixSyntax", "SwixStore", "CGMP"],
+            dependencies: ["SwixSyntax", "SwixStore", "CGMP", "CSwixSupport"],
             exclude: ["README.md"],
             // Evaluator objects never cross threads (the parser's helper threads end
             // before evaluation starts): non-atomic reference counting is safe here,

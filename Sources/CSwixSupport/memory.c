@@ -12,3 +12,5 @@ void swix_advise_huge_pages(void *p, unsigned long len) {
     (void)p; (void)len;
 #endif
 }
+
+__thread struct swix_object_pool swix_thunk_pool __attribute__((tls_model("initial-exec")));

@@ -118,7 +118,7 @@ public final class Attrs: ManagedBuffer<Attrs.Header, Attr> {
             // and most values of a set are integers, strings or thunks: destroyed
             // inline, not through `swift_arrayDestroy`'s generic loop.
             for k in 0..<h.pointee.count {
-                UnsafeMutablePointer(mutating: UnsafePointer(e + k).valuePointer).destroyValue()
+                UnsafeMutablePointer(mutating: UnsafePointer(e + k).valuePointer).destroyValueKeepingThunks()
             }
             // Read in place: a copy of the reference would count as one more.
             let scope = UnsafeRawPointer(h).load(fromByteOffset: Attrs.scopeOffset, as: UnsafeRawPointer?.self)

@@ -104,7 +104,7 @@ public final class Env: ManagedBuffer<Env.Header, Value> {
         // `swift_arrayDestroy` (measured: 2% of a let-heavy benchmark), and of one
         // through the generic value witness.
         _ = withUnsafeMutablePointers { h, e in
-            for i in 0..<Int(h.pointee.count) { (e + i).destroyValue() }
+            for i in 0..<Int(h.pointee.count) { (e + i).destroyValueKeepingThunks() }
         }
     }
 

@@ -57,7 +57,7 @@ struct EnvPool {
         guard size <= EnvPool.maxSlots, counts[size] < EnvPool.capacity,
               !e.load(fromByteOffset: Env.isWithOffset, as: Bool.self) else { return }
         let slots = (e + Env.slotsOffset).assumingMemoryBound(to: Value.self)
-        for i in 0..<size { (slots + i).destroyValue() }
+        for i in 0..<size { (slots + i).destroyValueKeepingThunks() }
         (e + Env.countOffset).storeBytes(of: 0, as: Int32.self)
         let parentField = e + Env.parentOffset
         let parent = parentField.load(as: UnsafeMutableRawPointer?.self)

@@ -131,7 +131,7 @@ final class LetVariableNode: LocalNode {
         case .thunk(let t):
             return t.state == .done ? t.value : p.pointee
         case .unevaluatedBinding:
-            let thunk = Thunk(lowered: definitions.deferredNode(slot).unsafelyUnwrapped.takeUnretainedValue(),
+            let thunk = ThunkPool.make(lowered: definitions.deferredNode(slot).unsafelyUnwrapped.takeUnretainedValue(),
                               env: scope(of: p).takeUnretainedValue())
             p.pointee = .thunk(thunk)
             return .thunk(thunk)

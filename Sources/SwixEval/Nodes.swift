@@ -13,7 +13,7 @@ class Node {
     }
 
     func lazy(_ ev: Evaluator, _ env: Env) -> Value {
-        .thunk(Thunk(lowered: self, env: env))
+        .thunk(ThunkPool.make(lowered: self, env: env))
     }
 
     /// The value of this expression when it is already known without evaluating
@@ -186,7 +186,7 @@ class LocalNode: Node {
     }
     override func strictArgument(_ ev: Evaluator, _ env: Env) -> Value { argument(ev, env) }
     override func lazyBinding(_ ev: Evaluator, _ env: Env) -> Value {
-        depth == 0 ? .thunk(Thunk(lowered: self, env: env)) : lazy(ev, env)
+        depth == 0 ? .thunk(ThunkPool.make(lowered: self, env: env)) : lazy(ev, env)
     }
 }
 
@@ -253,7 +253,7 @@ final class WithVariableNode: Node {
     }
 
     override func lazy(_ ev: Evaluator, _ env: Env) -> Value {
-        guard let v = lookupEvaluated(env) else { return .thunk(Thunk(lowered: self, env: env)) }
+        guard let v = lookupEvaluated(env) else { return .thunk(ThunkPool.make(lowered: self, env: env)) }
         if case .thunk(let t) = v, t.state == .done { return t.value }
         return v
     }
@@ -325,7 +325,7 @@ final class IfNode: Node {
     /// With a known condition, the branch taken is what a thunk would evaluate.
     override func argument(_ ev: Evaluator, _ env: Env) -> Value {
         if case .bool(let c)? = cond.peek(ev, env) { return c ? then.argument(ev, env) : otherwise.argument(ev, env) }
-        return .thunk(Thunk(lowered: self, env: env))
+        return .thunk(ThunkPool.make(lowered: self, env: env))
     }
     override func peek(_ ev: Evaluator, _ env: Env) -> Value? {
         guard case .bool(let c)? = cond.peek(ev, env) else { return nil }

@@ -151,7 +151,7 @@ public final class Thunk {
     /// long as their evaluator (`Evaluator.loweredRoots`) and are not counted: a
     /// retain when the thunk is made and a release when it is forced, saved on
     /// every thunk.
-    private var ownsNode: Bool
+    fileprivate var ownsNode: Bool
     /// The expression, until the thunk is forced (see `ownsNode`).
     var node: Unmanaged<Node>?
     var env: Env?
@@ -202,6 +202,34 @@ public final class Thunk {
     var valueAddress: UnsafeMutablePointer<Value> {
         UnsafeMutableRawPointer(Unmanaged.passUnretained(self).toOpaque())
             .advanced(by: ValueLayout.thunkValueOffset).assumingMemoryBound(to: Value.self)
+    }
+
+    /// Empties a thunk that nothing else references, for `ThunkPool`: its value
+    /// destroyed, its environment and (owned) node released, `next` kept in its
+    /// node field (the pool's link). Destroying and releasing may free objects
+    /// that return thunks to the pool themselves; `next` is read after that.
+    @inline(__always)
+    func clearForPool(next: () -> UnsafeMutableRawPointer?) {
+        let p = valueAddress
+        p.destroyValue()
+        p.initialize(to: .null)
+        env = nil
+        if ownsNode, let node { node.release() }
+        ownsNode = false
+        state = .done
+        node = next().map { Unmanaged<Node>.fromOpaque($0) }
+    }
+
+    /// The link of a pooled thunk (see `clearForPool`).
+    @inline(__always)
+    var pooledNext: UnsafeMutableRawPointer? { node?.toOpaque() }
+
+    /// Makes a pooled thunk a pending thunk of `node` (a lowered tree's) in `env`.
+    @inline(__always)
+    func reuse(lowered node: Node, env: Env) {
+        self.node = .passUnretained(node)
+        self.env = env
+        state = .pending
     }
 
     /// An unevaluated application `f x` (the elements of `map` and `genList`):

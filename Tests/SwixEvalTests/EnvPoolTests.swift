@@ -27,6 +27,14 @@ struct EnvPoolTests {
         ("let lazy = x: { v = x; }; ls = map lazy [ 1 2 3 ]; in map (s: s.v) ls", "[ 1 2 3 ]"),
         ("let f = x: let y = x + 1; z = y * 2; in [ y z ]; in map f [ 1 2 3 ]", "[ [ 2 4 ] [ 3 6 ] [ 4 8 ] ]"),
         ("let f = x: let self = { a = x; b = self.a + 1; }; in self; in map (s: s.b) (map f [ 1 2 ])", "[ 2 3 ]"),
+        // Thunks of dead sets and scopes are reused (`ThunkPool`), more of them
+        // than the pool keeps; unforced ones never run; live ones stay put.
+        ("builtins.foldl' (a: b: a + b) 0 (map (i: (rec { a = i; b = a + 1; c = b * 2; }).c) (builtins.genList (x: x) 300))",
+         "90300"),
+        ("let f = i: let s = { a = i * 2; b = throw \"unused\"; }; in s.a; in map f [ 1 2 3 ]", "[ 2 4 6 ]"),
+        ("let keep = builtins.genList (i: { v = i + 1; }) 3; drop = map (i: ({ w = i; }).w) [ 7 8 9 ]; in [ drop (map (s: s.v) keep) ]",
+         "[ [ 7 8 9 ] [ 1 2 3 ] ]"),
+        ("let f = n: { a = n; b = x: n + x; }; gs = map (i: (f i).b) [ 1 2 3 ]; in map (g: g 10) gs", "[ 11 12 13 ]"),
         // A call that failed leaves its environment to the usual release.
         ("let t = builtins.tryEval (let f = x: throw \"no\"; in f 1); g = x: x * 3; in [ t.success (g 2) (g 4) ]",
          "[ false 6 12 ]"),
@@ -54,6 +62,33 @@ struct EnvPoolTests {
         let third = Env.make(parent: parent, argument: .int(3), from: ev.envPool)
         #expect(ObjectIdentifier(third) != ObjectIdentifier(keeper[0]))
         #expect(keeper[0].slots.pointee.isInt(2))
+    }
+
+    /// A pending thunk that dies with the only environment holding it is the
+    /// next thunk made (on this thread); one still referenced elsewhere is not.
+    @Test func deadThunksAreReused() throws {
+        let program = try TestProgram("1")
+        _ = program.evaluator
+        let node = ConstantNode(.int(5))
+        let scope = Env.make(parent: nil, size: 0)
+        var holder: Env? = Env.make(parent: nil, size: 1)
+        holder!.slots.pointee = .thunk(ThunkPool.make(lowered: node, env: scope))
+        let address = thunkIdentity(holder!.slots)
+        holder = nil
+        let reused = ThunkPool.make(lowered: node, env: scope)
+        #expect(ObjectIdentifier(reused) == address)
+        #expect(reused.state == .pending)
+
+        var other: Env? = Env.make(parent: nil, size: 1)
+        other!.slots.pointee = .thunk(reused)
+        other = nil   // `reused` is still referenced here: not pooled
+        #expect(ObjectIdentifier(ThunkPool.make(lowered: node, env: scope)) != address)
+        #expect(reused.state == .pending)
+    }
+
+    private func thunkIdentity(_ slot: UnsafeMutablePointer<Value>) -> ObjectIdentifier? {
+        if case .thunk(let t) = slot.pointee { return ObjectIdentifier(t) }
+        return nil
     }
 }
 

@@ -13,4 +13,16 @@ int swix_format_g(char *buf, unsigned long size, double value);
 /// (fewer page faults for large, freshly allocated buffers). A hint: errors are ignored.
 void swix_advise_huge_pages(void *p, unsigned long len);
 
+/// A thread's list of reusable objects (SwixEval's `ThunkPool`): the first one and
+/// how many there are. Thread-local, because evaluators on different threads (the
+/// test runner's) must not share it, and read inline: `initial-exec` makes the
+/// access two instructions (the variable lives in the executable's static TLS).
+struct swix_object_pool {
+    void *head;
+    long count;
+};
+extern __thread struct swix_object_pool swix_thunk_pool __attribute__((tls_model("initial-exec")));
+
+static inline struct swix_object_pool *swix_thunk_pool_address(void) { return &swix_thunk_pool; }
+
 #endif
