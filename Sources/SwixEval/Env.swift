@@ -91,8 +91,8 @@ public final class Env: ManagedBuffer<Env.Header, Value> {
     }
 
     /// A `with` scope holding the (usually unevaluated) attribute set.
-    static func makeWith(parent: Env?, attrs: consuming Value) -> Env {
-        let e = allocate(parent: parent, count: 1, isWith: true)
+    static func makeWith(parent: Env?, attrs: consuming Value, from pool: EnvPool) -> Env {
+        let e = pool.take(size: 1, parent: parent, isWith: true) ?? allocate(parent: parent, count: 1, isWith: true)
         let slot = e.withUnsafeMutablePointerToElements { $0 }
         slot.initialize(to: attrs)
         return e
@@ -159,7 +159,9 @@ public final class Env: ManagedBuffer<Env.Header, Value> {
         precondition(parent == UnsafeRawPointer(Unmanaged.passUnretained(child.parent!).toOpaque()),
                      "Env layout: parent offset")
         precondition(UnsafeRawPointer(child.slots) == base + slotsOffset, "Env layout: slots offset")
-        let with = Env.makeWith(parent: nil, attrs: .null)
+        let pool = EnvPool()
+        defer { pool.drain() }
+        let with = Env.makeWith(parent: nil, attrs: .null, from: pool)
         let withBase = UnsafeRawPointer(Unmanaged.passUnretained(with).toOpaque())
         precondition(withBase.load(fromByteOffset: isWithOffset, as: Bool.self) && !base.load(fromByteOffset: isWithOffset, as: Bool.self),
                      "Env layout: isWith offset")

@@ -37,13 +37,14 @@ struct EnvPool {
     /// A pooled environment of `size` slots (uninitialised) under `parent`, or
     /// nil when none is kept.
     @inline(__always)
-    func take(size: Int, parent: Env?) -> Env? {
+    func take(size: Int, parent: Env?, isWith: Bool = false) -> Env? {
         guard size <= EnvPool.maxSlots, let e = heads[size] else { return nil }
         let parentField = e + Env.parentOffset
         heads[size] = parentField.load(as: UnsafeMutableRawPointer?.self)
         counts[size] -= 1
         parentField.storeBytes(of: parent.map { Unmanaged.passRetained($0).toOpaque() }, as: UnsafeMutableRawPointer?.self)
         (e + Env.countOffset).storeBytes(of: Int32(size), as: Int32.self)
+        (e + Env.isWithOffset).storeBytes(of: isWith, as: Bool.self)
         return Unmanaged<Env>.fromOpaque(e).takeRetainedValue()
     }
 
@@ -54,8 +55,7 @@ struct EnvPool {
         let e = Unmanaged.passUnretained(env).toOpaque()
         guard EnvPool.isUnique(e) else { return }
         let size = Int(e.load(fromByteOffset: Env.countOffset, as: Int32.self))
-        guard size <= EnvPool.maxSlots, counts[size] < EnvPool.capacity,
-              !e.load(fromByteOffset: Env.isWithOffset, as: Bool.self) else { return }
+        guard size <= EnvPool.maxSlots, counts[size] < EnvPool.capacity else { return }
         let slots = (e + Env.slotsOffset).assumingMemoryBound(to: Value.self)
         for i in 0..<size { (slots + i).destroyValueKeepingThunks() }
         (e + Env.countOffset).storeBytes(of: 0, as: Int32.self)

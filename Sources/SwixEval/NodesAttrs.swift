@@ -187,7 +187,10 @@ final class WithNode: Node {
         super.init(pos: pos)
     }
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
-        try body.eval(ev, Env.makeWith(parent: env, attrs: scope.lazy(ev, env)))
+        let withScope = Env.makeWith(parent: env, attrs: scope.lazy(ev, env), from: ev.envPool)
+        let result = try body.eval(ev, withScope)
+        ev.envPool.recycle(withScope)
+        return result
     }
 }
 
