@@ -42,7 +42,7 @@ struct EnvPool {
         let parentField = e + Env.parentOffset
         heads[size] = parentField.load(as: UnsafeMutableRawPointer?.self)
         counts[size] -= 1
-        parentField.storeBytes(of: parent.map { Unmanaged.passRetained($0).toOpaque() }, as: UnsafeMutableRawPointer?.self)
+        parentField.storeBytes(of: parent.map { nonatomicRetain(Unmanaged.passUnretained($0).toOpaque()) }, as: UnsafeMutableRawPointer?.self)
         (e + Env.countOffset).storeBytes(of: Int32(size), as: Int32.self)
         (e + Env.isWithOffset).storeBytes(of: isWith, as: Bool.self)
         return Unmanaged<Env>.fromOpaque(e).takeRetainedValue()
@@ -62,10 +62,10 @@ struct EnvPool {
         let parentField = e + Env.parentOffset
         let parent = parentField.load(as: UnsafeMutableRawPointer?.self)
         parentField.storeBytes(of: heads[size], as: UnsafeMutableRawPointer?.self)
-        heads[size] = Unmanaged.passUnretained(env).retain().toOpaque()
+        heads[size] = nonatomicRetain(e)
         counts[size] += 1
         // Last: releasing the parent may free other environments (not this one).
-        if let parent { Unmanaged<Env>.fromOpaque(parent).release() }
+        if let parent { nonatomicRelease(parent) }
     }
 
     /// Whether the object at `e` has one strong reference: the reference count
@@ -86,7 +86,7 @@ struct EnvPool {
                 let parentField = e + Env.parentOffset
                 heads[size] = parentField.load(as: UnsafeMutableRawPointer?.self)
                 parentField.storeBytes(of: nil, as: UnsafeMutableRawPointer?.self)
-                Unmanaged<Env>.fromOpaque(e).release()
+                nonatomicRelease(e)
             }
         }
         heads.deallocate()

@@ -131,8 +131,10 @@ final class LetVariableNode: LocalNode {
         case .thunk(let t):
             return t.state == .done ? t.value : p.pointee
         case .unevaluatedBinding:
-            let thunk = ThunkPool.make(lowered: definitions.deferredNode(slot).unsafelyUnwrapped.takeUnretainedValue(),
-                              env: scope(of: p).takeUnretainedValue())
+            // (Borrowed, not `takeUnretainedValue()`: that is an atomic retain.)
+            let thunk = definitions.deferredNode(slot).unsafelyUnwrapped._withUnsafeGuaranteedRef { node in
+                scope(of: p)._withUnsafeGuaranteedRef { ThunkPool.make(lowered: node, env: $0) }
+            }
             p.pointee = .thunk(thunk)
             return .thunk(thunk)
         case .bindingUnderEvaluation:

@@ -18,6 +18,9 @@ import CSwixSupport
 enum ThunkPool {
     static let capacity = 256
 
+    /// How many thunks this thread's pool holds.
+    static var pooledCount: Int { swix_thunk_pool_address()!.pointee.count }
+
     /// A pending thunk of `node` (a lowered tree's, which outlives it) in `env`.
     @inline(__always)
     static func make(lowered node: Node, env: Env) -> Thunk {

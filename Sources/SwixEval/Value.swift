@@ -160,7 +160,7 @@ public final class Thunk {
     init(node: Node, env: Env) {
         state = .pending
         ownsNode = true
-        self.node = .passRetained(node)
+        self.node = Unmanaged.fromOpaque(nonatomicRetain(Unmanaged.passUnretained(node).toOpaque()))
         self.env = env
         value = .null
     }
@@ -182,7 +182,7 @@ public final class Thunk {
     }
 
     deinit {
-        if ownsNode, let node { node.release() }
+        if ownsNode, let node { nonatomicRelease(node.toOpaque()) }
     }
 
     /// Gives up the thunk's reference on `node` once it has been evaluated for good.
@@ -190,7 +190,7 @@ public final class Thunk {
     func releaseNode(_ node: Unmanaged<Node>) {
         if ownsNode {
             ownsNode = false
-            node.release()
+            nonatomicRelease(node.toOpaque())
         }
     }
 
@@ -214,7 +214,7 @@ public final class Thunk {
         p.destroyValue()
         p.initialize(to: .null)
         env = nil
-        if ownsNode, let node { node.release() }
+        if ownsNode, let node { nonatomicRelease(node.toOpaque()) }
         ownsNode = false
         state = .done
         node = next().map { Unmanaged<Node>.fromOpaque($0) }
@@ -238,7 +238,7 @@ public final class Thunk {
     init(application node: ApplicationNode, argument: Value) {
         state = .pending
         ownsNode = true
-        self.node = .passRetained(node)
+        self.node = Unmanaged.fromOpaque(nonatomicRetain(Unmanaged.passUnretained(node).toOpaque()))
         env = nil
         value = argument
     }

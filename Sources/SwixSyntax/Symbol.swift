@@ -35,16 +35,23 @@ public final class SymbolTable: @unchecked Sendable {
     /// The first eight bytes of each name, big-endian and zero-padded: comparing
     /// these orders most pairs of names without looking at the bytes.
     private var sortKeys: [UInt64] = []
-    /// Slots hold `hash << 32 | (id + 1)`; 0 marks an empty slot.
-    private var slots: [UInt64]
+    /// Slots hold `hash << 32 | (id + 1)`; 0 marks an empty slot. Allocated by
+    /// hand: reading an array from this (atomically counted) module retained and
+    /// released its buffer on every lookup, two locked instructions per dynamic
+    /// attribute name.
+    private var slots: UnsafeMutablePointer<UInt64>
     private var mask: Int
+    private var slotCount: Int { mask + 1 }
 
     public init() {
-        slots = [UInt64](repeating: 0, count: 1024)
+        slots = .allocate(capacity: 1024)
+        slots.initialize(repeating: 0, count: 1024)
         mask = 1023
         arena.reserveCapacity(16 * 1024)
         for name in StaticSymbols.names { _ = intern(name) }
     }
+
+    deinit { slots.deallocate() }
 
     public var count: Int { spans.count }
 
@@ -58,17 +65,16 @@ public final class SymbolTable: @unchecked Sendable {
     /// The slot holding the name `p` (hash `h`), or the empty slot where it goes.
     @inline(__always)
     private func probe(_ p: UnsafeBufferPointer<UInt8>, _ h: UInt32) -> (slot: Int, id: Int?) {
-        slots.withUnsafeBufferPointer { table in
-            var i = Int(h) & mask
-            while true {
-                let entry = table[i]
-                if entry == 0 { return (i, nil) }
-                if UInt32(truncatingIfNeeded: entry >> 32) == h {
-                    let id = Int(UInt32(truncatingIfNeeded: entry)) - 1
-                    if equalsStored(id, p) { return (i, id) }
-                }
-                i = (i + 1) & mask
+        let table = slots
+        var i = Int(h) & mask
+        while true {
+            let entry = table[i]
+            if entry == 0 { return (i, nil) }
+            if UInt32(truncatingIfNeeded: entry >> 32) == h {
+                let id = Int(UInt32(truncatingIfNeeded: entry)) - 1
+                if equalsStored(id, p) { return (i, id) }
             }
+            i = (i + 1) & mask
         }
     }
 
@@ -84,7 +90,7 @@ public final class SymbolTable: @unchecked Sendable {
         sortKeys.append(key)
         arena.append(contentsOf: p)
         slots[i] = UInt64(h) << 32 | UInt64(id + 1)
-        if spans.count * 2 > slots.count { grow() }
+        if spans.count * 2 > slotCount { grow() }
         return Symbol(id: UInt32(id))
     }
 
@@ -116,14 +122,17 @@ public final class SymbolTable: @unchecked Sendable {
     }
 
     private func grow() {
-        let newCount = slots.count * 2
-        var table = [UInt64](repeating: 0, count: newCount)
+        let newCount = slotCount * 2
+        let table = UnsafeMutablePointer<UInt64>.allocate(capacity: newCount)
+        table.initialize(repeating: 0, count: newCount)
         let newMask = newCount - 1
-        for entry in slots where entry != 0 {
+        for k in 0..<slotCount where slots[k] != 0 {
+            let entry = slots[k]
             var i = Int(UInt32(truncatingIfNeeded: entry >> 32)) & newMask
             while table[i] != 0 { i = (i + 1) & newMask }
             table[i] = entry
         }
+        slots.deallocate()
         slots = table
         mask = newMask
     }

@@ -71,6 +71,10 @@ struct EnvPoolTests {
         _ = program.evaluator
         let node = ConstantNode(.int(5))
         let scope = Env.make(parent: nil, size: 0)
+        // Earlier tests on this thread may have filled the pool: empty it first.
+        var taken: [Thunk] = []
+        while ThunkPool.pooledCount > 0 { taken.append(ThunkPool.make(lowered: node, env: scope)) }
+        defer { withExtendedLifetime(taken) {} }
         var holder: Env? = Env.make(parent: nil, size: 1)
         holder!.slots.pointee = .thunk(ThunkPool.make(lowered: node, env: scope))
         let address = thunkIdentity(holder!.slots)
