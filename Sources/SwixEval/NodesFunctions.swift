@@ -166,9 +166,16 @@ extension CallNode {
     @inline(__always)
     static func arguments(_ p: PrimOp, _ args: UnsafeBufferPointer<Node>, _ ev: Evaluator, _ env: Env) -> PrimOpArgs {
         let strict = p.strictArgument
-        var argv = PrimOpArgs(strict == 0 ? args.strictArgument(0, ev, env) : args.argument(0, ev, env))
-        for k in 1..<p.arity { argv.append(strict == k ? args.strictArgument(k, ev, env) : args.argument(k, ev, env)) }
-        return argv
+        @inline(__always) func argument(_ k: Int) -> Value {
+            strict == k ? args.strictArgument(k, ev, env) : args.argument(k, ev, env)
+        }
+        // One initialiser per arity (appending in a loop switched on the count
+        // for every argument).
+        switch p.arity {
+        case 1: return PrimOpArgs(argument(0))
+        case 2: return PrimOpArgs(argument(0), argument(1))
+        default: return PrimOpArgs(argument(0), argument(1), argument(2))
+        }
     }
 }
 
