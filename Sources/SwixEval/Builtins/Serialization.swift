@@ -1031,9 +1031,15 @@ private struct JSONParser {
             .addTrace("while decoding a JSON string")
     }
 
+    /// An open array or object: where its elements start in `pendingItems` or
+    /// `pendingEntries` (and, for an object, the key of the value being read).
+    /// The elements of all open containers share those two stacks, so a
+    /// container's array is made once, at its exact size, when it closes
+    /// (appending to an array per container reallocated it as it grew, and
+    /// copied it in and out of the container stack for every element).
     enum Container {
-        case array([Value])
-        case object([Attr], Symbol)
+        case array(start: Int)
+        case object(start: Int, name: Symbol)
     }
 
     func makeString(_ bytes: [UInt8]) throws(EvalError) -> Value {
@@ -1049,6 +1055,8 @@ private struct JSONParser {
     mutating func parse() throws(EvalError) -> Value {
         _ = nextToken()
         var stack: [Container] = []
+        var pendingItems: [Value] = []
+        var pendingEntries: [Attr] = []
         var result: Value = .null
         var skipToStateEvaluation = false
         while true {
@@ -1063,7 +1071,7 @@ private struct JSONParser {
                     guard lastToken == .valueString else { throw syntaxError(.valueString, "object key") }
                     let name = try key()
                     guard nextToken() == .nameSeparator else { throw syntaxError(.nameSeparator, "object separator") }
-                    stack.append(.object([], name))
+                    stack.append(.object(start: pendingEntries.count, name: name))
                     _ = nextToken()
                     continue
                 case .beginArray:
@@ -1071,7 +1079,7 @@ private struct JSONParser {
                         scalar = .list(NixList.empty)
                         break
                     }
-                    stack.append(.array([]))
+                    stack.append(.array(start: pendingItems.count))
                     continue
                 case .valueFloat:
                     guard valueFloat.isFinite else {
@@ -1101,7 +1109,7 @@ private struct JSONParser {
                     throw syntaxError(.literalOrValue, "value")
                 }
                 // A complete value: store it in its container.
-                if let v = scalar { try finish(v, &stack, &result) }
+                if let v = scalar { finish(v, stack, &pendingItems, &pendingEntries, &result) }
             } else {
                 skipToStateEvaluation = false
             }
@@ -1114,21 +1122,23 @@ private struct JSONParser {
                     continue
                 }
                 guard lastToken == .endArray else { throw syntaxError(.endArray, "array") }
-                guard case .array(let items) = stack.removeLast() else { continue }
-                try finish(.list(NixList(items)), &stack, &result)
+                guard case .array(let start) = stack.removeLast() else { continue }
+                let items = JSONParser.takeSuffix(of: &pendingItems, from: start)
+                finish(.list(NixList(items)), stack, &pendingItems, &pendingEntries, &result)
                 skipToStateEvaluation = true
-            case .object(let entries, _):
+            case .object(let start, _):
                 if nextToken() == .valueSeparator {
                     guard nextToken() == .valueString else { throw syntaxError(.valueString, "object key") }
                     let name = try key()
                     guard nextToken() == .nameSeparator else { throw syntaxError(.nameSeparator, "object separator") }
-                    stack[stack.count - 1] = .object(entries, name)
+                    stack[stack.count - 1] = .object(start: start, name: name)
                     _ = nextToken()
                     continue
                 }
                 guard lastToken == .endObject else { throw syntaxError(.endObject, "object") }
                 stack.removeLast()
-                try finish(.attrs(attrsKeepingLast(entries)), &stack, &result)
+                let entries = JSONParser.takeSuffix(of: &pendingEntries, from: start)
+                finish(.attrs(attrsKeepingLast(entries)), stack, &pendingItems, &pendingEntries, &result)
                 skipToStateEvaluation = true
             }
         }
@@ -1138,20 +1148,22 @@ private struct JSONParser {
         return result
     }
 
-    /// Stores a finished container in its parent (or as the result).
-    func finish(_ v: Value, _ stack: inout [Container], _ result: inout Value) throws(EvalError) {
-        if stack.isEmpty {
-            result = v
-            return
+    /// Stores a finished value in the open container (or as the result).
+    func finish(_ v: Value, _ stack: [Container], _ items: inout [Value], _ entries: inout [Attr],
+                _ result: inout Value) {
+        switch stack.last {
+        case nil: result = v
+        case .array?: items.append(v)
+        case .object(_, let name)?: entries.append(Attr(name: name, value: v, pos: .none))
         }
-        switch stack.removeLast() {
-        case .array(var items):
-            items.append(v)
-            stack.append(.array(items))
-        case .object(var entries, let name):
-            entries.append(Attr(name: name, value: v, pos: .none))
-            stack.append(.object(entries, name))
-        }
+    }
+
+    /// The elements of `pending` from `start` on, removed from it: copied once
+    /// into an array of their exact size.
+    static func takeSuffix<T>(of pending: inout [T], from start: Int) -> [T] {
+        let taken = Array(pending[start...])
+        pending.removeSubrange(start...)
+        return taken
     }
 }
 
