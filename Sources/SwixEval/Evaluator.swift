@@ -20,6 +20,35 @@ func decimalBytes(_ i: Int64) -> [UInt8] {
     return digits
 }
 
+/// The number of bytes of `decimalBytes(i)`.
+func decimalLength(_ i: Int64) -> Int {
+    var m = i < 0 ? UInt64(bitPattern: 0 &- i) : UInt64(i)
+    var n = i < 0 ? 2 : 1
+    while m >= 10 {
+        m /= 10
+        n += 1
+    }
+    return n
+}
+
+/// Appends `decimalBytes(i)` to `bytes` without making an array of them.
+func appendDecimal(_ i: Int64, to bytes: inout [UInt8]) {
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
+        var m = i < 0 ? UInt64(bitPattern: 0 &- i) : UInt64(i)
+        var start = 20
+        repeat {
+            start -= 1
+            buffer[start] = 48 + UInt8(m % 10)
+            m /= 10
+        } while m > 0
+        if i < 0 {
+            start -= 1
+            buffer[start] = 45
+        }
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<20]))
+    }
+}
+
 /// Byte-wise equality through `memcmp` (`Array ==` compares element by element).
 @inline(__always)
 func sameBytes(_ a: [UInt8], _ b: [UInt8]) -> Bool {

@@ -185,11 +185,39 @@ final class ConcatNode: Node {
     /// Where each part starts (`${` for interpolations), for error frames.
     let partPositions: [Pos]
     let forceString: Bool
+    /// For each part that is a call of the builtin `toString`, its operand: when
+    /// that is an integer known without evaluating anything (`peek`: a variable
+    /// holding one, arithmetic on such), its digits go straight into the result
+    /// (`"p${toString i}"` made a string of the digits and dropped it again).
+    let toStringOperands: [Node?]
+    let hasToStringOperands: Bool
+
     init(parts: [Node], partPositions: [Pos], forceString: Bool, pos: Pos) {
         self.parts = parts
         self.partPositions = partPositions
         self.forceString = forceString
+        toStringOperands = parts.map { part in
+            guard let call = part as? CallNode, let p = call.constantPrimOp, p.name == "toString" else { return nil }
+            return call.args[0]
+        }
+        hasToStringOperands = toStringOperands.contains { $0 != nil }
         super.init(pos: pos)
+    }
+
+    /// The integer a part stands for when it is `toString` of a known integer.
+    @inline(__always)
+    private func knownIntegerString(_ k: Int, _ ev: Evaluator, _ env: Env) -> Int64? {
+        guard hasToStringOperands else { return nil }
+        return toStringOperands.withUnsafeBufferPointer { operands in
+            guard let operand = operands[k], case .int(let n)? = operand.peek(ev, env) else { return nil }
+            return n
+        }
+    }
+
+    /// A part kept in `values`: a string, or an integer that stands for its digits.
+    private static func asString(_ v: Value) -> Value {
+        if case .int(let n) = v { return .string(NixString(decimalBytes(n))) }
+        return v
     }
 
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
@@ -222,11 +250,19 @@ final class ConcatNode: Node {
         var kept = 0
         defer { values.deinitialize(count: kept) }
         var total = 0
+        var integers = false
         for k in 0..<parts.count {
+            if let n = knownIntegerString(k, ev, env) {
+                total += decimalLength(n)
+                (values + kept).initialize(to: .int(n))
+                kept += 1
+                integers = true
+                continue
+            }
             let v = try evalPart(k, ev, env, parts)
             guard case .string(let s) = v else {
                 var acc = ConcatAccumulator(forceString: forceString, pos: pos)
-                for j in 0..<kept { try acc.add(values[j], first: j == 0, partPos: partPositions[j], ev) }
+                for j in 0..<kept { try acc.add(ConcatNode.asString(values[j]), first: j == 0, partPos: partPositions[j], ev) }
                 try acc.add(v, first: k == 0, partPos: partPositions[k], ev)
                 for j in (k + 1)..<parts.count {
                     try acc.add(try evalPart(j, ev, env, parts), first: false, partPos: partPositions[j], ev)
@@ -237,7 +273,26 @@ final class ConcatNode: Node {
             (values + kept).initialize(to: v)
             kept += 1
         }
+        if integers { return ConcatNode.joinWithIntegers(UnsafeBufferPointer(start: values, count: kept), total: total) }
         return ConcatNode.join(UnsafeBufferPointer(start: values, count: kept), total: total)
+    }
+
+    /// `join` of parts some of which are integers standing for their digits.
+    @inline(never)
+    private static func joinWithIntegers(_ parts: UnsafeBufferPointer<Value>, total: Int) -> Value {
+        var context = StringContext.empty
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(total)
+        for j in 0..<parts.count {
+            switch parts[j] {
+            case .int(let n): appendDecimal(n, to: &bytes)
+            case .string(let s):
+                bytes.append(contentsOf: s.bytes)
+                if !s.context.isEmpty { context = context.union(s.context) }
+            default: preconditionFailure("a concatenation part kept as neither a string nor an integer")
+            }
+        }
+        return .string(NixString(bytes, context: context))
     }
 
     /// Strings joined, their contexts united. A result equal to one of them (the

@@ -59,6 +59,13 @@ struct HotPathTests {
         ("let s = { a = 2; }; in builtins.seq s (with s; [ a (a + 1) ((f: f a) (v: v * 10)) ])", "[ 2 3 20 ]"),
         ("with { a = 1; }; with { b = 2; }; builtins.seq b (builtins.seq a (map (f: f a) [ (v: v + b) ]))", "[ 3 ]"),
         ("let x = 5; in with { x = 1; y = 2; }; builtins.seq y [ x y ]", "[ 5 2 ]"),
+        // `toString` of a known integer inside an interpolation writes its digits
+        // directly; anything else goes through the builtin.
+        ("let i = 42; n = -7; in [ \"p${toString i}\" \"${toString n}x\" \"a${toString (i * 2)}b${toString 0}\" \"${toString i}\" (\"x\" + toString i) \"${toString \"s\"}\" ]",
+         "[ \"p42\" \"-7x\" \"a84b0\" \"42\" \"x42\" \"s\" ]"),
+        ("let m = -9223372036854775807 - 1; in \"${toString m}|${toString 9223372036854775807}\"",
+         "\"-9223372036854775808|9223372036854775807\""),
+        ("let i = 3; s = { a = 1; }; in \"${toString i}${toString s}\"", "error: cannot coerce a set to a string: { a = 1; }"),
     ]
 
     @Test(arguments: cases)
