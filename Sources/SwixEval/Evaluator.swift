@@ -457,11 +457,7 @@ public final class Evaluator {
                             callDepth += 1
                             defer { callDepth -= 1 }
                             let outer = Env.make(parent: closure.env, movingArgumentFrom: pa, from: envPool)
-                            let env = Env.make(parent: outer, movingArgumentFrom: pb, from: envPool)
-                            let result = try inner.evalBody(self, env)
-                            envPool.recycle(env)
-                            envPool.recycle(outer)
-                            return result
+                            return try evalCurriedBody(inner, outer, Env.make(parent: outer, movingArgumentFrom: pb, from: envPool))
                         }
                         let x = pa.move(), y = pb.move()
                         pa.initialize(to: .null)
@@ -499,7 +495,13 @@ public final class Evaluator {
         callDepth += 1
         defer { callDepth -= 1 }
         let outer = Env.make(parent: c.env, argument: a, from: envPool)
-        let env = Env.make(parent: outer, argument: b, from: envPool)
+        return try evalCurriedBody(inner, outer, Env.make(parent: outer, argument: b, from: envPool))
+    }
+
+    /// The inner body of `a: b: body` in its two environments, which then go
+    /// back to the pool (the inner one first: it holds the outer one).
+    @inline(__always)
+    private func evalCurriedBody(_ inner: LambdaNode, _ outer: Env, _ env: Env) throws(EvalError) -> Value {
         let result = try inner.evalBody(self, env)
         envPool.recycle(env)
         envPool.recycle(outer)
