@@ -58,22 +58,14 @@ public final class Env: ManagedBuffer<Env.Header, Value> {
         allocate(parent: parent, count: size, from: pool)
     }
 
-    /// A function call's environment for a plain `x: …` lambda: one slot, the
-    /// argument, stored directly (no `null` written first and then replaced).
-    @inline(__always)
-    static func make(parent: Env, argument: consuming Value) -> Env {
-        let e = allocate(parent: parent, count: 1, isWith: false)
-        // The argument is moved into the slot (callers pass it owned: `consuming`
-        // down from `call` saves a copy, a retain and a release, per call).
-        let slot = e.withUnsafeMutablePointerToElements { $0 }
-        slot.initialize(to: argument)
-        return e
-    }
-
-    /// `make(parent:argument:)`, taken from `pool` when it has one.
+    /// A function call's environment for a plain `x: …` lambda, taken from `pool`
+    /// when it has one: one slot, the argument, stored directly (no `null` written
+    /// first and then replaced).
     @inline(__always)
     static func make(parent: Env, argument: consuming Value, from pool: EnvPool) -> Env {
         let e = allocate(parent: parent, count: 1, from: pool)
+        // The argument is moved into the slot (callers pass it owned: `consuming`
+        // down from `call` saves a copy, a retain and a release, per call).
         let slot = e.withUnsafeMutablePointerToElements { $0 }
         slot.initialize(to: argument)
         return e
@@ -149,7 +141,7 @@ public final class Env: ManagedBuffer<Env.Header, Value> {
     static let slotsOffset = 32
 
     @inline(never)
-    private static func uniqueOpaquely(_ e: UnsafeMutableRawPointer) -> Bool { EnvPool.isUnique(e) }
+    private static func uniqueOpaquely(_ e: UnsafeMutableRawPointer) -> Bool { hasOneStrongReference(e) }
 
     /// Verifies the offsets `slotPointer` relies on against this compiler's layout.
     static func checkLayout() {
@@ -166,7 +158,7 @@ public final class Env: ManagedBuffer<Env.Header, Value> {
         precondition(withBase.load(fromByteOffset: isWithOffset, as: Bool.self) && !base.load(fromByteOffset: isWithOffset, as: Bool.self),
                      "Env layout: isWith offset")
         precondition(withBase.load(fromByteOffset: parentOffset, as: UnsafeRawPointer?.self) == nil, "Env layout: nil parent")
-        // `EnvPool.isUnique` reads the reference count word.
+        // `hasOneStrongReference` reads the reference count word.
         // (Through a function the optimizer cannot see into, which keeps the
         // retain and release below from being cancelled against each other.)
         let counted = Unmanaged.passUnretained(with).toOpaque()

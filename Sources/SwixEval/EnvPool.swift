@@ -44,7 +44,7 @@ struct EnvPool {
         let parentField = e + Env.parentOffset
         heads[size] = parentField.load(as: UnsafeMutableRawPointer?.self)
         counts[size] -= 1
-        parentField.storeBytes(of: parent.map { nonatomicRetain(Unmanaged.passUnretained($0).toOpaque()) }, as: UnsafeMutableRawPointer?.self)
+        parentField.storeBytes(of: parent.map { nonatomicallyRetained($0).toOpaque() }, as: UnsafeMutableRawPointer?.self)
         (e + Env.countOffset).storeBytes(of: Int32(size), as: Int32.self)
         (e + Env.isWithOffset).storeBytes(of: isWith, as: Bool.self)
         return Unmanaged<Env>.fromOpaque(e).takeRetainedValue()
@@ -55,7 +55,7 @@ struct EnvPool {
     @inline(__always)
     func recycle(_ env: Env) {
         let e = Unmanaged.passUnretained(env).toOpaque()
-        guard EnvPool.isUnique(e) else { return }
+        guard hasOneStrongReference(e) else { return }
         let size = Int(e.load(fromByteOffset: Env.countOffset, as: Int32.self))
         guard size <= EnvPool.maxSlots, counts[size] < EnvPool.capacity else { return }
         let slots = (e + Env.slotsOffset).assumingMemoryBound(to: Value.self)
@@ -68,17 +68,6 @@ struct EnvPool {
         counts[size] += 1
         // Last: releasing the parent may free other environments (not this one).
         if let parent { nonatomicRelease(parent) }
-    }
-
-    /// Whether the object at `e` has one strong reference: the reference count
-    /// word's upper half (strong extra count, deiniting and side-table bits) is
-    /// zero. Read directly: `isKnownUniquelyReferenced` needs the reference
-    /// moved into a variable, which cost a retain and a release around it (and a
-    /// runtime call). The layout is checked when the evaluator starts
-    /// (`Env.checkLayout`).
-    @inline(__always)
-    static func isUnique(_ e: UnsafeMutableRawPointer) -> Bool {
-        e.load(fromByteOffset: 8, as: UInt64.self) >> 32 == 0
     }
 
     /// Frees the pooled environments and the pool (when the evaluator goes).

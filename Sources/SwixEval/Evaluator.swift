@@ -9,14 +9,7 @@ func decimalBytes(_ i: Int64) -> [UInt8] {
     if i >= 0 && i < 10 { return [48 + UInt8(i)] }
     var digits: [UInt8] = []
     digits.reserveCapacity(20)
-    // Through the magnitude as UInt64, so that Int64.min works too.
-    var m = i < 0 ? UInt64(bitPattern: 0 &- i) : UInt64(i)
-    while m > 0 {
-        digits.append(48 + UInt8(m % 10))
-        m /= 10
-    }
-    if i < 0 { digits.append(45) }
-    digits.reverse()
+    appendDecimal(i, to: &digits)
     return digits
 }
 
@@ -34,6 +27,7 @@ func decimalLength(_ i: Int64) -> Int {
 /// Appends `decimalBytes(i)` to `bytes` without making an array of them.
 func appendDecimal(_ i: Int64, to bytes: inout [UInt8]) {
     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
+        // Through the magnitude as UInt64, so that Int64.min works too.
         var m = i < 0 ? UInt64(bitPattern: 0 &- i) : UInt64(i)
         var start = 20
         repeat {

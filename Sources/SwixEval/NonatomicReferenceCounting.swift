@@ -12,3 +12,20 @@ func nonatomicRetain(_ object: UnsafeMutableRawPointer) -> UnsafeMutableRawPoint
 
 @_silgen_name("swift_nonatomic_release")
 func nonatomicRelease(_ object: UnsafeMutableRawPointer)
+
+/// `Unmanaged.passRetained(object)`, counted non-atomically.
+@inline(__always)
+func nonatomicallyRetained<T: AnyObject>(_ object: T) -> Unmanaged<T> {
+    Unmanaged.fromOpaque(nonatomicRetain(Unmanaged.passUnretained(object).toOpaque()))
+}
+
+/// Whether the object at `object` has exactly one strong reference: the reference
+/// count word's upper half (strong extra count, deiniting and side-table bits) is
+/// zero. Read directly: `isKnownUniquelyReferenced` needs the reference moved into
+/// a variable, which cost a retain and a release around it (and a runtime call).
+/// The layout is checked when the evaluator starts (`Env.checkLayout`). The
+/// pools (`EnvPool`, `ThunkPool`) take over only objects this says are unshared.
+@inline(__always)
+func hasOneStrongReference(_ object: UnsafeMutableRawPointer) -> Bool {
+    object.load(fromByteOffset: 8, as: UInt64.self) >> 32 == 0
+}

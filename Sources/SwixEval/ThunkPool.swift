@@ -40,7 +40,7 @@ enum ThunkPool {
     @inline(__always)
     static func keep(_ t: UnsafeMutableRawPointer) -> Bool {
         let pool = swix_thunk_pool_address()!
-        guard EnvPool.isUnique(t), pool.pointee.count < capacity else { return false }
+        guard hasOneStrongReference(t), pool.pointee.count < capacity else { return false }
         let thunk = Unmanaged<Thunk>.fromOpaque(t)
         guard thunk._withUnsafeGuaranteedRef({ $0.state != .blackhole }) else { return false }
         thunk._withUnsafeGuaranteedRef { $0.clearForPool(next: { pool.pointee.head }) }

@@ -160,7 +160,7 @@ public final class Thunk {
     init(node: Node, env: Env) {
         state = .pending
         ownsNode = true
-        self.node = Unmanaged.fromOpaque(nonatomicRetain(Unmanaged.passUnretained(node).toOpaque()))
+        self.node = nonatomicallyRetained(node)
         self.env = env
         value = .null
     }
@@ -238,7 +238,7 @@ public final class Thunk {
     init(application node: ApplicationNode, argument: Value) {
         state = .pending
         ownsNode = true
-        self.node = Unmanaged.fromOpaque(nonatomicRetain(Unmanaged.passUnretained(node).toOpaque()))
+        self.node = nonatomicallyRetained(node)
         env = nil
         value = argument
     }
