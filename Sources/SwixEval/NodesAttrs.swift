@@ -257,12 +257,30 @@ final class SelectNode: Node {
     /// outlined value copies, per `x.a` on a variable).
     let targetSlot: (depth: Int, slot: Int)?
 
+    /// The last selection's result, by the set it started from (an inline cache).
+    /// `lib.strings.concatStringsSep`, `pkgs.stdenv.cc`, `deep.a.b.c.d`: a path of
+    /// static names walked again and again from the same set finds the same value
+    /// (sets never change; a thunk found is the same thunk, forced or not), so the
+    /// walk is skipped when the set is the one of last time. The cache owns that
+    /// set (its address cannot be reused while cached) and the value. A node
+    /// whose sets keep changing (`p.meta.name` for each `p` of a list) stops
+    /// caching after `SelectNode.cacheBudget` misses in a row without a hit, and
+    /// lets go of what it held. Only paths of two names or more are cached: one
+    /// binary search costs about what a hit does.
+    private var cachedRootAddress: UnsafeMutableRawPointer?
+    private var cachedRoot: Attrs?
+    private var cachedValue: Value = .null
+    private var cacheCredit: Int32
+
+    static let cacheBudget: Int32 = 8
+
     init(target: Node, path: [PathElement], orDefault: Node?, pos: Pos) {
         self.target = target
         self.path = path
         self.orDefault = orDefault
         staticNames = PathElement.staticNames(path)
         targetSlot = (target as? LocalNode).map { ($0.depth, $0.slot) }
+        cacheCredit = (staticNames?.count ?? 0) >= 2 && orDefault == nil ? SelectNode.cacheBudget : 0
         super.init(pos: pos)
     }
 
@@ -385,10 +403,43 @@ final class SelectNode: Node {
                                 names, &attrPos, &reachedCount)
     }
 
-    /// `selectStatic` from a borrowed set, which the caller keeps alive.
+    /// `selectStatic` from a borrowed set, which the caller keeps alive: the
+    /// cached value if the set is the cached one (see `cachedRoot`).
     @inline(__always)
     private func selectStatic(_ ev: Evaluator, _ root: Unmanaged<Attrs>, _ names: [Symbol],
                               _ attrPos: inout Pos, _ reachedCount: inout Int) throws(EvalError) -> Value {
+        if cacheCredit > 0 {
+            if root.toOpaque() == cachedRootAddress {
+                if cacheCredit < SelectNode.cacheBudget { cacheCredit += 1 }
+                return cachedValue
+            }
+            let v = try walk(ev, root, names, &attrPos, &reachedCount)
+            remember(root, v)
+            return v
+        }
+        return try walk(ev, root, names, &attrPos, &reachedCount)
+    }
+
+    /// A miss: caches `value` as the result from `root`, or stops caching once
+    /// the budget of misses without a hit is spent.
+    @inline(never)
+    private func remember(_ root: Unmanaged<Attrs>, _ value: Value) {
+        if cachedRootAddress != nil { cacheCredit -= 1 }
+        if cacheCredit == 0 {
+            cachedRootAddress = nil
+            cachedRoot = nil
+            cachedValue = .null
+            return
+        }
+        cachedRootAddress = root.toOpaque()
+        cachedRoot = root.takeUnretainedValue()
+        cachedValue = value
+    }
+
+    /// Walks `names` from `root` (borrowed, kept alive by the caller).
+    @inline(__always)
+    private func walk(_ ev: Evaluator, _ root: Unmanaged<Attrs>, _ names: [Symbol],
+                      _ attrPos: inout Pos, _ reachedCount: inout Int) throws(EvalError) -> Value {
         var set = root
         let last = names.count - 1
         var k = 0

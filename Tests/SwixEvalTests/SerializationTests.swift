@@ -132,7 +132,12 @@ private let nixChecked: [(String, String)] = [
         (#"builtins.fromTOML "s = \"\"\"\nline1\nline2\\\n   continued\"\"\"\nl = '''\nraw \\n'''""#,
          #"{ l = "raw \\n"; s = "line1\nline2continued"; }"#),
         (#"builtins.fromTOML "[dog.\"tater.man\"]\ntype.name = \"pug\"\n[a.b.c]\n[ d.e.f ]""#,
-         #"{ a = { b = { c = { }; }; }; d = { e = { f = { }; }; }; dog = { "tater.man" = { type = { name = "pug"; }; }; }; }"#),]
+         #"{ a = { b = { c = { }; }; }; d = { e = { f = { }; }; }; dog = { "tater.man" = { type = { name = "pug"; }; }; }; }"#),
+        // Integers at the ends of the range and one past them (read as floats); objects
+        // of the same shape printed through the key-order cache.
+        (#"with builtins; [ (fromJSON "[0, -0, 1, -1, 9223372036854775807, -9223372036854775808, -9223372036854775809, 1.5, -2e3, 0.0, 123456789012]") (tryEval (fromJSON "18446744073709551616")) (toJSON { b = 1; a = [ null true false (-5) ]; c = { z = 1; y = 2; }; d = { z = 3; y = 4; }; }) ]"#,
+         #"[ [ 0 0 1 -1 9223372036854775807 -9223372036854775808 -9.22337e+18 1.5 -2000 0 123456789012 ] { success = true; value = 1.84467e+19; } "{\"a\":[null,true,false,-5],\"b\":1,\"c\":{\"y\":2,\"z\":1},\"d\":{\"y\":4,\"z\":3}}" ]"#),
+]
 
 @Suite("Serialization builtins")
 struct SerializationTests {

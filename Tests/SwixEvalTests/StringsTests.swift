@@ -390,6 +390,21 @@ struct StringsTests {
         #expect(eval(#"builtins.split "x*$" "ab""#) == #"[ "ab" [ ] "" ]"#)
     }
 
+    /// A search skips positions whose byte cannot start a match (`firstBytes`);
+    /// anchors, optional groups and alternatives with an empty branch must not
+    /// lose matches. (Expected output recorded with nix-instantiate 2.8.)
+    @Test func splitAndMatchWithFirstByteSkipping() {
+        #expect(eval(#"""
+            with builtins; [
+              (split "^a" "aaa") (split "(^|,)x" "x,xa,x") (split "[,;]|$" "a,b;c") (split "a|b*" "cabbc")
+              (split "(x)?y" "axyyzy") (split "[[:space:]]+" "  a b\n c  ") (split "\n" "a\nb\n\nc")
+              (split "b+" "abbbcbd") (split "(ab|b)c" "abcbcxbc") (split "^" "abc") (split "x^" "axb")
+              (split "[0-9]+\\.[0-9]+" "v1.2 and 3.45") (match "x.*" "yx") (match "(a|b)+c" "ababc") (match ".*field[0-9]*6;.*" "a field16; b")
+              (split "([,;])([[:space:]]+)" "f1, f2;\n  f3") (split "(a*)b" "xaabyb")
+            ]
+            """#) == #"[ [ "" [ ] "aa" ] [ "" [ "" ] "" [ "," ] "a" [ "," ] "" ] [ "a" [ ] "b" [ ] "c" [ ] "" ] [ "" [ ] "c" [ ] "" [ ] "" [ ] "c" [ ] "" ] [ "a" [ "x" ] "" [ null ] "z" [ null ] "" ] [ "" [ ] "a" [ ] "b" [ ] "c" [ ] "" ] [ "a" [ ] "b" [ ] "" [ ] "c" ] [ "a" [ ] "c" [ ] "d" ] [ "" [ "ab" ] "" [ "b" ] "x" [ "b" ] "" ] [ "" [ ] "abc" ] [ "axb" ] [ "v" [ ] " and " [ ] "" ] null [ "b" ] [ ] [ "f1" [ "," " " ] "f2" [ ";" "\n  " ] "f3" ] [ "x" [ "aa" ] "y" [ "" ] "" ] ]"#)
+    }
+
     @Test func regexArgumentErrors() {
         #expect(eval(#"builtins.match 1 { }"#).contains("… while evaluating the first argument passed to builtins.match"))
         #expect(eval(#"builtins.split "foo" { }"#).contains("… while evaluating the second argument passed to builtins.split"))

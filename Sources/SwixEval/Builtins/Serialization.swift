@@ -145,6 +145,36 @@ private func attrsKeepingLast(_ entries: consuming [Attr]) -> Attrs {
 /// Evaluates a value and writes it as JSON text, the way `printValueAsJSON` and then
 /// nlohmann's `dump` do. Serialisation errors (invalid UTF-8) come after evaluation,
 /// as in CppNix where the whole JSON tree is built before it is written.
+/// The byte order of the names of sets printed as objects, by the sets' names.
+/// The objects of one document mostly come in a few shapes (the records of a
+/// list), so the order is looked up instead of sorting names again for each.
+/// Direct-mapped: a shape's slot is chosen by a hash of its symbols, and holds
+/// the last shape that hashed there.
+struct KeyOrderCache {
+    private var shapes = [[Symbol]](repeating: [], count: 32)
+    private var orders = [[Int]](repeating: [], count: 32)
+
+    mutating func order(of attrs: AttrsView, _ symbols: SymbolTable) -> [Int] {
+        attrs.withUnsafeBufferPointer { b in
+            var h: UInt32 = UInt32(truncatingIfNeeded: b.count)
+            for a in b { h = (h &* 31) &+ a.name.id }
+            let slot = Int((h &* 2654435761) >> 27)
+            if shapes[slot].count == b.count, shapes[slot].withUnsafeBufferPointer({ s in
+                for k in 0..<b.count where s[k] != b[k].name { return false }
+                return true
+            }) {
+                return orders[slot]
+            }
+            // Compared through the storage: `attrs[k].name` copies the attribute.
+            var order = Array(0..<b.count)
+            order.sort { symbols.lexicographicallyPrecedes(b[$0].name, b[$1].name) }
+            shapes[slot] = b.map(\.name)
+            orders[slot] = order
+            return order
+        }
+    }
+}
+
 private struct JSONPrinter {
     let ev: Evaluator
     /// Force values as they are reached (`builtins.toJSON`, `--strict`).
@@ -152,6 +182,7 @@ private struct JSONPrinter {
     var out: [UInt8] = []
     var context = ContextCollector()
     var serializationError: String?
+    var keyOrders = KeyOrderCache()
 
     init(_ ev: Evaluator, strict: Bool = true) {
         self.ev = ev
@@ -177,11 +208,11 @@ private struct JSONPrinter {
         }
         switch w {
         case .null:
-            out.append(contentsOf: [110, 117, 108, 108])
+            appendLiteral("null")
         case .bool(let b):
-            out.append(contentsOf: b ? Array("true".utf8) : Array("false".utf8))
+            appendLiteral(b ? "true" : "false")
         case .int(let i):
-            out.append(contentsOf: decimalBytes(i))
+            appendDecimal(i, to: &out)
         case .bigInt(let b):
             out.append(contentsOf: b.decimalUTF8)
         case .float(let d):
@@ -294,20 +325,21 @@ private struct JSONPrinter {
         }
     }
 
+    /// Appends an ASCII literal (no array made for it).
+    @inline(__always)
+    mutating func appendLiteral(_ text: StaticString) {
+        out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
     mutating func object(_ a: Attrs, copyToStore: Bool) throws(EvalError) {
         out.append(123)
         // Keys in byte order. The positions are sorted, not the attributes: moving
         // an `Attr` copies its value (a retain and a release per move).
         let attrs = a.attrs
-        let symbols = ev.symbols
-        // Compared through the storage: `attrs[k].name` copies the attribute.
-        var order = Array(attrs.indices)
-        attrs.withUnsafeBufferPointer { b in
-            order.sort { symbols.lexicographicallyPrecedes(b[$0].name, b[$1].name) }
-        }
+        let order = keyOrders.order(of: attrs, ev.symbols)
         for (i, k) in order.enumerated() {
             if i > 0 { out.append(44) }
-            symbols.withBytes(attrs[k].name) { string($0) }
+            ev.symbols.withBytes(attrs[k].name) { string($0) }
             out.append(58)
             do {
                 try value(attrs[k].value, attrs[k].pos, copyToStore: copyToStore)
@@ -952,17 +984,32 @@ private struct JSONParser {
             }
         }
         unget()
-        let text = String(decoding: tokenBuffer, as: UTF8.self)
-        if type == .valueUnsigned, let u = UInt64(text) {
-            valueUnsigned = u
-            return .valueUnsigned
+        // Integers are read from the bytes (a String per number cost an allocation);
+        // one out of range is read as a float, as nlohmann does.
+        if type != .valueFloat, let magnitude = JSONParser.decimalMagnitude(tokenBuffer, from: type == .valueInteger ? 1 : 0) {
+            if type == .valueUnsigned {
+                valueUnsigned = magnitude
+                return .valueUnsigned
+            }
+            if magnitude <= UInt64(Int64.max) + 1 {
+                valueInteger = magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(magnitude)
+                return .valueInteger
+            }
         }
-        if type == .valueInteger, let i = Int64(text) {
-            valueInteger = i
-            return .valueInteger
-        }
-        valueFloat = Double(text) ?? .infinity
+        valueFloat = Double(String(decoding: tokenBuffer, as: UTF8.self)) ?? .infinity
         return .valueFloat
+    }
+
+    /// The value of the decimal digits `digits[from...]`, nil if it exceeds `UInt64`.
+    static func decimalMagnitude(_ digits: [UInt8], from start: Int) -> UInt64? {
+        var m: UInt64 = 0
+        for k in start..<digits.count {
+            let (times10, o1) = m.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times10.addingReportingOverflow(UInt64(digits[k] &- 48))
+            if o1 || o2 { return nil }
+            m = sum
+        }
+        return m
     }
 
     mutating func scanLiteral(_ literal: StaticString, _ token: Token) -> Token {

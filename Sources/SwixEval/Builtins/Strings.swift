@@ -776,9 +776,43 @@ private final class NixRegex {
     /// libstdc++'s `_GLIBCXX_REGEX_STATE_LIMIT`.
     static let stateLimit = 100_000
 
+    /// The bytes a match can start with (four words), or nil when the expression
+    /// can match the empty string. A search skips the positions whose byte is not in
+    /// the set: the matcher would fail there after its first step anyway, so the
+    /// matches found are the same (`split` on a long text tries every position).
+    fileprivate(set) var firstBytes: [UInt64]?
+
     init(_ pattern: [UInt8]) throws(RegexCompileError) {
         var compiler = RegexCompiler(pattern, self)
         try compiler.compile()
+        firstBytes = computeFirstBytes()
+    }
+
+    /// The union of the byte sets of the match states reachable from the start
+    /// without consuming input; nil if `accept` or `$` is reachable that way.
+    /// (`^` is passed through: a superset of the possible first bytes is still exact
+    /// for skipping.)
+    private func computeFirstBytes() -> [UInt64]? {
+        var first = [UInt64](repeating: 0, count: 4)
+        var seen = [Bool](repeating: false, count: states.count)
+        var work = [0]
+        while let i = work.popLast() {
+            guard i >= 0, !seen[i] else { continue }
+            seen[i] = true
+            let s = states[i]
+            switch s.op {
+            case .accept, .lineEnd:
+                return nil
+            case .match:
+                for w in 0..<4 { first[w] |= sets[Int(s.arg) * 4 + w] }
+            case .alternative, .repetition:
+                work.append(Int(s.next))
+                work.append(Int(s.alt))
+            case .subexprBegin, .subexprEnd, .lineBegin, .dummy:
+                work.append(Int(s.next))
+            }
+        }
+        return first
     }
 
     /// Scratch space of the matcher, allocated on first use and kept: matching
@@ -1450,8 +1484,14 @@ private struct RegexScratch {
     /// Per repetition state: where and how often it was last entered. Always
     /// restored on the way back, so it is all zero between matches.
     let repCount: UnsafeMutablePointer<(pos: Int, count: Int)>
+    /// `NixRegex.firstBytes`, all ones when it is nil (then `nullable`).
+    let firstBytes: UnsafeMutablePointer<UInt64>
+    let nullable: Bool
 
     init(_ re: NixRegex) {
+        nullable = re.firstBytes == nil
+        firstBytes = .allocate(capacity: 4)
+        firstBytes.initialize(from: re.firstBytes ?? [UInt64](repeating: ~0, count: 4), count: 4)
         states = .allocate(capacity: re.states.count)
         states.initialize(from: re.states, count: re.states.count)
         sets = .allocate(capacity: max(re.sets.count, 1))
@@ -1469,6 +1509,7 @@ private struct RegexScratch {
         cur.deallocate()
         results.deallocate()
         repCount.deallocate()
+        firstBytes.deallocate()
     }
 }
 
@@ -1481,6 +1522,9 @@ private struct RegexExecutor {
     let cur: UnsafeMutablePointer<RegexGroup>
     let results: UnsafeMutablePointer<RegexGroup>
     let repCount: UnsafeMutablePointer<(pos: Int, count: Int)>
+    let firstBytes: UnsafeMutablePointer<UInt64>
+    /// Whether the expression can match the empty string (every position may start a match).
+    let nullable: Bool
     let stackGuard: StackGuard
     let end: Int
     var begin = 0
@@ -1499,6 +1543,8 @@ private struct RegexExecutor {
         cur = scratch.cur
         results = scratch.results
         repCount = scratch.repCount
+        firstBytes = scratch.firstBytes
+        nullable = scratch.nullable
         self.str = str
         self.stackGuard = stackGuard
         end = str.count
@@ -1520,7 +1566,7 @@ private struct RegexExecutor {
         exact = true
         prevAvail = false
         notNull = false
-        return mainDispatch()
+        return mayStart(at: 0) && mainDispatch()
     }
 
     /// `regex_search` on `[start, end)` with the given flags.
@@ -1531,15 +1577,24 @@ private struct RegexExecutor {
         self.prevAvail = prevAvail
         begin = start
         current = begin
-        if mainDispatch() { return true }
+        if mayStart(at: begin) && mainDispatch() { return true }
         if continuous { return false }
         self.prevAvail = true
         while begin != end && !overflow {
             begin += 1
             current = begin
-            if mainDispatch() { return true }
+            if mayStart(at: begin) && mainDispatch() { return true }
         }
         return false
+    }
+
+    /// Whether a match can start at `p` (see `NixRegex.firstBytes`).
+    @inline(__always)
+    func mayStart(at p: Int) -> Bool {
+        if nullable { return true }
+        if p == end { return false }
+        let c = Int(str[p])
+        return firstBytes[c >> 6] & (1 << UInt64(c & 63)) != 0
     }
 
     mutating func mainDispatch() -> Bool {

@@ -257,7 +257,7 @@ extension Evaluator {
         switch w {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
-        case .int(let i): out.append(contentsOf: decimalBytes(i))
+        case .int(let i): appendDecimal(i, to: &out)
         case .bigInt(let b): out.append(contentsOf: b.decimalUTF8)
         case .float(let d): out.append(contentsOf: formatDouble(d, "%g").utf8)
         case .string(let s):
