@@ -26,6 +26,18 @@ func decimalLength(_ i: Int64) -> Int {
 
 /// Appends `decimalBytes(i)` to `bytes` without making an array of them.
 func appendDecimal(_ i: Int64, to bytes: inout [UInt8]) {
+    withDecimalDigits(i) { bytes.append(contentsOf: $0) }
+}
+
+/// Appends `decimalBytes(i)` to a byte buffer.
+func appendDecimal(_ i: Int64, to buffer: ByteBuffer) {
+    withDecimalDigits(i) { buffer.append($0) }
+}
+
+/// Calls `body` with the decimal digits of `i` (and its sign), written into a
+/// buffer on the stack.
+@inline(__always)
+func withDecimalDigits(_ i: Int64, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
         // Through the magnitude as UInt64, so that Int64.min works too.
         var m = i < 0 ? UInt64(bitPattern: 0 &- i) : UInt64(i)
@@ -39,7 +51,7 @@ func appendDecimal(_ i: Int64, to bytes: inout [UInt8]) {
             start -= 1
             buffer[start] = 45
         }
-        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<20]))
+        body(UnsafeBufferPointer(rebasing: buffer[start..<20]))
     }
 }
 

@@ -8,54 +8,61 @@ import Darwin
 /// A growable byte buffer for printers: appends are a bounds check and a `memcpy`,
 /// without the generic machinery of `Array.append(contentsOf:)` (which dominated
 /// the profile of `--parse` printing).
+///
+/// The appends are `@inlinable` (with the storage they touch `@usableFromInline`):
+/// the JSON lexer and printer in another module append byte by byte.
 public final class ByteBuffer {
-    public private(set) var base: UnsafeMutablePointer<UInt8>
-    public private(set) var count = 0
-    private var capacity: Int
+    @usableFromInline var storage: UnsafeMutablePointer<UInt8>
+    @usableFromInline var used = 0
+    @usableFromInline var capacity: Int
+
+    @inlinable public var base: UnsafeMutablePointer<UInt8> { storage }
+    @inlinable public var count: Int { used }
 
     public init(capacity: Int = 4096) {
         self.capacity = Swift.max(capacity, 16)
-        base = .allocate(capacity: self.capacity)
-        if self.capacity >= 4 << 20 { swix_advise_huge_pages(base, UInt(self.capacity)) }
+        storage = .allocate(capacity: self.capacity)
+        if self.capacity >= 4 << 20 { swix_advise_huge_pages(storage, UInt(self.capacity)) }
     }
 
-    deinit { base.deallocate() }
+    deinit { storage.deallocate() }
 
-    @inline(__always)
-    private func reserve(_ extra: Int) {
-        if count + extra > capacity { grow(count + extra) }
+    @inlinable @inline(__always)
+    func reserve(_ extra: Int) {
+        if used + extra > capacity { grow(used + extra) }
     }
 
-    private func grow(_ needed: Int) {
+    @usableFromInline
+    func grow(_ needed: Int) {
         var newCapacity = capacity * 2
         while newCapacity < needed { newCapacity *= 2 }
         let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
         if newCapacity >= 4 << 20 { swix_advise_huge_pages(newBase, UInt(newCapacity)) }
-        newBase.update(from: base, count: count)
-        base.deallocate()
-        base = newBase
+        newBase.update(from: storage, count: used)
+        storage.deallocate()
+        storage = newBase
         capacity = newCapacity
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public func append(_ byte: UInt8) {
         reserve(1)
-        base[count] = byte
-        count += 1
+        storage[used] = byte
+        used += 1
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public func append(_ p: UnsafeBufferPointer<UInt8>) {
         guard let src = p.baseAddress, p.count > 0 else { return }
         reserve(p.count)
-        memcpy(base + count, src, p.count)
-        count += p.count
+        (storage + used).update(from: src, count: p.count)
+        used += p.count
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public func append(contentsOf p: UnsafeBufferPointer<UInt8>) { append(p) }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public func append(_ s: StaticString) {
         append(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
     }
@@ -65,7 +72,11 @@ public final class ByteBuffer {
         for b in bytes { append(b) }
     }
 
+    /// Empties the buffer, keeping its storage.
+    @inlinable @inline(__always)
+    public func removeAll() { used = 0 }
+
     public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
-    public var buffer: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+    @inlinable public var buffer: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: storage, count: used) }
 }

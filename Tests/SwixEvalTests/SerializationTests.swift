@@ -133,6 +133,10 @@ private let nixChecked: [(String, String)] = [
          #"{ l = "raw \\n"; s = "line1\nline2continued"; }"#),
         (#"builtins.fromTOML "[dog.\"tater.man\"]\ntype.name = \"pug\"\n[a.b.c]\n[ d.e.f ]""#,
          #"{ a = { b = { c = { }; }; }; d = { e = { f = { }; }; }; dog = { "tater.man" = { type = { name = "pug"; }; }; }; }"#),
+        // Objects of repeated shapes, duplicate keys (the last one wins) and keys
+        // out of symbol order, through fromJSON's order cache.
+        (#"with builtins; [ (fromJSON ''{"b":1,"a":2,"b":3}'') (fromJSON ''[{"b":1,"a":2,"b":3},{"b":4,"a":5,"b":6},{"x":1,"y":2},{"y":1,"x":2},{"y":1,"x":2,"x":3}]'') (fromJSON ''{"a":{"a":{"a":1}}}'') (attrNames (fromJSON ''{"zz":1,"aa":2,"mm":3}'')) ]"#,
+         #"[ { a = 2; b = 3; } [ { a = 2; b = 3; } { a = 5; b = 6; } { x = 1; y = 2; } { x = 2; y = 1; } { x = 3; y = 1; } ] { a = { a = { a = 1; }; }; } [ "aa" "mm" "zz" ] ]"#),
         // Integers at the ends of the range and one past them (read as floats); objects
         // of the same shape printed through the key-order cache.
         (#"with builtins; [ (fromJSON "[0, -0, 1, -1, 9223372036854775807, -9223372036854775808, -9223372036854775809, 1.5, -2e3, 0.0, 123456789012]") (tryEval (fromJSON "18446744073709551616")) (toJSON { b = 1; a = [ null true false (-5) ]; c = { z = 1; y = 2; }; d = { z = 3; y = 4; }; }) ]"#,

@@ -108,8 +108,11 @@ struct UTF8Lead {
 }
 
 private func nullByteMessage(_ bytes: [UInt8]) -> String? {
-    let hasNull = bytes.withUnsafeBytes { b in b.count > 0 && memchr(b.baseAddress!, 0, b.count) != nil }
-    guard hasNull else { return nil }
+    bytes.withUnsafeBufferPointer { nullByteMessage($0) }
+}
+
+private func nullByteMessage(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+    guard bytes.count > 0, memchr(bytes.baseAddress!, 0, bytes.count) != nil else { return nil }
     var shown: [UInt8] = []
     for b in bytes {
         if b == 0 { shown.append(contentsOf: [0xE2, 0x90, 0x80]) } else { shown.append(b) }
@@ -117,84 +120,93 @@ private func nullByteMessage(_ bytes: [UInt8]) -> String? {
     return "input string '\(String(decoding: shown, as: UTF8.self))' cannot be represented as Nix string because it contains null bytes"
 }
 
-/// Builds an attribute set from names in any order; a later duplicate replaces an
-/// earlier one (nlohmann's `insert_or_assign`).
-private func attrsKeepingLast(_ entries: consuming [Attr]) -> Attrs {
-    if entries.count <= 1 { return Attrs.sorted(entries) }
-    // Objects of one shape (records in a list) arrive with their keys in the
-    // order they were first interned: already sorted, nothing to move.
-    var ascending = true
-    for k in 1..<entries.count where !(entries[k - 1].name < entries[k].name) {
-        ascending = false
-        break
+/// The set of `entries` in the order they were read, the last of equal names
+/// kept (nlohmann's object keeps the last). The order is computed once per
+/// sequence of names (`orders`).
+private func attrsKeepingLast(_ b: UnsafeBufferPointer<Attr>, _ orders: inout AttributeOrderCache) -> Attrs {
+    if b.count <= 1 { return Attrs.make(b) }
+    let order = orders.order(of: b) {
+        var ascending = true
+        for k in 1..<b.count where !(b[k - 1].name < b[k].name) {
+            ascending = false
+            break
+        }
+        if ascending { return [] }
+        let sorted = b.indices.sorted { b[$0].name != b[$1].name ? b[$0].name < b[$1].name : $0 < $1 }
+        // Of equal names the last one read: it comes last among them.
+        var keep: [Int] = []
+        for i in sorted {
+            if let last = keep.last, b[last].name == b[i].name { keep[keep.count - 1] = i } else { keep.append(i) }
+        }
+        return keep
     }
-    if ascending { return Attrs.sorted(entries) }
-    let order = entries.indices.sorted {
-        entries[$0].name != entries[$1].name ? entries[$0].name < entries[$1].name : $0 < $1
+    // An empty order: the names arrived sorted, without duplicates.
+    if order.isEmpty { return Attrs.make(b) }
+    return Attrs.build(count: order.count) { out in
+        for (k, i) in order.enumerated() { (out + k).initialize(to: b[i]) }
     }
-    var out: [Attr] = []
-    out.reserveCapacity(entries.count)
-    for i in order {
-        if let last = out.last, last.name == entries[i].name { out[out.count - 1] = entries[i] } else { out.append(entries[i]) }
-    }
-    return Attrs.sorted(out)
 }
 
 // MARK: - toJSON
 
-/// Evaluates a value and writes it as JSON text, the way `printValueAsJSON` and then
-/// nlohmann's `dump` do. Serialisation errors (invalid UTF-8) come after evaluation,
-/// as in CppNix where the whole JSON tree is built before it is written.
-/// The byte order of the names of sets printed as objects, by the sets' names.
-/// The objects of one document mostly come in a few shapes (the records of a
-/// list), so the order is looked up instead of sorting names again for each.
-/// Direct-mapped: a shape's slot is chosen by a hash of its symbols, and holds
+/// An order of attributes computed from their names alone, looked up by the
+/// sequence of names. The objects of one JSON document mostly come in a few
+/// shapes (the records of a list), so `toJSON`'s key order and `fromJSON`'s
+/// sorted order are computed once per shape, not once per object.
+/// Direct-mapped: a shape's slot is chosen by a hash of its symbols and holds
 /// the last shape that hashed there.
-struct KeyOrderCache {
-    private var shapes = [[Symbol]](repeating: [], count: 32)
-    private var orders = [[Int]](repeating: [], count: 32)
+struct AttributeOrderCache {
+    private var shapes: [[Symbol]] = []
+    private var orders: [[Int]] = []
+    private static let slots = 32
 
-    mutating func order(of attrs: AttrsView, _ symbols: SymbolTable) -> [Int] {
-        attrs.withUnsafeBufferPointer { b in
-            var h: UInt32 = UInt32(truncatingIfNeeded: b.count)
-            for a in b { h = (h &* 31) &+ a.name.id }
-            let slot = Int((h &* 2654435761) >> 27)
-            if shapes[slot].count == b.count, shapes[slot].withUnsafeBufferPointer({ s in
-                for k in 0..<b.count where s[k] != b[k].name { return false }
-                return true
-            }) {
-                return orders[slot]
-            }
-            // Compared through the storage: `attrs[k].name` copies the attribute.
-            var order = Array(0..<b.count)
-            order.sort { symbols.lexicographicallyPrecedes(b[$0].name, b[$1].name) }
-            shapes[slot] = b.map(\.name)
-            orders[slot] = order
-            return order
+    /// The order `compute` gives for `attrs`, from the cache when this sequence of
+    /// names was seen last in its slot.
+    mutating func order(of attrs: UnsafeBufferPointer<Attr>, _ compute: () -> [Int]) -> [Int] {
+        if shapes.isEmpty {
+            shapes = [[Symbol]](repeating: [], count: Self.slots)
+            orders = [[Int]](repeating: [], count: Self.slots)
         }
+        var h = UInt32(truncatingIfNeeded: attrs.count)
+        for a in attrs { h = (h &* 31) &+ a.name.id }
+        let slot = Int((h &* 2654435761) >> 27)
+        if shapes[slot].count == attrs.count, shapes[slot].withUnsafeBufferPointer({ s in
+            for k in 0..<attrs.count where s[k] != attrs[k].name { return false }
+            return true
+        }) {
+            return orders[slot]
+        }
+        let order = compute()
+        shapes[slot] = attrs.map(\.name)
+        orders[slot] = order
+        return order
     }
 }
 
+/// Evaluates a value and writes it as JSON text, the way `printValueAsJSON` and then
+/// nlohmann's `dump` do. Serialisation errors (invalid UTF-8) come after evaluation,
+/// as in CppNix where the whole JSON tree is built before it is written.
 private struct JSONPrinter {
     let ev: Evaluator
     /// Force values as they are reached (`builtins.toJSON`, `--strict`).
     let strict: Bool
-    var out: [UInt8] = []
+    /// The text so far (a raw buffer: appending to an array checked its
+    /// uniqueness and capacity through the generic path for every piece).
+    let out = ByteBuffer(capacity: 256)
     var context = ContextCollector()
     var serializationError: String?
-    var keyOrders = KeyOrderCache()
+    var keyOrders = AttributeOrderCache()
 
     init(_ ev: Evaluator, strict: Bool = true) {
         self.ev = ev
         self.strict = strict
-        out.reserveCapacity(256)
     }
 
     func result() throws(EvalError) -> NixString {
         if let message = serializationError {
             throw EvalError("JSON serialization error: \(message)")
         }
-        return NixString(out, context: context.build())
+        return NixString(out.bytes, context: context.build())
     }
 
     mutating func value(_ v: Value, _ pos: Pos, copyToStore: Bool) throws(EvalError) {
@@ -212,11 +224,13 @@ private struct JSONPrinter {
         case .bool(let b):
             appendLiteral(b ? "true" : "false")
         case .int(let i):
-            appendDecimal(i, to: &out)
+            appendDecimal(i, to: out)
         case .bigInt(let b):
             out.append(contentsOf: b.decimalUTF8)
         case .float(let d):
-            JSONFloat.write(d, into: &out)
+            var text: [UInt8] = []
+            JSONFloat.write(d, into: &text)
+            out.append(contentsOf: text)
         case .string(let s):
             context.add(s.context)
             string(s.bytes)
@@ -336,7 +350,15 @@ private struct JSONPrinter {
         // Keys in byte order. The positions are sorted, not the attributes: moving
         // an `Attr` copies its value (a retain and a release per move).
         let attrs = a.attrs
-        let order = keyOrders.order(of: attrs, ev.symbols)
+        let symbols = ev.symbols
+        let order = attrs.withUnsafeBufferPointer { b in
+            keyOrders.order(of: b) {
+                // Compared through the storage: `attrs[k].name` copies the attribute.
+                var order = Array(0..<b.count)
+                order.sort { symbols.lexicographicallyPrecedes(b[$0].name, b[$1].name) }
+                return order
+            }
+        }
         for (i, k) in order.enumerated() {
             if i > 0 { out.append(44) }
             ev.symbols.withBytes(attrs[k].name) { string($0) }
@@ -700,7 +722,10 @@ private struct JSONParser {
     /// is every byte read since the last `reset`: a contiguous part of `input`, so
     /// it is kept as a start index rather than copied byte by byte).
     var tokenStart = 0
-    var tokenBuffer: [UInt8] = []
+    /// The token's bytes, escapes decoded. (A raw buffer: emptying an array for
+    /// every token went through `replaceSubrange`.)
+    let tokenBuffer = ByteBuffer(capacity: 64)
+    var attrOrders = AttributeOrderCache()
     var errorMessage = ""
     var valueInteger: Int64 = 0
     var valueUnsigned: UInt64 = 0
@@ -743,7 +768,7 @@ private struct JSONParser {
     }
 
     mutating func reset() {
-        tokenBuffer.removeAll(keepingCapacity: true)
+        tokenBuffer.removeAll()
         // The current byte (read already, or pushed back) starts the token.
         tokenStart = current != JSONParser.eof ? index - 1 : index
     }
@@ -754,7 +779,7 @@ private struct JSONParser {
         return input[tokenStart..<max(end, tokenStart)]
     }
 
-    mutating func add(_ c: Int) { tokenBuffer.append(UInt8(truncatingIfNeeded: c)) }
+    func add(_ c: Int) { tokenBuffer.append(UInt8(truncatingIfNeeded: c)) }
 
     /// The bytes read for the current token; control characters shown as `<U+XXXX>`.
     var tokenStringForMessage: String {
@@ -811,6 +836,7 @@ private struct JSONParser {
                 // (Through a buffer pointer: subscripting the array property of
                 // this mutating struct reloaded and bounds-checked it per byte.)
                 let start = index
+                let buffer = tokenBuffer
                 let j = input.withUnsafeBufferPointer { bytes -> Int in
                     var j = start
                     while j < bytes.count {
@@ -818,10 +844,10 @@ private struct JSONParser {
                         if b < 0x20 || b >= 0x80 || b == 34 || b == 92 { break }
                         j += 1
                     }
+                    if j > start { buffer.append(UnsafeBufferPointer(rebasing: bytes[start..<j])) }
                     return j
                 }
                 if j > index {
-                    tokenBuffer.append(contentsOf: input[index..<j])
                     charsReadTotal += j - index
                     charsReadCurrentLine += j - index
                     current = Int(input[j - 1])
@@ -986,7 +1012,7 @@ private struct JSONParser {
         unget()
         // Integers are read from the bytes (a String per number cost an allocation);
         // one out of range is read as a float, as nlohmann does.
-        if type != .valueFloat, let magnitude = JSONParser.decimalMagnitude(tokenBuffer, from: type == .valueInteger ? 1 : 0) {
+        if type != .valueFloat, let magnitude = JSONParser.decimalMagnitude(tokenBuffer.buffer, from: type == .valueInteger ? 1 : 0) {
             if type == .valueUnsigned {
                 valueUnsigned = magnitude
                 return .valueUnsigned
@@ -996,12 +1022,12 @@ private struct JSONParser {
                 return .valueInteger
             }
         }
-        valueFloat = Double(String(decoding: tokenBuffer, as: UTF8.self)) ?? .infinity
+        valueFloat = Double(String(decoding: tokenBuffer.buffer, as: UTF8.self)) ?? .infinity
         return .valueFloat
     }
 
     /// The value of the decimal digits `digits[from...]`, nil if it exceeds `UInt64`.
-    static func decimalMagnitude(_ digits: [UInt8], from start: Int) -> UInt64? {
+    static func decimalMagnitude(_ digits: UnsafeBufferPointer<UInt8>, from start: Int) -> UInt64? {
         var m: UInt64 = 0
         for k in start..<digits.count {
             let (times10, o1) = m.multipliedReportingOverflow(by: 10)
@@ -1089,14 +1115,14 @@ private struct JSONParser {
         case object(start: Int, name: Symbol)
     }
 
-    func makeString(_ bytes: [UInt8]) throws(EvalError) -> Value {
+    func makeString(_ bytes: UnsafeBufferPointer<UInt8>) throws(EvalError) -> Value {
         if let message = nullByteMessage(bytes) { throw EvalError(message) }
-        return .string(NixString(bytes))
+        return .string(NixString(Array(bytes)))
     }
 
     mutating func key() throws(EvalError) -> Symbol {
-        if let message = nullByteMessage(tokenBuffer) { throw EvalError(message) }
-        return ev.symbols.intern(tokenBuffer)
+        if let message = nullByteMessage(tokenBuffer.buffer) { throw EvalError(message) }
+        return ev.symbols.intern(tokenBuffer.buffer)
     }
 
     mutating func parse() throws(EvalError) -> Value {
@@ -1144,7 +1170,7 @@ private struct JSONParser {
                     }
                     scalar = .int(Int64(valueUnsigned))
                 case .valueString:
-                    scalar = try makeString(tokenBuffer)
+                    scalar = try makeString(tokenBuffer.buffer)
                 case .parseError:
                     throw syntaxError(.uninitialized, "value")
                 case .endOfInput:
@@ -1184,8 +1210,12 @@ private struct JSONParser {
                 }
                 guard lastToken == .endObject else { throw syntaxError(.endObject, "object") }
                 stack.removeLast()
-                let entries = JSONParser.takeSuffix(of: &pendingEntries, from: start)
-                finish(.attrs(attrsKeepingLast(entries)), stack, &pendingItems, &pendingEntries, &result)
+                // Built from the shared stack in place, then dropped from it.
+                let set = pendingEntries.withUnsafeBufferPointer { all in
+                    attrsKeepingLast(UnsafeBufferPointer(rebasing: all[start...]), &attrOrders)
+                }
+                pendingEntries.removeSubrange(start...)
+                finish(.attrs(set), stack, &pendingItems, &pendingEntries, &result)
                 skipToStateEvaluation = true
             }
         }
