@@ -71,6 +71,22 @@ public struct PrimOpArgs {
         }
     }
 
+    /// Argument `i` when it is an integer, directly or as a forced thunk's value:
+    /// read in place, without copying the argument (a copy and a destroy of the
+    /// value, and a retain and release of a thunk).
+    @inline(__always)
+    func forcedInt(_ i: Int) -> Int64? {
+        withUnsafePointer(to: self) { p in
+            let offset: Int
+            switch i {
+            case 0: offset = MemoryLayout<PrimOpArgs>.offset(of: \PrimOpArgs.a0)!
+            case 1: offset = MemoryLayout<PrimOpArgs>.offset(of: \PrimOpArgs.a1)!
+            default: offset = MemoryLayout<PrimOpArgs>.offset(of: \PrimOpArgs.a2)!
+            }
+            return UnsafeRawPointer(p).advanced(by: offset).assumingMemoryBound(to: Value.self).forcedInt
+        }
+    }
+
     /// Adds one more argument in place (no copy of the ones already here).
     mutating func append(_ v: consuming Value) {
         switch count {

@@ -311,6 +311,11 @@ struct DebugTests {
         // Beyond 64 bits (swix keeps exact integers).
         #expect(eval("builtins.bitOr (9223372036854775807 * 4) 1") == "36893488147419103229")
         #expect(eval("builtins.bitAnd (9223372036854775807 * 4) 255") == "252")
+        // Arguments that are forced thunks (list elements, variables) or not yet
+        // evaluated take the 64-bit shortcut or the general path alike (Nix 2.8).
+        #expect(eval("let f = x: builtins.bitAnd x 6; in map f [ 3 (1 + 4) 7 ]") == "[ 2 4 6 ]")
+        #expect(eval("let xs = builtins.genList (i: i * 3) 5; in map (x: [ (builtins.bitOr x 1) (builtins.bitXor 5 x) ]) xs")
+                == "[ [ 1 5 ] [ 3 6 ] [ 7 3 ] [ 9 12 ] [ 13 9 ] ]")
     }
 
     @Test func bitwiseNeedsIntegers() {

@@ -133,6 +133,10 @@ private let nixChecked: [(String, String)] = [
          #"{ l = "raw \\n"; s = "line1\nline2continued"; }"#),
         (#"builtins.fromTOML "[dog.\"tater.man\"]\ntype.name = \"pug\"\n[a.b.c]\n[ d.e.f ]""#,
          #"{ a = { b = { c = { }; }; }; d = { e = { f = { }; }; }; dog = { "tater.man" = { type = { name = "pug"; }; }; }; }"#),
+        // Plain integers take a shortcut past the parser (what JSON rejects, "007",
+        // goes on to the parser's error; see `jsonSyntaxErrors`).
+        (#"with builtins; map fromJSON [ "0" "-0" " 12" "123456789012345678" "-999999999999999999" "1234567890123456789" "1e3" "-12" "1.5" ]"#,
+         #"[ 0 0 12 123456789012345678 -999999999999999999 1234567890123456789 1000 -12 1.5 ]"#),
         // Objects of repeated shapes, duplicate keys (the last one wins) and keys
         // out of symbol order, through fromJSON's order cache.
         (#"with builtins; [ (fromJSON ''{"b":1,"a":2,"b":3}'') (fromJSON ''[{"b":1,"a":2,"b":3},{"b":4,"a":5,"b":6},{"x":1,"y":2},{"y":1,"x":2},{"y":1,"x":2,"x":3}]'') (fromJSON ''{"a":{"a":{"a":1}}}'') (attrNames (fromJSON ''{"zz":1,"aa":2,"mm":3}'')) ]"#,
@@ -331,6 +335,9 @@ struct SerializationTests {
         ("\"\\ud800\"", "parse error at line 1, column 8: syntax error while parsing value - invalid string: surrogate U+D800..U+DBFF must be followed by U+DC00..U+DFFF; last read: '\"\\ud800\"'"),
         ("\"\\udc00\"", "parse error at line 1, column 7: syntax error while parsing value - invalid string: surrogate U+DC00..U+DFFF must follow U+D800..U+DBFF; last read: '\"\\udc00'"),
         ("01", "parse error at line 1, column 2: syntax error while parsing value - unexpected number literal; expected end of input"),
+        ("007", "parse error at line 1, column 2: syntax error while parsing value - unexpected number literal; expected end of input"),
+        ("-", "parse error at line 1, column 2: syntax error while parsing value - invalid number; expected digit after '-'; last read: '-'"),
+        ("12a", "parse error at line 1, column 3: syntax error while parsing value - invalid literal; last read: '12a'; expected end of input"),
         ("1e+", "parse error at line 1, column 4: syntax error while parsing value - invalid number; expected digit after exponent sign; last read: '1e+'"),
         ("\"\\u00zz\"", "parse error at line 1, column 6: syntax error while parsing value - invalid string: '\\u' must be followed by 4 hex digits; last read: '\"\\u00z'"),
         ("\"a\tb\"", "parse error at line 1, column 3: syntax error while parsing value - invalid string: control character U+0009 (HT) must be escaped to \\u0009 or \\t; last read: '\"a<U+0009>'"),

@@ -160,9 +160,9 @@ extension Builtins {
                 return .string(NixString(Array(UnsafeBufferPointer(start: UnsafeRawPointer(v).assumingMemoryBound(to: UInt8.self),
                                                                    count: strlen(v)))))
             },
-            bitwise("__bitAnd", "bitAnd") { (x, y) in NixInteger.bitAnd(x, y) },
-            bitwise("__bitOr", "bitOr") { (x, y) in NixInteger.bitOr(x, y) },
-            bitwise("__bitXor", "bitXor") { (x, y) in NixInteger.bitXor(x, y) },
+            bitwise("__bitAnd", "bitAnd", { $0 & $1 }) { (x, y) in NixInteger.bitAnd(x, y) },
+            bitwise("__bitOr", "bitOr", { $0 | $1 }) { (x, y) in NixInteger.bitOr(x, y) },
+            bitwise("__bitXor", "bitXor", { $0 ^ $1 }) { (x, y) in NixInteger.bitXor(x, y) },
             rounding("__floor", "floor") { $0.rounded(.down) },
             rounding("__ceil", "ceil") { $0.rounded(.up) },
         ]
@@ -186,9 +186,14 @@ extension Builtins {
         ]
     }
 
-    private static func bitwise(_ name: String, _ shown: String,
+    /// `small` is the operation on two 64-bit integers (its result is one too),
+    /// `op` on any integers.
+    private static func bitwise(_ name: String, _ shown: String, _ small: @escaping (Int64, Int64) -> Int64,
                                 _ op: @escaping (NixInt, NixInt) -> NixInt) -> PrimOp {
         PrimOp(name, arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
+            // Two integers already evaluated (the usual case: the first argument is
+            // evaluated at the call site) skip forcing and the general integers.
+            if let x = a.forcedInt(0), let y = a.forcedInt(1) { return .int(small(x, y)) }
             // Forced at the call site; type errors carry no position of their own, as in Nix.
             let x = try ev.forceInt(try ev.force(a[0], pos), .none, "while evaluating the first argument passed to builtins.\(shown)")
             let y = try ev.forceInt(try ev.force(a[1], pos), .none, "while evaluating the second argument passed to builtins.\(shown)")

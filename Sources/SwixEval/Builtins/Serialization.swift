@@ -21,6 +21,7 @@ extension Builtins {
             },
             PrimOp("__fromJSON", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let text = try ev.forceStringNoContext(a[0], .none, "while evaluating the first argument passed to builtins.fromJSON")
+                if let i = JSONParser.plainInteger(text) { return .int(i) }
                 var parser = JSONParser(ev, text)
                 return try parser.parse()
             },
@@ -1024,6 +1025,28 @@ private struct JSONParser {
         }
         valueFloat = Double(String(decoding: tokenBuffer.buffer, as: UTF8.self)) ?? .infinity
         return .valueFloat
+    }
+
+    /// The value of a text that is nothing but a JSON integer of at most 18 digits
+    /// (`lib.toInt` parses numbers with `fromJSON`): read without a parser.
+    /// Anything else (spaces, signs and leading zeros JSON rejects, other values)
+    /// is nil and goes through the parser.
+    static func plainInteger(_ text: [UInt8]) -> Int64? {
+        text.withUnsafeBufferPointer { b -> Int64? in
+            let negative = b.first == UInt8(ascii: "-")
+            let start = negative ? 1 : 0
+            let digits = b.count - start
+            guard digits >= 1, digits <= 18 else { return nil }
+            // A leading zero only as the whole number ("0", "-0").
+            if b[start] == UInt8(ascii: "0") && digits > 1 { return nil }
+            var m: Int64 = 0
+            for k in start..<b.count {
+                let d = b[k] &- UInt8(ascii: "0")
+                guard d < 10 else { return nil }
+                m = m * 10 + Int64(d)
+            }
+            return negative ? -m : m
+        }
     }
 
     /// The value of the decimal digits `digits[from...]`, nil if it exceeds `UInt64`.
