@@ -49,6 +49,46 @@ final class AttrsNode: Node {
         super.init(pos: pos)
     }
 
+    /// A set of this node's static attributes, not recursive: built without
+    /// evaluating anything (each value lazy), so it cannot fail.
+    @inline(__always)
+    private func plainSet(_ ev: Evaluator, _ env: Env, _ defs: UnsafeBufferPointer<AttrInit>) -> Attrs {
+        var scope = env
+        if !inheritSources.isEmpty {
+            scope = Env.make(parent: env, size: inheritSources.count)
+            for (k, s) in inheritSources.enumerated() { scope.slots[k] = s.lazy(ev, env) }
+        }
+        // The environments and nodes are passed borrowed: `scope` is a variable
+        // the closure captures, and a node read from the buffer, both were
+        // retained and released around every attribute's `lazy`.
+        let inheritScope = scope
+        return Attrs.build(count: defs.count) { out in
+            for k in 0..<defs.count {
+                let e = defs[k].usesScope(recursive: false) ? inheritScope : env
+                let v = defs[k].node._withUnsafeGuaranteedRef { $0.lazy(ev, e) }
+                (out + k).initialize(to: Attr(name: defs[k].name, value: v, pos: defs[k].pos))
+            }
+        }
+    }
+
+    /// A small plain set (`meta = { … }`, `a.b.c = 1`) in a lazy position is built
+    /// at once instead of behind a thunk: building it evaluates nothing (its
+    /// values stay lazy) and cannot fail, and costs about what the thunk and its
+    /// forcing would, which are saved when the set is used. The size limit bounds
+    /// the work done for sets never used.
+    private var buildsEagerly: Bool { !recursive && dynamic.isEmpty && attrs.count <= 16 }
+
+    override func lazy(_ ev: Evaluator, _ env: Env) -> Value {
+        guard buildsEagerly else { return super.lazy(ev, env) }
+        return .attrs(attrs.withUnsafeBufferPointer { plainSet(ev, env, $0) })
+    }
+
+    /// While a `let` or `rec` scope is being filled its slots are not all set, and
+    /// building the set would read them (its values' `lazy`): a thunk, as usual.
+    override func lazyBinding(_ ev: Evaluator, _ env: Env) -> Value {
+        super.lazy(ev, env)
+    }
+
     /// Where a recursive set defines `__overrides` (-1: it does not), found on the
     /// first evaluation (the symbol belongs to the evaluator, not to lowering).
     private var overridesIndex = -2
@@ -77,21 +117,7 @@ final class AttrsNode: Node {
                 for (k, s) in inheritSources.enumerated() { (slots + count + k).initialize(to: s.lazyBinding(ev, scope)) }
                 return set
             }
-            if !inheritSources.isEmpty {
-                scope = Env.make(parent: env, size: inheritSources.count)
-                for (k, s) in inheritSources.enumerated() { scope.slots[k] = s.lazy(ev, env) }
-            }
-            // The environments and nodes are passed borrowed: `scope` is a variable
-            // the closure captures, and a node read from the buffer, both were
-            // retained and released around every attribute's `lazy`.
-            let inheritScope = scope
-            return Attrs.build(count: count) { out in
-                for k in 0..<count {
-                    let e = defs[k].usesScope(recursive: false) ? inheritScope : env
-                    let v = defs[k].node._withUnsafeGuaranteedRef { $0.lazy(ev, e) }
-                    (out + k).initialize(to: Attr(name: defs[k].name, value: v, pos: defs[k].pos))
-                }
-            }
+            return plainSet(ev, env, defs)
         }
         if recursive {
             if overridesIndex == -2 { overridesIndex = attrs.firstIndex(where: { $0.name == ev.sOverrides }) ?? -1 }
