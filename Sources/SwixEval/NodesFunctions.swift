@@ -542,6 +542,9 @@ final class ArithmeticNode: Node {
             throw error.addTrace("while calling the '\(primop.displayName)' builtin", at: pos)
         }
         if case .int(let a) = x, case .int(let b) = y, let v = ArithmeticNode.apply(op, a, b) { return v }
+        // Strings compare by their bytes (`c >= "0"` over a string's characters),
+        // without the builtin's call and copies.
+        if op == .lessThan, case .string(let a) = x, case .string(let b) = y { return .bool(bytewiseLess(a.bytes, b.bytes)) }
         return try ev.callPrimOp(primop, PrimOpArgs(x, y), pos)
     }
 

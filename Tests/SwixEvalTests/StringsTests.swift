@@ -100,6 +100,13 @@ struct StringsTests {
 
     /// One `from` list applied to many strings (its prepared patterns are kept),
     /// interleaved with another list.
+    /// Patterns sharing a first byte are tried in list order (the first match
+    /// wins), with and without an empty pattern (Nix 2.8).
+    @Test func replaceStringsFirstMatchInListOrder() {
+        #expect(eval(#"with builtins; [ (replaceStrings ["a" "ab" "b"] ["1" "2" "3"] "abab cab") (replaceStrings ["ab" "a"] ["X" "Y"] "aab ab a") (replaceStrings [""] ["-"] "abc") (replaceStrings ["" "a"] ["-" "A"] "abc") (replaceStrings ["a" ""] ["A" "-"] "abc") (replaceStrings ["oo" "o"] ["0" "1"] "foooo") (replaceStrings [] [] "x") (replaceStrings ["x"] ["y"] "") (replaceStrings ["é" "e"] ["E" "3"] "éeé") (replaceStrings ["abc" "abd" "ab"] ["1" "2" "3"] "abdabcabx") ]"#)
+            == #"[ "1313 c13" "YX X Y" "-a-b-c-" "-a-b-c-" "A-b-c-" "f00" "x" "" "E3E" "213x" ]"#)
+    }
+
     @Test func replaceStringsAppliedRepeatedly() {
         #expect(eval(#"let up = builtins.replaceStrings [ "a" "b" ] [ "A" "B" ]; in [ (up "abc") (up "xyz") (up "bab") (builtins.replaceStrings [ "x" ] [ "y" ] "xax") (up "cab") ]"#)
             == #"[ "ABc" "xyz" "BAB" "yay" "cAB" ]"#)

@@ -550,8 +550,8 @@ enum ListOps {
             case (.float(let p), .float(let q)): return p < q
             case (.float, .int), (.float, .bigInt), (.int, .float), (.bigInt, .float):
                 return try ev.toDouble(x, .none) < ev.toDouble(y, .none)
-            case (.string(let p), .string(let q)): return p.bytes.lexicographicallyPrecedes(q.bytes)
-            case (.path(let p), .path(let q)): return p.bytes.lexicographicallyPrecedes(q.bytes)
+            case (.string(let p), .string(let q)): return bytewiseLess(p.bytes, q.bytes)
+            case (.path(let p), .path(let q)): return bytewiseLess(p.bytes, q.bytes)
             case (.list(let p), .list(let q)):
                 var k = 0
                 while true {

@@ -346,14 +346,32 @@ final class ReplacementPatterns {
     /// Whether a pattern starts with this byte; all true if a pattern is empty.
     let canStart: [Bool]
     let anyEmpty: Bool
+    /// The patterns starting with byte `b`, in list order (the first that matches
+    /// wins): `byFirstByte[bucketStart[b]..<bucketStart[b + 1]]`. At a position
+    /// only these are tried, not every pattern (`lib.toUpper` has 26).
+    let bucketStart: [Int]
+    let byFirstByte: [Int]
 
     init(list: NixList, from: [[UInt8]]) {
         self.list = list
         self.from = from
         anyEmpty = from.contains { $0.isEmpty }
         var canStart = [Bool](repeating: false, count: 256)
-        for pattern in from where !pattern.isEmpty { canStart[Int(pattern[0])] = true }
+        var counts = [Int](repeating: 0, count: 257)
+        for pattern in from where !pattern.isEmpty {
+            canStart[Int(pattern[0])] = true
+            counts[Int(pattern[0]) + 1] += 1
+        }
         self.canStart = canStart
+        for b in 0..<256 { counts[b + 1] += counts[b] }
+        bucketStart = counts
+        var next = counts
+        var items = [Int](repeating: 0, count: counts[256])
+        for (j, pattern) in from.enumerated() where !pattern.isEmpty {
+            items[next[Int(pattern[0])]] = j
+            next[Int(pattern[0])] += 1
+        }
+        byFirstByte = items
     }
 }
 
@@ -392,17 +410,52 @@ private func replaceStrings(_ ev: Evaluator, _ a: PrimOpArgs) throws(EvalError) 
     out.reserveCapacity(s.count)
     var changed = false
     var p = 0
-    // One step past the end, so that an empty pattern also matches there.
-    while p <= s.count {
-        if !anyEmpty {
-            var q = p
-            while q < s.count && !canStart[Int(s[q])] { q += 1 }
-            if q > p {
-                out.append(contentsOf: s[p..<q])
-                p = q
+    if !anyEmpty {
+        // No empty pattern: runs of bytes no pattern starts with are copied whole,
+        // and at a position only the patterns starting with its byte are tried.
+        let bucketStart = patterns.bucketStart, byFirstByte = patterns.byFirstByte
+        try s.withUnsafeBufferPointer { (b) throws(EvalError) in
+            while p < b.count {
+                var q = p
+                while q < b.count && !canStart[Int(b[q])] { q += 1 }
+                if q > p {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: b[p..<q]))
+                    p = q
+                }
+                if p == b.count { break }
+                var matched = -1
+                for k in bucketStart[Int(b[p])]..<bucketStart[Int(b[p]) + 1] {
+                    let j = byFirstByte[k]
+                    if b.count - p >= from[j].count && startsWith(s, at: p, from[j]) {
+                        matched = j
+                        break
+                    }
+                }
+                if matched < 0 {
+                    out.append(b[p])
+                    p += 1
+                    continue
+                }
+                changed = true
+                let replacement: NixString
+                if let r = replacements[matched] {
+                    replacement = r
+                } else {
+                    replacement = try ev.forceString(toList.elements[matched], .none,
+                                                     "while evaluating one of the replacement strings passed to builtins.replaceStrings")
+                    replacements[matched] = replacement
+                    context.add(replacement.context)
+                }
+                out.append(contentsOf: replacement.bytes)
+                p += from[matched].count
             }
-            if p == s.count { break }
         }
+        if !changed { return .string(input) }
+        return .string(NixString(out, context: context.result))
+    }
+    // With an empty pattern, every position (and one step past the end, where an
+    // empty pattern also matches) tries every pattern in order.
+    while p <= s.count {
         var found = false
         for (j, pattern) in from.enumerated() where s.count - p >= pattern.count && startsWith(s, at: p, pattern) {
             found = true
