@@ -321,9 +321,9 @@ private struct Fixture {
                 var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
                 if length > 0 { bytes[offset] = p }
                 if length > 2 { bytes[length - 1] = probes[(offset + Int(p)) % probes.count] }
-                var out: [UInt8] = []
-                StoreDerivation.writeEscaped(&out, bytes)
-                #expect(out == reference(bytes), "length \(length) offset \(offset) byte \(p)")
+                let out = ByteBuffer()
+                StoreDerivation.writeEscaped(out, bytes)
+                #expect(out.bytes == reference(bytes), "length \(length) offset \(offset) byte \(p)")
             }
         }
     }

@@ -1,4 +1,5 @@
 import SwixStore
+import SwixSyntax
 
 /// Bytewise order, the order `std::string` and `std::set<std::string>` keep in CppNix
 /// (environment variables, output names, store paths in a `.drv`).
@@ -101,65 +102,71 @@ struct StoreDerivation {
     /// replaces `inputDrvs` (hash modulo of each input → its outputs).
     func unparse(store: StoreDirectory, maskOutputs: Bool,
                  actualInputs: [(key: [UInt8], outputs: [[UInt8]])]? = nil) -> [UInt8] {
-        var s: [UInt8] = []
-        s.reserveCapacity(1024)
-        s.append(contentsOf: "Derive([".utf8)
+        let s = ByteBuffer(capacity: 4096)
+        write(into: s, maskOutputs: maskOutputs, actualInputs: actualInputs)
+        return s.bytes
+    }
+
+    /// `unparse` into a byte buffer (appending to an array went through its
+    /// uniqueness and capacity checks for every piece of the text, three texts
+    /// per derivation).
+    func write(into s: ByteBuffer, maskOutputs: Bool, actualInputs: [(key: [UInt8], outputs: [[UInt8]])]? = nil) {
+        s.append("Derive([")
         for (k, o) in outputs.enumerated() {
             if k > 0 { s.append(UInt8(ascii: ",")) }
             s.append(UInt8(ascii: "("))
-            Self.writeUnquoted(&s, o.name)
+            Self.writeUnquoted(s, o.name)
             switch o.output {
             case .inputAddressed(let path):
-                s.append(UInt8(ascii: ",")); Self.writeUnquoted(&s, maskOutputs ? [] : Array(path.utf8))
-                s.append(UInt8(ascii: ",")); Self.writeUnquoted(&s, [])
-                s.append(UInt8(ascii: ",")); Self.writeUnquoted(&s, [])
+                s.append(UInt8(ascii: ",")); Self.writeUnquoted(s, maskOutputs ? [] : Array(path.utf8))
+                s.append(UInt8(ascii: ",")); Self.writeUnquoted(s, [])
+                s.append(UInt8(ascii: ",")); Self.writeUnquoted(s, [])
             case .fixed(let method, let hash, let path):
-                s.append(UInt8(ascii: ",")); Self.writeUnquoted(&s, maskOutputs ? [] : Array(path.utf8))
-                s.append(UInt8(ascii: ",")); Self.writeUnquoted(&s, Array(Output.methodAlgo(method, hash).utf8))
-                s.append(UInt8(ascii: ",")); Self.writeUnquoted(&s, Array(hash.base16.utf8))
+                s.append(UInt8(ascii: ",")); Self.writeUnquoted(s, maskOutputs ? [] : Array(path.utf8))
+                s.append(UInt8(ascii: ",")); Self.writeUnquoted(s, Array(Output.methodAlgo(method, hash).utf8))
+                s.append(UInt8(ascii: ",")); Self.writeUnquoted(s, Array(hash.base16.utf8))
             case .deferred:
-                s.append(UInt8(ascii: ",")); Self.writeUnquoted(&s, [])
-                s.append(UInt8(ascii: ",")); Self.writeUnquoted(&s, [])
-                s.append(UInt8(ascii: ",")); Self.writeUnquoted(&s, [])
+                s.append(UInt8(ascii: ",")); Self.writeUnquoted(s, [])
+                s.append(UInt8(ascii: ",")); Self.writeUnquoted(s, [])
+                s.append(UInt8(ascii: ",")); Self.writeUnquoted(s, [])
             }
             s.append(UInt8(ascii: ")"))
         }
-        s.append(contentsOf: "],[".utf8)
+        s.append("],[")
         let inputs = actualInputs ?? inputDrvs.map { (key: Array($0.path.utf8), outputs: $0.outputs) }
         for (k, i) in inputs.enumerated() {
             if k > 0 { s.append(UInt8(ascii: ",")) }
             s.append(UInt8(ascii: "("))
-            Self.writeUnquoted(&s, i.key)
+            Self.writeUnquoted(s, i.key)
             s.append(UInt8(ascii: ","))
-            Self.writeUnquotedList(&s, i.outputs)
+            Self.writeUnquotedList(s, i.outputs)
             s.append(UInt8(ascii: ")"))
         }
-        s.append(contentsOf: "],".utf8)
-        Self.writeUnquotedList(&s, inputSrcs.map { Array($0.utf8) })
-        s.append(UInt8(ascii: ",")); Self.writeUnquoted(&s, platform)
-        s.append(UInt8(ascii: ",")); Self.writeEscaped(&s, builder)
+        s.append("],")
+        Self.writeUnquotedList(s, inputSrcs.map { Array($0.utf8) })
+        s.append(UInt8(ascii: ",")); Self.writeUnquoted(s, platform)
+        s.append(UInt8(ascii: ",")); Self.writeEscaped(s, builder)
         s.append(UInt8(ascii: ",")); s.append(UInt8(ascii: "["))
         for (k, a) in args.enumerated() {
             if k > 0 { s.append(UInt8(ascii: ",")) }
-            Self.writeEscaped(&s, a)
+            Self.writeEscaped(s, a)
         }
-        s.append(contentsOf: "],[".utf8)
+        s.append("],[")
         for (k, e) in env.enumerated() {
             if k > 0 { s.append(UInt8(ascii: ",")) }
             s.append(UInt8(ascii: "("))
-            Self.writeEscaped(&s, e.key)
+            Self.writeEscaped(s, e.key)
             s.append(UInt8(ascii: ","))
             let masked = maskOutputs && outputs.contains { $0.name == e.key }
-            Self.writeEscaped(&s, masked ? [] : e.value)
+            Self.writeEscaped(s, masked ? [] : e.value)
             s.append(UInt8(ascii: ")"))
         }
-        s.append(contentsOf: "])".utf8)
-        return s
+        s.append("])")
     }
 
     /// `"…"` with `"`, `\`, newline, carriage return and tab escaped; every other byte
     /// as is (`printString`).
-    static func writeEscaped(_ s: inout [UInt8], _ bytes: [UInt8]) {
+    static func writeEscaped(_ s: ByteBuffer, _ bytes: [UInt8]) {
         s.append(UInt8(ascii: "\""))
         // Runs of bytes that need no escape are copied whole (most values are one run);
         // the scan looks at eight bytes at a time (this writer runs three times per
@@ -216,17 +223,17 @@ struct StoreDerivation {
     }
 
     /// `"…"` without escaping (`printUnquotedString`: store paths, output names, hashes).
-    static func writeUnquoted(_ s: inout [UInt8], _ bytes: [UInt8]) {
+    static func writeUnquoted(_ s: ByteBuffer, _ bytes: [UInt8]) {
         s.append(UInt8(ascii: "\""))
-        s.append(contentsOf: bytes)
+        bytes.withUnsafeBufferPointer { s.append($0) }
         s.append(UInt8(ascii: "\""))
     }
 
-    static func writeUnquotedList(_ s: inout [UInt8], _ items: [[UInt8]]) {
+    static func writeUnquotedList(_ s: ByteBuffer, _ items: [[UInt8]]) {
         s.append(UInt8(ascii: "["))
         for (k, i) in items.enumerated() {
             if k > 0 { s.append(UInt8(ascii: ",")) }
-            writeUnquoted(&s, i)
+            writeUnquoted(s, i)
         }
         s.append(UInt8(ascii: "]"))
     }
@@ -260,7 +267,9 @@ extension StoreDerivation {
             }
             return DrvHashModulo(hashes: hashes)
         }
-        let hash = Digest.hash(.sha256, unparse(store: store, maskOutputs: maskOutputs, actualInputs: try actualInputs()))
+        let text = ByteBuffer(capacity: 4096)
+        write(into: text, maskOutputs: maskOutputs, actualInputs: try actualInputs())
+        let hash = Digest.hash(.sha256, UnsafeRawBufferPointer(text.buffer))
         return DrvHashModulo(hashes: outputs.map { ($0.name, hash) })
     }
 
