@@ -161,6 +161,16 @@ extension CallNode {
         }
     }
 
+    /// This call of `toString` as a part of a string (`ConcatNode`): the argument
+    /// made as `callPrimOp` makes it; an integer is returned as such (its digits
+    /// are the result), anything else goes to `toString`.
+    func toStringPart(_ ev: Evaluator, _ env: Env) throws(EvalError) -> ToStringPart {
+        let p = constantPrimOp.unsafelyUnwrapped
+        let arguments = args.withUnsafeBufferPointer { CallNode.arguments(p, $0, ev, env) }
+        if let n = arguments.forcedInt(0) { return .digits(n) }
+        return .result(try ev.callSaturated(p, arguments, pos))
+    }
+
     /// The first `p.arity` arguments of a call that saturates builtin `p`: lazy,
     /// except the one `p` forces first, evaluated at once (`Node.strictArgument`).
     @inline(__always)
@@ -179,39 +189,45 @@ extension CallNode {
     }
 }
 
+/// A `toString` call inside a string: the integer whose digits it gives, or its result.
+enum ToStringPart {
+    case digits(Int64)
+    case result(Value)
+}
+
 /// String interpolation and `+`: `"a${b}c"`, `./p/${x}`, `a + b`.
 final class ConcatNode: Node {
     let parts: [Node]
     /// Where each part starts (`${` for interpolations), for error frames.
     let partPositions: [Pos]
     let forceString: Bool
-    /// For each part that is a call of the builtin `toString`, its operand: when
-    /// that is an integer known without evaluating anything (`peek`: a variable
-    /// holding one, arithmetic on such), its digits go straight into the result
-    /// (`"p${toString i}"` made a string of the digits and dropped it again).
-    let toStringOperands: [Node?]
-    let hasToStringOperands: Bool
+    /// For each part that is a call of the builtin `toString`, that call: its
+    /// argument is evaluated as the call would (`CallNode.arguments`), and when it
+    /// is an integer its digits go straight into the result (`"p${toString i}"`
+    /// made a string of the digits and dropped it again); anything else is passed
+    /// to `toString` as the call would have.
+    let toStringCalls: [CallNode?]
+    let hasToStringCalls: Bool
 
     init(parts: [Node], partPositions: [Pos], forceString: Bool, pos: Pos) {
         self.parts = parts
         self.partPositions = partPositions
         self.forceString = forceString
-        toStringOperands = parts.map { part in
+        toStringCalls = parts.map { part in
             guard let call = part as? CallNode, let p = call.constantPrimOp, p.name == "toString" else { return nil }
-            return call.args[0]
+            return call
         }
-        hasToStringOperands = toStringOperands.contains { $0 != nil }
+        hasToStringCalls = toStringCalls.contains { $0 != nil }
         super.init(pos: pos)
     }
 
-    /// The integer a part stands for when it is `toString` of a known integer.
+    /// Part `k` when it is a call of `toString`: its argument as an integer, or the
+    /// call's result; nil for any other part.
     @inline(__always)
-    private func knownIntegerString(_ k: Int, _ ev: Evaluator, _ env: Env) -> Int64? {
-        guard hasToStringOperands else { return nil }
-        return toStringOperands.withUnsafeBufferPointer { operands in
-            guard let operand = operands[k], case .int(let n)? = operand.peek(ev, env) else { return nil }
-            return n
-        }
+    private func toStringPart(_ k: Int, _ ev: Evaluator, _ env: Env) throws(EvalError) -> ToStringPart? {
+        guard hasToStringCalls else { return nil }
+        guard let call = toStringCalls.withUnsafeBufferPointer({ $0[k] }) else { return nil }
+        return try call.toStringPart(ev, env)
     }
 
     /// A part kept in `values`: a string, or an integer that stands for its digits.
@@ -230,6 +246,15 @@ final class ConcatNode: Node {
             try parts.withUnsafeBufferPointer { (parts) throws(EvalError) -> Value in
                 try evalParts(ev, env, parts, values.baseAddress!)
             }
+        }
+    }
+
+    /// `toStringPart` with `evalPart`'s frame on errors.
+    private func toStringPartTraced(_ k: Int, _ ev: Evaluator, _ env: Env, _ parts: UnsafeBufferPointer<Node>) throws(EvalError) -> ToStringPart? {
+        do {
+            return try toStringPart(k, ev, env)
+        } catch {
+            throw error.addTrace("in an operand of '+'", at: parts[k].pos)
         }
     }
 
@@ -252,14 +277,19 @@ final class ConcatNode: Node {
         var total = 0
         var integers = false
         for k in 0..<parts.count {
-            if let n = knownIntegerString(k, ev, env) {
+            let v: Value
+            switch try toStringPartTraced(k, ev, env, parts) {
+            case .digits(let n)?:
                 total += decimalLength(n)
                 (values + kept).initialize(to: .int(n))
                 kept += 1
                 integers = true
                 continue
+            case .result(let r)?:
+                v = r
+            case nil:
+                v = try evalPart(k, ev, env, parts)
             }
-            let v = try evalPart(k, ev, env, parts)
             guard case .string(let s) = v else {
                 var acc = ConcatAccumulator(forceString: forceString, pos: pos)
                 for j in 0..<kept { try acc.add(ConcatNode.asString(values[j]), first: j == 0, partPos: partPositions[j], ev) }

@@ -66,6 +66,13 @@ struct HotPathTests {
         ("let m = -9223372036854775807 - 1; in \"${toString m}|${toString 9223372036854775807}\"",
          "\"-9223372036854775808|9223372036854775807\""),
         ("let i = 3; s = { a = 1; }; in \"${toString i}${toString s}\"", "error: cannot coerce a set to a string: { a = 1; }"),
+        // Integers computed by the call's argument (a builtin, arithmetic on a thunk)
+        // and other values alike (floats as current Nix prints them: 2.8 wrote 1.500000).
+        (#"let x = 4; f = y: "v${toString (y * 2)}.${toString 1.5}.${toString [ 1 2 ]}.${toString null}.${toString true}.${toString (builtins.bitAnd y 3)}"; in map f [ 1 x 7 ]"#,
+         #"[ "v2.1.5.1 2..1.1" "v8.1.5.1 2..1.0" "v14.1.5.1 2..1.3" ]"#),
+        (#"let xs = builtins.genList (i: i + 1) 3; in map (i: "${toString i}-${toString (i * 100000000000)}") xs"#,
+         #"[ "1-100000000000" "2-200000000000" "3-300000000000" ]"#),
+        (#"let f = y: "v${toString (throw "boom")}"; in f 1"#, "error: boom"),
     ]
 
     @Test(arguments: cases)

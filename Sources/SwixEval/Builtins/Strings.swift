@@ -1658,59 +1658,72 @@ private struct RegexExecutor {
         return hasSol && !overflow
     }
 
-    mutating func dfs(_ i: Int) {
-        guard i >= 0 && !overflow else { return }
+    mutating func dfs(_ start: Int) {
         guard stackGuard.hasRoom() else {
             overflow = true
             return
         }
-        let s = states[i]
-        switch s.op {
-        case .repetition:
-            // Greedy: once more first; leave only if that found no match.
-            repOnceMore(i, Int(s.alt))
-            if !hasSol { dfs(Int(s.next)) }
-        case .subexprBegin:
-            let g = Int(s.arg)
-            let back = cur[g].start
-            cur[g].start = current
-            dfs(Int(s.next))
-            cur[g].start = back
-        case .subexprEnd:
-            let g = Int(s.arg)
-            let back = cur[g]
-            cur[g].end = current
-            cur[g].matched = true
-            dfs(Int(s.next))
-            cur[g] = back
-        case .lineBegin:
-            if current == begin && !prevAvail { dfs(Int(s.next)) }
-        case .lineEnd:
-            if current == end { dfs(Int(s.next)) }
-        case .match:
-            if current == end { return }
-            let c = Int(str[current])
-            if sets[Int(s.arg) &* 4 &+ (c >> 6)] & (1 << UInt64(c & 63)) != 0 {
+        // States with one way on and nothing to undo after it (a byte matched, a
+        // line anchor, a dummy) are followed in this loop instead of by recursion;
+        // the bytes matched on the way are given back when the call returns, as
+        // each recursive step did when it returned.
+        var i = start
+        let entry = current
+        defer { current = entry }
+        while i >= 0 && !overflow {
+            let s = states[i]
+            switch s.op {
+            case .match:
+                if current == end { return }
+                let c = Int(str[current])
+                guard sets[Int(s.arg) &* 4 &+ (c >> 6)] & (1 << UInt64(c & 63)) != 0 else { return }
                 current += 1
+                i = Int(s.next)
+                continue
+            case .lineBegin:
+                guard current == begin && !prevAvail else { return }
+                i = Int(s.next)
+                continue
+            case .lineEnd:
+                guard current == end else { return }
+                i = Int(s.next)
+                continue
+            case .dummy:
+                i = Int(s.next)
+                continue
+            case .repetition:
+                // Greedy: once more first; leave only if that found no match.
+                repOnceMore(i, Int(s.alt))
+                if !hasSol { dfs(Int(s.next)) }
+            case .subexprBegin:
+                let g = Int(s.arg)
+                let back = cur[g].start
+                cur[g].start = current
                 dfs(Int(s.next))
-                current -= 1
+                cur[g].start = back
+            case .subexprEnd:
+                let g = Int(s.arg)
+                let back = cur[g]
+                cur[g].end = current
+                cur[g].matched = true
+                dfs(Int(s.next))
+                cur[g] = back
+            case .accept:
+                hasSol = exact ? current == end : true
+                if current == begin && notNull { hasSol = false }
+                if hasSol && (solPos < 0 || solPos - begin < current - begin) {
+                    solPos = current
+                    results.update(from: cur, count: groupCount)
+                }
+            case .alternative:
+                // Both branches are tried; the longest match wins, the first of equals.
+                dfs(Int(s.alt))
+                let had = hasSol
+                hasSol = false
+                dfs(Int(s.next))
+                hasSol = hasSol || had
             }
-        case .accept:
-            hasSol = exact ? current == end : true
-            if current == begin && notNull { hasSol = false }
-            if hasSol && (solPos < 0 || solPos - begin < current - begin) {
-                solPos = current
-                results.update(from: cur, count: groupCount)
-            }
-        case .alternative:
-            // Both branches are tried; the longest match wins, the first of equals.
-            dfs(Int(s.alt))
-            let had = hasSol
-            hasSol = false
-            dfs(Int(s.next))
-            hasSol = hasSol || had
-        case .dummy:
-            dfs(Int(s.next))
+            return
         }
     }
 
