@@ -51,9 +51,11 @@ struct EnvPool {
     }
 
     /// Keeps `env`, whose call has returned, if nothing but the caller's
-    /// reference holds it (the caller then releases it into the pool's hands).
+    /// reference holds it: that reference, given up by the caller (`consuming`),
+    /// becomes the pool's (a retain for the pool and the caller's release, two
+    /// runtime calls per call, were the same count kept).
     @inline(__always)
-    func recycle(_ env: Env) {
+    func recycle(_ env: consuming Env) {
         let e = Unmanaged.passUnretained(env).toOpaque()
         guard hasOneStrongReference(e) else { return }
         let size = Int(e.load(fromByteOffset: Env.countOffset, as: Int32.self))
@@ -64,7 +66,7 @@ struct EnvPool {
         let parentField = e + Env.parentOffset
         let parent = parentField.load(as: UnsafeMutableRawPointer?.self)
         parentField.storeBytes(of: heads[size], as: UnsafeMutableRawPointer?.self)
-        heads[size] = nonatomicRetain(e)
+        heads[size] = Unmanaged.passRetained(env).toOpaque()
         counts[size] += 1
         // Last: releasing the parent may free other environments (not this one).
         if let parent { nonatomicRelease(parent) }

@@ -447,7 +447,7 @@ public final class Evaluator {
         }
         let env = Env.make(parent: c.env, movingArgumentFrom: p, from: envPool)
         let result = try evalBody(of: l, in: env, calledAt: pos)
-        envPool.recycle(env)
+        envPool.recycle(consume env)
         return result
     }
 
@@ -509,8 +509,8 @@ public final class Evaluator {
     @inline(__always)
     private func evalCurriedBody(_ inner: LambdaNode, _ outer: Env, _ env: Env) throws(EvalError) -> Value {
         let result = try inner.evalBody(self, env)
-        envPool.recycle(env)
-        envPool.recycle(outer)
+        envPool.recycle(consume env)
+        envPool.recycle(consume outer)
         return result
     }
 
@@ -540,7 +540,7 @@ public final class Evaluator {
         // level of a deep recursion pays for, half as big again.)
         let env = l.formals == nil ? Env.make(parent: c.env, argument: arg, from: envPool) : try formalsEnvironment(c, arg, pos)
         let result = try evalBody(of: l, in: env, calledAt: pos)
-        envPool.recycle(env)
+        envPool.recycle(consume env)
         return result
     }
 

@@ -198,7 +198,7 @@ final class LetNode: Node {
             for (k, s) in inheritSources.enumerated() { (slots + count + k).initialize(to: s.lazyBinding(ev, scope)) }
         }
         let result = try body.eval(ev, scope)
-        ev.envPool.recycle(scope)
+        ev.envPool.recycle(consume scope)
         return result
     }
 }
@@ -215,7 +215,7 @@ final class WithNode: Node {
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
         let withScope = Env.makeWith(parent: env, attrs: scope.lazy(ev, env), from: ev.envPool)
         let result = try body.eval(ev, withScope)
-        ev.envPool.recycle(withScope)
+        ev.envPool.recycle(consume withScope)
         return result
     }
 }
