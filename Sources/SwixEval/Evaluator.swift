@@ -507,7 +507,7 @@ public final class Evaluator {
     /// The inner body of `a: b: body` in its two environments, which then go
     /// back to the pool (the inner one first: it holds the outer one).
     @inline(__always)
-    private func evalCurriedBody(_ inner: LambdaNode, _ outer: Env, _ env: Env) throws(EvalError) -> Value {
+    private func evalCurriedBody(_ inner: LambdaNode, _ outer: consuming Env, _ env: consuming Env) throws(EvalError) -> Value {
         let result = try inner.evalBody(self, env)
         envPool.recycle(consume env)
         envPool.recycle(consume outer)
