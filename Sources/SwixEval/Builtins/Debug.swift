@@ -194,9 +194,14 @@ extension Builtins {
             // Two integers already evaluated (the usual case: the first argument is
             // evaluated at the call site) skip forcing and the general integers.
             if let x = a.forcedInt(0), let y = a.forcedInt(1) { return .int(small(x, y)) }
-            // Forced at the call site; type errors carry no position of their own, as in Nix.
-            let x = try ev.forceInt(try ev.force(a[0], pos), .none, "while evaluating the first argument passed to builtins.\(shown)")
-            let y = try ev.forceInt(try ev.force(a[1], pos), .none, "while evaluating the second argument passed to builtins.\(shown)")
+            // Forced here (a variable's pending thunk is passed as it is); type errors
+            // carry no position of their own, as in Nix. Two 64-bit integers still
+            // skip the general integers.
+            let v0 = try ev.force(a[0], pos)
+            let x = try ev.forceInt(v0, .none, "while evaluating the first argument passed to builtins.\(shown)")
+            let v1 = try ev.force(a[1], pos)
+            if case .int(let x0) = v0, case .int(let y0) = v1 { return .int(small(x0, y0)) }
+            let y = try ev.forceInt(v1, .none, "while evaluating the second argument passed to builtins.\(shown)")
             return Evaluator.value(op(x, y))
         }
     }
