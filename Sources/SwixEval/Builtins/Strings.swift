@@ -406,6 +406,14 @@ private func replaceStrings(_ ev: Evaluator, _ a: PrimOpArgs) throws(EvalError) 
     context.add(input.context)
     // Replacements are forced only when their pattern occurs, once each.
     var replacements = [NixString?](repeating: nil, count: from.count)
+    func replacement(_ j: Int) throws(EvalError) -> NixString {
+        if let r = replacements[j] { return r }
+        let r = try ev.forceString(toList.elements[j], .none,
+                                   "while evaluating one of the replacement strings passed to builtins.replaceStrings")
+        replacements[j] = r
+        context.add(r.context)
+        return r
+    }
     var out: [UInt8] = []
     out.reserveCapacity(s.count)
     var changed = false
@@ -437,16 +445,7 @@ private func replaceStrings(_ ev: Evaluator, _ a: PrimOpArgs) throws(EvalError) 
                     continue
                 }
                 changed = true
-                let replacement: NixString
-                if let r = replacements[matched] {
-                    replacement = r
-                } else {
-                    replacement = try ev.forceString(toList.elements[matched], .none,
-                                                     "while evaluating one of the replacement strings passed to builtins.replaceStrings")
-                    replacements[matched] = replacement
-                    context.add(replacement.context)
-                }
-                out.append(contentsOf: replacement.bytes)
+                out.append(contentsOf: try replacement(matched).bytes)
                 p += from[matched].count
             }
         }
@@ -460,16 +459,7 @@ private func replaceStrings(_ ev: Evaluator, _ a: PrimOpArgs) throws(EvalError) 
         for (j, pattern) in from.enumerated() where s.count - p >= pattern.count && startsWith(s, at: p, pattern) {
             found = true
             changed = true
-            let replacement: NixString
-            if let r = replacements[j] {
-                replacement = r
-            } else {
-                replacement = try ev.forceString(toList.elements[j], .none,
-                                                 "while evaluating one of the replacement strings passed to builtins.replaceStrings")
-                replacements[j] = replacement
-                context.add(replacement.context)
-            }
-            out.append(contentsOf: replacement.bytes)
+            out.append(contentsOf: try replacement(j).bytes)
             if pattern.isEmpty {
                 if p < s.count { out.append(s[p]) }
                 p += 1
