@@ -118,13 +118,13 @@ struct StoreDerivation {
             Self.writeUnquoted(s, o.name)
             switch o.output {
             case .inputAddressed(let path):
-                s.append(UInt8(ascii: ",")); Self.writeUnquoted(s, maskOutputs ? [] : Array(path.utf8))
+                s.append(UInt8(ascii: ",")); Self.writeUnquoted(s, maskOutputs ? "" : path)
                 s.append(UInt8(ascii: ",")); Self.writeUnquoted(s, [])
                 s.append(UInt8(ascii: ",")); Self.writeUnquoted(s, [])
             case .fixed(let method, let hash, let path):
-                s.append(UInt8(ascii: ",")); Self.writeUnquoted(s, maskOutputs ? [] : Array(path.utf8))
-                s.append(UInt8(ascii: ",")); Self.writeUnquoted(s, Array(Output.methodAlgo(method, hash).utf8))
-                s.append(UInt8(ascii: ",")); Self.writeUnquoted(s, Array(hash.base16.utf8))
+                s.append(UInt8(ascii: ",")); Self.writeUnquoted(s, maskOutputs ? "" : path)
+                s.append(UInt8(ascii: ",")); Self.writeUnquoted(s, Output.methodAlgo(method, hash))
+                s.append(UInt8(ascii: ",")); Self.writeUnquoted(s, hash.base16)
             case .deferred:
                 s.append(UInt8(ascii: ",")); Self.writeUnquoted(s, [])
                 s.append(UInt8(ascii: ",")); Self.writeUnquoted(s, [])
@@ -133,17 +133,33 @@ struct StoreDerivation {
             s.append(UInt8(ascii: ")"))
         }
         s.append("],[")
-        let inputs = actualInputs ?? inputDrvs.map { (key: Array($0.path.utf8), outputs: $0.outputs) }
-        for (k, i) in inputs.enumerated() {
-            if k > 0 { s.append(UInt8(ascii: ",")) }
-            s.append(UInt8(ascii: "("))
-            Self.writeUnquoted(s, i.key)
-            s.append(UInt8(ascii: ","))
-            Self.writeUnquotedList(s, i.outputs)
-            s.append(UInt8(ascii: ")"))
+        // The paths are written from their strings (arrays made of them for each
+        // of the three texts were most of this function's allocations).
+        if let actualInputs {
+            for (k, i) in actualInputs.enumerated() {
+                if k > 0 { s.append(UInt8(ascii: ",")) }
+                s.append(UInt8(ascii: "("))
+                Self.writeUnquoted(s, i.key)
+                s.append(UInt8(ascii: ","))
+                Self.writeUnquotedList(s, i.outputs)
+                s.append(UInt8(ascii: ")"))
+            }
+        } else {
+            for (k, i) in inputDrvs.enumerated() {
+                if k > 0 { s.append(UInt8(ascii: ",")) }
+                s.append(UInt8(ascii: "("))
+                Self.writeUnquoted(s, i.path)
+                s.append(UInt8(ascii: ","))
+                Self.writeUnquotedList(s, i.outputs)
+                s.append(UInt8(ascii: ")"))
+            }
         }
-        s.append("],")
-        Self.writeUnquotedList(s, inputSrcs.map { Array($0.utf8) })
+        s.append("],[")
+        for (k, path) in inputSrcs.enumerated() {
+            if k > 0 { s.append(UInt8(ascii: ",")) }
+            Self.writeUnquoted(s, path)
+        }
+        s.append(UInt8(ascii: "]"))
         s.append(UInt8(ascii: ",")); Self.writeUnquoted(s, platform)
         s.append(UInt8(ascii: ",")); Self.writeEscaped(s, builder)
         s.append(UInt8(ascii: ",")); s.append(UInt8(ascii: "["))
@@ -226,6 +242,13 @@ struct StoreDerivation {
     static func writeUnquoted(_ s: ByteBuffer, _ bytes: [UInt8]) {
         s.append(UInt8(ascii: "\""))
         bytes.withUnsafeBufferPointer { s.append($0) }
+        s.append(UInt8(ascii: "\""))
+    }
+
+    /// `writeUnquoted` of a string's UTF-8 bytes.
+    static func writeUnquoted(_ s: ByteBuffer, _ text: String) {
+        s.append(UInt8(ascii: "\""))
+        s.append(contentsOf: text.utf8)
         s.append(UInt8(ascii: "\""))
     }
 
