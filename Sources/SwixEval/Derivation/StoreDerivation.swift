@@ -135,24 +135,18 @@ struct StoreDerivation {
         s.append("],[")
         // The paths are written from their strings (arrays made of them for each
         // of the three texts were most of this function's allocations).
+        func input(_ k: Int, _ writeKey: () -> Void, _ outputs: [[UInt8]]) {
+            if k > 0 { s.append(UInt8(ascii: ",")) }
+            s.append(UInt8(ascii: "("))
+            writeKey()
+            s.append(UInt8(ascii: ","))
+            Self.writeUnquotedList(s, outputs)
+            s.append(UInt8(ascii: ")"))
+        }
         if let actualInputs {
-            for (k, i) in actualInputs.enumerated() {
-                if k > 0 { s.append(UInt8(ascii: ",")) }
-                s.append(UInt8(ascii: "("))
-                Self.writeUnquoted(s, i.key)
-                s.append(UInt8(ascii: ","))
-                Self.writeUnquotedList(s, i.outputs)
-                s.append(UInt8(ascii: ")"))
-            }
+            for (k, i) in actualInputs.enumerated() { input(k, { Self.writeUnquoted(s, i.key) }, i.outputs) }
         } else {
-            for (k, i) in inputDrvs.enumerated() {
-                if k > 0 { s.append(UInt8(ascii: ",")) }
-                s.append(UInt8(ascii: "("))
-                Self.writeUnquoted(s, i.path)
-                s.append(UInt8(ascii: ","))
-                Self.writeUnquotedList(s, i.outputs)
-                s.append(UInt8(ascii: ")"))
-            }
+            for (k, i) in inputDrvs.enumerated() { input(k, { Self.writeUnquoted(s, i.path) }, i.outputs) }
         }
         s.append("],[")
         for (k, path) in inputSrcs.enumerated() {
