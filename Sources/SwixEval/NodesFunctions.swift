@@ -222,12 +222,15 @@ final class ConcatNode: Node {
     }
 
     /// Part `k` when it is a call of `toString`: its argument as an integer, or the
-    /// call's result; nil for any other part.
+    /// call's result (errors with `evalPart`'s frame); nil for any other part.
     @inline(__always)
-    private func toStringPart(_ k: Int, _ ev: Evaluator, _ env: Env) throws(EvalError) -> ToStringPart? {
-        guard hasToStringCalls else { return nil }
-        guard let call = toStringCalls.withUnsafeBufferPointer({ $0[k] }) else { return nil }
-        return try call.toStringPart(ev, env)
+    private func toStringPart(_ k: Int, _ ev: Evaluator, _ env: Env, _ parts: UnsafeBufferPointer<Node>) throws(EvalError) -> ToStringPart? {
+        guard hasToStringCalls, let call = toStringCalls.withUnsafeBufferPointer({ $0[k] }) else { return nil }
+        do {
+            return try call.toStringPart(ev, env)
+        } catch {
+            throw error.addTrace("in an operand of '+'", at: parts[k].pos)
+        }
     }
 
     /// A part kept in `values`: a string, or an integer that stands for its digits.
@@ -246,15 +249,6 @@ final class ConcatNode: Node {
             try parts.withUnsafeBufferPointer { (parts) throws(EvalError) -> Value in
                 try evalParts(ev, env, parts, values.baseAddress!)
             }
-        }
-    }
-
-    /// `toStringPart` with `evalPart`'s frame on errors.
-    private func toStringPartTraced(_ k: Int, _ ev: Evaluator, _ env: Env, _ parts: UnsafeBufferPointer<Node>) throws(EvalError) -> ToStringPart? {
-        do {
-            return try toStringPart(k, ev, env)
-        } catch {
-            throw error.addTrace("in an operand of '+'", at: parts[k].pos)
         }
     }
 
@@ -278,7 +272,7 @@ final class ConcatNode: Node {
         var integers = false
         for k in 0..<parts.count {
             let v: Value
-            switch try toStringPartTraced(k, ev, env, parts) {
+            switch try toStringPart(k, ev, env, parts) {
             case .digits(let n)?:
                 total += decimalLength(n)
                 (values + kept).initialize(to: .int(n))
