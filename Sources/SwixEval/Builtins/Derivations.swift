@@ -346,7 +346,7 @@ extension Evaluator {
             for o in sortedOutputs { env.set(o, []) }
             drv.outputs = sortedOutputs.map { ($0, StoreDerivation.Output.deferred) }
             drv.env = env.entries
-            let modulo = try drv.hashModulo(store: store.storeDir, maskOutputs: true, actualInputs: try actualInputs())
+            let modulo = try drv.hashModulo(maskOutputs: true, actualInputs: try actualInputs())
             var filled: [(name: [UInt8], output: StoreDerivation.Output)] = []
             for o in sortedOutputs {
                 let id = String(decoding: o, as: UTF8.self)
@@ -365,7 +365,7 @@ extension Evaluator {
         }
 
         // "Write" the .drv: a text object referring to its inputs.
-        let text = drv.unparse(store: store.storeDir, maskOutputs: false)
+        let text = drv.unparse(maskOutputs: false)
         let drvStorePath: StorePath
         do {
             drvStorePath = try store.storeDir.makeTextPath(name: drvName + ".drv", contents: text, references: drv.references)
@@ -374,7 +374,7 @@ extension Evaluator {
         }
         let drvPath = store.storeDir.print(drvStorePath)
         if store.derivations[drvPath] == nil {
-            let modulo = try drv.hashModulo(store: store.storeDir, maskOutputs: false, actualInputs: try actualInputs())
+            let modulo = try drv.hashModulo(maskOutputs: false, actualInputs: try actualInputs())
             store.addDerivation(path: drvPath, drv, text: text, hashModulo: modulo)
         }
 

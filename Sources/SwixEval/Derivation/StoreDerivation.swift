@@ -100,8 +100,7 @@ struct StoreDerivation {
     /// The `.drv` text (`Derivation::unparse`). With `maskOutputs`, output paths and the
     /// environment variables named after outputs are written empty; `actualInputs`
     /// replaces `inputDrvs` (hash modulo of each input → its outputs).
-    func unparse(store: StoreDirectory, maskOutputs: Bool,
-                 actualInputs: [(key: [UInt8], outputs: [[UInt8]])]? = nil) -> [UInt8] {
+    func unparse(maskOutputs: Bool, actualInputs: [(key: [UInt8], outputs: [[UInt8]])]? = nil) -> [UInt8] {
         let s = ByteBuffer(capacity: 4096)
         write(into: s, maskOutputs: maskOutputs, actualInputs: actualInputs)
         return s.bytes
@@ -273,7 +272,7 @@ extension StoreDerivation {
     /// fetched changes); otherwise the SHA-256 of the ATerm with every input derivation
     /// replaced by its own hash modulo. `inputHash` gives the hash modulo of an input
     /// `.drv`.
-    func hashModulo(store: StoreDirectory, maskOutputs: Bool,
+    func hashModulo(maskOutputs: Bool,
                     actualInputs: @autoclosure () throws(EvalError) -> [(key: [UInt8], outputs: [[UInt8]])]) throws(EvalError) -> DrvHashModulo {
         if isFixedOutput {
             var hashes: [(output: [UInt8], hash: Hash)] = []
