@@ -286,9 +286,11 @@ final class SelectNode: Node {
     /// The last selection's result, by the set it started from (an inline cache).
     /// `lib.strings.concatStringsSep`, `pkgs.stdenv.cc`, `deep.a.b.c.d`: a path of
     /// static names walked again and again from the same set finds the same value
-    /// (sets never change; a thunk found is the same thunk, forced or not), so the
-    /// walk is skipped when the set is the one of last time. The cache owns that
-    /// set (its address cannot be reused while cached) and the value. A node
+    /// (sets never change, and the walk forces the value it returns), so the walk
+    /// is skipped when the set is the one of last time. The cache owns that set
+    /// (its address cannot be reused while cached) and the value; the address is
+    /// kept beside the reference so that a lookup compares it without touching the
+    /// reference (reading `cachedRoot` retained and released it). A node
     /// whose sets keep changing (`p.meta.name` for each `p` of a list) stops
     /// caching after `SelectNode.cacheBudget` misses in a row without a hit, and
     /// lets go of what it held. Only paths of two names or more are cached: one
