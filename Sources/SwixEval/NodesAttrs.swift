@@ -534,20 +534,53 @@ final class HasAttrNode: Node {
     let path: [PathElement]
     /// The names when all are static, as in `SelectNode`.
     let staticNames: [Symbol]?
+    /// The target's slot when it is a variable: a set already there is borrowed
+    /// in place, as `SelectNode` does (`p ? meta.tags.parity` copied the set out
+    /// and each set on the way, a retain and a release apiece).
+    let targetSlot: (depth: Int, slot: Int)?
     init(target: Node, path: [PathElement], pos: Pos) {
         self.target = target
         self.path = path
         staticNames = PathElement.staticNames(path)
+        targetSlot = (target as? LocalNode).map { ($0.depth, $0.slot) }
         super.init(pos: pos)
     }
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
-        var v = try ev.eval(target, env, "in the argument of '?'")
-        for k in 0..<path.count {
-            let name = if let names = staticNames { names[k] } else { try ev.symbol(of: path[k], env) }
-            guard case .attrs(let attrs) = v, let next = attrs.get(name) else { return .bool(false) }
-            // The last attribute need not be evaluated: `{ a = throw "x"; } ? a` is true.
-            if k < path.count - 1 { v = try ev.force(next, pos) }
+        if let (depth, slot) = targetSlot,
+           let set = UnsafePointer(env.slotPointer(depth: depth, slot)).borrowedForcedAttrs {
+            return .bool(try has(ev, env, set))
         }
-        return .bool(true)
+        return .bool(try has(ev, env, try ev.eval(target, env, "in the argument of '?'")))
+    }
+
+    /// `has` from the value of the target, which this call's argument keeps alive.
+    @inline(__always)
+    private func has(_ ev: Evaluator, _ env: Env, _ root: Value) throws(EvalError) -> Bool {
+        guard case .attrs(let set) = root else { return false }
+        return try has(ev, env, .passUnretained(set))
+    }
+
+    /// Whether the path is in `root` (borrowed: the caller keeps it alive, and
+    /// each set on the way holds the next, directly or through a forced thunk).
+    @inline(__always)
+    private func has(_ ev: Evaluator, _ env: Env, _ root: Unmanaged<Attrs>) throws(EvalError) -> Bool {
+        var set = root
+        var attrPos = Pos.none
+        let last = path.count - 1
+        for k in 0...last {
+            let name = if let names = staticNames { names[k] } else { try ev.symbol(of: path[k], env) }
+            guard let slot = Attrs.valuePointer(in: set, name, &attrPos) else { return false }
+            // The last attribute need not be evaluated: `{ a = throw "x"; } ? a` is true.
+            if k == last { return true }
+            if let a = slot.borrowedForcedAttrs {
+                set = a
+            } else {
+                // Forcing stores the value in the thunk the parent holds.
+                let w = try ev.force(slot.pointee, pos)
+                guard case .attrs(let a) = w else { return false }
+                set = .passUnretained(a)
+            }
+        }
+        return true
     }
 }
