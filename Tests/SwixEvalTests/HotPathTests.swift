@@ -73,10 +73,41 @@ struct HotPathTests {
         (#"let xs = builtins.genList (i: i + 1) 3; in map (i: "${toString i}-${toString (i * 100000000000)}") xs"#,
          #"[ "1-100000000000" "2-200000000000" "3-300000000000" ]"#),
         (#"let f = y: "v${toString (throw "boom")}"; in f 1"#, "error: boom"),
+        // A variable's unforced thunk as the argument: forced as the builtin forces
+        // it, then an integer's digits, anything else through the builtin.
+        (#"let f = y: "v${toString y}"; in map f [ 1 (1 + 1) "s" null true [ 1 2 ] { __toString = s: "T"; } ]"#,
+         #"[ "v1" "v2" "vs" "v" "v1" "v1 2" "vT" ]"#),
+        (#"let f = y: "v${toString y}${toString y}"; xs = builtins.genList (i: i * 3) 3; in map f xs"#,
+         #"[ "v00" "v33" "v66" ]"#),
+        (#"let f = y: "v${toString y}"; in f (throw "boom")"#, "error: boom"),
+        (#"let f = y: "v${toString y}"; in f { }"#, "error: cannot coerce a set to a string: { }"),
+        // `?` on a variable's set, borrowed in place: forced or not, nested, computed
+        // names, a non-set on the way, a last attribute that is never forced.
+        ("let s = { a.b.c = 1; }; in builtins.seq s [ (s ? a.b.c) (s ? a.b.d) (s ? a.x.c) (s ? z) ]",
+         "[ true false false false ]"),
+        ("let s = { a = { b = 1; }; }; in [ (s ? a.b) (s ? a.c) ]", "[ true false ]"),
+        ("let s = { a = { b = 1; }; }; in builtins.seq s.a (s ? a.b)", "true"),
+        ("let s = { a = 1; }; in s ? a.b", "false"),
+        ("let s = 1; in s ? a", "false"),
+        (#"let s = { a.b = 1; }; n = "b"; in [ (s ? a.${n}) (s ? ${"a"}.c) ]"#, "[ true false ]"),
+        (#"let s = { a = throw "x"; }; in s ? a"#, "true"),
+        (#"let s = { a = throw "x"; }; in s ? a.b"#, "error: x"),
+        ("[ ({ a.b = 1; } ? a.b) ({ a = 2; } ? a.b) ]", "[ true false ]"),
+        (#"(throw "t") ? a"#, "error: t"),
     ]
 
     @Test(arguments: cases)
     func fastPathsAgreeWithTheGeneralOnes(_ c: (String, String)) {
         #expect(evaluationOutcome(c.0) == c.1, "\(c.0)")
+    }
+
+    /// The frames of an error in the forced argument are those of the builtin's own
+    /// forcing (the call's frame, then the argument's), as before the fast path.
+    @Test func toStringOfAThunkKeepsTheBuiltinsFrame() throws {
+        let program = try TestProgram(#"let f = y: "v${toString y}"; in f (throw "boom")"#)
+        let rendered = runWithLargeStack { program.strictOutputOrDiagnostic() }
+        let frames = rendered.split(separator: "\n").filter { $0.contains("…") }.map { String($0.drop(while: { $0 == " " })) }
+        #expect(frames == ["… in an operand of '+'", "… while calling the 'toString' builtin",
+                           "… while calling the 'throw' builtin"], "\(rendered)")
     }
 }
