@@ -159,6 +159,7 @@ extension Evaluator {
         var outputs: [[UInt8]] = [Array("out".utf8)]
 
         let sorted = attrs.sortedByName(symbols)
+        env.reserve(sorted.count + 2)
         for attr in sorted where attr.name != sIgnoreNulls {
             let key = Array(symbols.bytes(attr.name))
             var keyText: String { symbols[attr.name] }
@@ -366,16 +367,17 @@ extension Evaluator {
 
         // "Write" the .drv: a text object referring to its inputs.
         let text = drv.unparse(maskOutputs: false)
+        let references = drv.references
         let drvStorePath: StorePath
         do {
-            drvStorePath = try store.storeDir.makeTextPath(name: drvName + ".drv", contents: text, references: drv.references)
+            drvStorePath = try store.storeDir.makeTextPath(name: drvName + ".drv", contents: text, references: references)
         } catch {
             throw storeError(error)
         }
         let drvPath = store.storeDir.print(drvStorePath)
         if store.derivations[drvPath] == nil {
             let modulo = try drv.hashModulo(maskOutputs: false, actualInputs: try actualInputs())
-            store.addDerivation(path: drvPath, drv, text: text, hashModulo: modulo)
+            store.addDerivation(path: drvPath, drv, text: text, references: references, hashModulo: modulo)
         }
 
         var result: [Attr] = []

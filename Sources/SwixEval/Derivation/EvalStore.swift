@@ -37,9 +37,10 @@ final class EvalStore {
     /// Source path copied to the store → its store path (CppNix's `srcToStore`).
     var sourceCache: [[UInt8]: String] = [:]
 
-    func addDerivation(path: String, _ derivation: StoreDerivation, text: [UInt8], hashModulo: DrvHashModulo) {
+    func addDerivation(path: String, _ derivation: StoreDerivation, text: [UInt8], references refs: [String],
+                       hashModulo: DrvHashModulo) {
         derivations[path] = DerivationRecord(outputNames: derivation.outputNames, text: text, hashModulo: hashModulo)
-        references[path] = derivation.references
+        references[path] = refs
     }
 
     func addText(path: String, contents: [UInt8], references refs: [String]) {

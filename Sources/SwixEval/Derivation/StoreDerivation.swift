@@ -29,6 +29,8 @@ struct DerivationEnvironment {
         return found ? entries[i].value : nil
     }
 
+    mutating func reserve(_ count: Int) { entries.reserveCapacity(count) }
+
     /// Sets `key` (replacing its value if it is set already).
     mutating func set(_ key: [UInt8], _ value: [UInt8]) {
         if let last = entries.last, bytewiseLess(last.key, key) {
@@ -260,9 +262,28 @@ struct StoreDerivation {
 /// features).
 struct DrvHashModulo {
     var hashes: [(output: [UInt8], hash: Hash)]
+    /// Each hash in lower-case hex, as dependents' `.drv` texts name it: written
+    /// once here instead of once per dependent.
+    let hex: [[UInt8]]
+
+    init(hashes: [(output: [UInt8], hash: Hash)]) {
+        self.hashes = hashes
+        // One derivation's outputs share one hash (all but fixed outputs): encoded once.
+        var hex: [[UInt8]] = []
+        hex.reserveCapacity(hashes.count)
+        for (k, h) in hashes.enumerated() {
+            hex.append(k > 0 && h.hash.bytes == hashes[k - 1].hash.bytes ? hex[k - 1] : Base16.encodedBytes(h.hash.bytes))
+        }
+        self.hex = hex
+    }
 
     func hash(for output: [UInt8]) -> Hash? {
         hashes.first { $0.output == output }?.hash
+    }
+
+    /// The hex of the hash of `output`.
+    func hexHash(for output: [UInt8]) -> [UInt8]? {
+        hashes.firstIndex { $0.output == output }.map { hex[$0] }
     }
 }
 
@@ -291,28 +312,27 @@ extension StoreDerivation {
 
     /// The input derivations as the hash modulo sees them: each `.drv` path replaced by
     /// the hex of its own hash modulo (`inputHash`), the outputs of inputs with equal
-    /// hashes merged, sorted. (Hex digits sort as the hash bytes do, so the bytes are
-    /// sorted and only the final keys are written in hex.)
+    /// hashes merged, sorted. (Lower-case hex digits sort as the hash bytes do.)
     func actualInputs(_ inputHash: (String) throws(EvalError) -> DrvHashModulo) throws(EvalError) -> [(key: [UInt8], outputs: [[UInt8]])] {
-        var pairs: [(hash: [UInt8], output: [UInt8])] = []
+        var pairs: [(hex: [UInt8], output: [UInt8])] = []
+        pairs.reserveCapacity(inputDrvs.count)
         for input in inputDrvs {
             let res = try inputHash(input.path)
             for output in input.outputs {
-                guard let h = res.hash(for: output) else {
+                guard let h = res.hexHash(for: output) else {
                     throw EvalError("derivation '\(input.path)' does not have an output named '\(String(decoding: output, as: UTF8.self))'")
                 }
-                pairs.append((h.bytes, output))
+                pairs.append((h, output))
             }
         }
-        pairs.sort { $0.hash != $1.hash ? bytewiseLess($0.hash, $1.hash) : bytewiseLess($0.output, $1.output) }
+        pairs.sort { $0.hex != $1.hex ? bytewiseLess($0.hex, $1.hex) : bytewiseLess($0.output, $1.output) }
         var actual: [(key: [UInt8], outputs: [[UInt8]])] = []
-        var lastHash: [UInt8] = []
-        for (hash, output) in pairs {
-            if hash == lastHash, !actual.isEmpty {
-                if actual[actual.count - 1].outputs.last != output { actual[actual.count - 1].outputs.append(output) }
+        actual.reserveCapacity(pairs.count)
+        for (hex, output) in pairs {
+            if let last = actual.last, last.key == hex {
+                if last.outputs.last != output { actual[actual.count - 1].outputs.append(output) }
             } else {
-                actual.append((Base16.encodedBytes(hash), [output]))
-                lastHash = hash
+                actual.append((hex, [output]))
             }
         }
         return actual
