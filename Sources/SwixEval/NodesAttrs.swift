@@ -53,18 +53,23 @@ final class AttrsNode: Node {
     /// evaluating anything (each value lazy), so it cannot fail.
     @inline(__always)
     private func plainSet(_ ev: Evaluator, _ env: Env, _ defs: UnsafeBufferPointer<AttrInit>) -> Attrs {
-        var scope = env
-        if !inheritSources.isEmpty {
-            scope = Env.make(parent: env, size: inheritSources.count)
-            for (k, s) in inheritSources.enumerated() { scope.slots[k] = s.lazy(ev, env) }
+        // Without `inherit (e)` every value is made in `env` itself, borrowed (a
+        // copy of it in a variable for the closure was a retain and a release per set).
+        if inheritSources.isEmpty {
+            return Attrs.build(count: defs.count) { out in
+                for k in 0..<defs.count {
+                    let v = defs[k].node._withUnsafeGuaranteedRef { $0.lazy(ev, env) }
+                    (out + k).initialize(to: Attr(name: defs[k].name, value: v, pos: defs[k].pos))
+                }
+            }
         }
-        // The environments and nodes are passed borrowed: `scope` is a variable
-        // the closure captures, and a node read from the buffer, both were
-        // retained and released around every attribute's `lazy`.
-        let inheritScope = scope
+        let scope = Env.make(parent: env, size: inheritSources.count)
+        for (k, s) in inheritSources.enumerated() { scope.slots[k] = s.lazy(ev, env) }
+        // The environments and nodes are passed borrowed: a node read from the
+        // buffer was retained and released around every attribute's `lazy`.
         return Attrs.build(count: defs.count) { out in
             for k in 0..<defs.count {
-                let e = defs[k].usesScope(recursive: false) ? inheritScope : env
+                let e = defs[k].usesScope(recursive: false) ? scope : env
                 let v = defs[k].node._withUnsafeGuaranteedRef { $0.lazy(ev, e) }
                 (out + k).initialize(to: Attr(name: defs[k].name, value: v, pos: defs[k].pos))
             }
@@ -94,54 +99,60 @@ final class AttrsNode: Node {
     private var overridesIndex = -2
 
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
-        var scope = env
-        let count = attrs.count
-        // The attributes are written straight into the set's storage, and a recursive
-        // set's slots straight into its environment (each initialised once: a lazy
-        // binding never reads its own scope's slots, see `LocalNode.lazyBinding`).
+        if recursive { return try recursiveSet(ev, env) }
         // The definitions are read through a buffer pointer: borrowed, where iterating
         // the array copied each `AttrInit` (a retain and release of its node).
+        let set = attrs.withUnsafeBufferPointer { plainSet(ev, env, $0) }
+        if dynamic.isEmpty { return .attrs(set) }
+        return try addDynamic(ev, env, to: set)
+    }
+
+    /// `rec { … }`: the attributes are written straight into the set's storage, and
+    /// the slots straight into its environment (each initialised once: a lazy
+    /// binding never reads its own scope's slots, see `LocalNode.lazyBinding`).
+    private func recursiveSet(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
+        let count = attrs.count
+        let scope = Env.makeUninitialized(parent: env, size: count + inheritSources.count)
+        let slots = scope.slots
         var set: Attrs = attrs.withUnsafeBufferPointer { defs in
-            if recursive {
-                scope = Env.makeUninitialized(parent: env, size: count + inheritSources.count)
-                let slots = scope.slots
-                let recursiveScope = scope
-                let set = Attrs.build(count: count) { out in
-                    for k in 0..<count {
-                        let e = defs[k].usesScope(recursive: true) ? recursiveScope : env
-                        let v = defs[k].node._withUnsafeGuaranteedRef { $0.lazyBinding(ev, e) }
-                        (slots + k).initialize(to: v)
-                        (out + k).initialize(to: Attr(name: defs[k].name, value: v, pos: defs[k].pos))
-                    }
+            let set = Attrs.build(count: count) { out in
+                for k in 0..<count {
+                    let e = defs[k].usesScope(recursive: true) ? scope : env
+                    let v = defs[k].node._withUnsafeGuaranteedRef { $0.lazyBinding(ev, e) }
+                    (slots + k).initialize(to: v)
+                    (out + k).initialize(to: Attr(name: defs[k].name, value: v, pos: defs[k].pos))
                 }
-                for (k, s) in inheritSources.enumerated() { (slots + count + k).initialize(to: s.lazyBinding(ev, scope)) }
-                return set
             }
-            return plainSet(ev, env, defs)
+            for (k, s) in inheritSources.enumerated() { (slots + count + k).initialize(to: s.lazyBinding(ev, scope)) }
+            return set
         }
-        if recursive {
-            if overridesIndex == -2 { overridesIndex = attrs.firstIndex(where: { $0.name == ev.sOverrides }) ?? -1 }
-            if overridesIndex >= 0 {
-                // Legacy `__overrides`: its attributes replace the set's own, also in
-                // the recursive scope, and add to the set.
-                let overrides = try ev.forceAttrs(scope.slots[overridesIndex], pos, "while evaluating the `__overrides` attribute")
-                var out = Array(set.attrs)
-                for o in overrides.attrs {
-                    if let j = attrs.firstIndex(where: { $0.name == o.name }) {
-                        out[j] = o
-                        scope.slots[j] = o.value
-                    } else {
-                        out.append(o)
-                    }
+        if overridesIndex == -2 { overridesIndex = attrs.firstIndex(where: { $0.name == ev.sOverrides }) ?? -1 }
+        if overridesIndex >= 0 {
+            // Legacy `__overrides`: its attributes replace the set's own, also in
+            // the recursive scope, and add to the set.
+            let overrides = try ev.forceAttrs(scope.slots[overridesIndex], pos, "while evaluating the `__overrides` attribute")
+            var out = Array(set.attrs)
+            for o in overrides.attrs {
+                if let j = attrs.firstIndex(where: { $0.name == o.name }) {
+                    out[j] = o
+                    scope.slots[j] = o.value
+                } else {
+                    out.append(o)
                 }
-                out.sort { $0.name < $1.name }
-                set = Attrs.sorted(out)
             }
+            out.sort { $0.name < $1.name }
+            set = Attrs.sorted(out)
         }
         // The set answers for its environment's cycles (`ScopeCollector`).
-        if recursive { set.adoptScope(scope) }
+        set.adoptScope(scope)
         if dynamic.isEmpty { return .attrs(set) }
-        let dynamicEnv = recursive ? scope : env
+        return try addDynamic(ev, scope, to: set)
+    }
+
+    /// The dynamic attributes (`"${n}" = v;`) added to `set`, their names and
+    /// values evaluated in `dynamicEnv` (the set's own scope when it is recursive).
+    private func addDynamic(_ ev: Evaluator, _ dynamicEnv: Env, to staticSet: Attrs) throws(EvalError) -> Value {
+        var set = staticSet
         for d in dynamic {
             let nameValue = try d.name.eval(ev, dynamicEnv)
             if case .null = nameValue { continue }
