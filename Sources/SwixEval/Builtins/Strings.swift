@@ -186,7 +186,7 @@ extension Builtins {
                 let name = try ev.stringsForceNoContext(a[0], .none, "while evaluating the first argument passed to builtins.hashString")
                 let algorithm = try parseHashAlgorithm(name)
                 let s = try ev.forceString(a[1], .none, "while evaluating the second argument passed to builtins.hashString")
-                return .string(NixString(Digest.hash(algorithm, s.bytes).base16))
+                return .string(NixString(Base16.encodedBytes(Digest.hash(algorithm, s.bytes).bytes)))
             },
             stringPrimOp("__hashFile", 2) { ev, a, pos throws(EvalError) in
                 let name = try ev.stringsForceNoContext(a[0], .none, "while evaluating the first argument passed to builtins.hashFile")
@@ -664,9 +664,10 @@ private func appendContext(_ ev: Evaluator, _ a: PrimOpArgs) throws(EvalError) -
 
 /// CppNix's `parseHashAlgo`; unknown names are usage errors.
 private func parseHashAlgorithm(_ name: [UInt8]) throws(EvalError) -> HashAlgorithm {
-    let text = String(decoding: name, as: UTF8.self)
-    if let algorithm = HashAlgorithm(name: text) { return algorithm }
-    throw unknownHashAlgorithm(text)
+    // Compared as bytes: the name's `String` and the enum's string switch cost more
+    // than hashing a short string (`hashString "sha1"` per package of a package set).
+    for algorithm in HashAlgorithm.allCases where name.elementsEqual(algorithm.rawValue.utf8) { return algorithm }
+    throw unknownHashAlgorithm(String(decoding: name, as: UTF8.self))
 }
 
 private func unknownHashAlgorithm(_ name: String) -> EvalError {
