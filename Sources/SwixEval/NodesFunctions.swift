@@ -282,7 +282,9 @@ final class ConcatNode: Node {
     private func evalParts(_ ev: Evaluator, _ env: Env, _ parts: UnsafeBufferPointer<Node>,
                            _ values: UnsafeMutablePointer<Value>) throws(EvalError) -> Value {
         var kept = 0
-        defer { values.deinitialize(count: kept) }
+        // Destroyed inline (`deinitialize(count:)` went through the generic array
+        // destroy and a value-witness call per part, for every interpolation).
+        defer { for j in 0..<kept { (values + j).destroyValue() } }
         var total = 0
         var integers = false
         for k in 0..<parts.count {
