@@ -659,7 +659,19 @@ public final class Evaluator {
 
     /// Nix equality: deep on lists and sets, numbers across int/float, functions never equal.
     public func equal(_ a: Value, _ b: Value, _ pos: Pos) throws(EvalError) -> Bool {
-        let x = try force(a, pos), y = try force(b, pos)
+        // Values already forced are compared as they are (borrowed): `force` returns
+        // a copy, a retain and a release per operand (json_roundtrip's deep `==`).
+        if case .thunk = a {
+            let x = try force(a, pos)
+            if case .thunk = b { return try equalForced(x, try force(b, pos), pos) }
+            return try equalForced(x, b, pos)
+        }
+        if case .thunk = b { return try equalForced(a, try force(b, pos), pos) }
+        return try equalForced(a, b, pos)
+    }
+
+    /// `equal` of two values in weak head normal form.
+    private func equalForced(_ x: Value, _ y: Value, _ pos: Pos) throws(EvalError) -> Bool {
         if let e = Evaluator.scalarEqual(x, y) { return e }
         // One operand at a time: a `switch (x, y)` copies both values into a tuple
         // (two retains and releases per comparison, measured on json_roundtrip).

@@ -81,6 +81,15 @@ struct HotPathTests {
          #"[ "v00" "v33" "v66" ]"#),
         (#"let f = y: "v${toString y}"; in f (throw "boom")"#, "error: boom"),
         (#"let f = y: "v${toString y}"; in f { }"#, "error: cannot coerce a set to a string: { }"),
+        // `==` compares forced operands as they are and forces thunks first, at any
+        // depth of lists and sets.
+        (#"let a = { x = [ 1 { y = "s"; } ]; }; b = { x = [ 1 { y = "s"; } ]; }; in [ (a == b) (a.x == b.x) ((builtins.head a.x) == 1) (a == { x = [ 1 { y = "t"; } ]; }) ]"#,
+         "[ true true true false ]"),
+        ("let a = 1 + 1; in [ (a == 2) (2 == a) (a == a) (a != 3) ]", "[ true true true true ]"),
+        ("let l = map (x: x * 2) [ 1 2 ]; in [ (l == [ 2 4 ]) ([ 2 4 ] == l) (l == [ 2 5 ]) (l == l) ]", "[ true true false true ]"),
+        ("let f = x: x; in [ (f == f) ({ inherit f; } == { inherit f; }) ]", "[ false true ]"),
+        (#"let s = builtins.fromJSON (builtins.toJSON { a = [ 1 2.5 "x" null true { b = -3; } ]; }); in s == { a = [ 1 2.5 "x" null true { b = -3; } ]; }"#,
+         "true"),
         // `?` on a variable's set, borrowed in place: forced or not, nested, computed
         // names, a non-set on the way, a last attribute that is never forced.
         ("let s = { a.b.c = 1; }; in builtins.seq s [ (s ? a.b.c) (s ? a.b.d) (s ? a.x.c) (s ? z) ]",
