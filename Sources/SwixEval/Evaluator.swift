@@ -504,6 +504,46 @@ public final class Evaluator {
         return try evalCurriedBody(inner, outer, Env.make(parent: outer, argument: b, from: envPool))
     }
 
+    /// How many plain lambdas (`a: b: c: …`, none with formals) head the closure's
+    /// function, at most `limit`; 0 under `--show-trace`, whose frames name each call.
+    @inline(__always)
+    func plainCurriedDepth(_ c: Closure, limit: Int) -> Int {
+        var l = c.lambda
+        guard !showTrace, l.formals == nil else { return 0 }
+        var depth = 1
+        while depth < limit, let inner = l.curried, inner.formals == nil {
+            l = inner
+            depth += 1
+        }
+        return depth
+    }
+
+    /// `c a₀ … aₖ₋₁` for a closure headed by k = `levels` plain lambdas
+    /// (`plainCurriedDepth`): an environment per argument down the chain, and no
+    /// closure for the partial applications in between (`call2` for any number;
+    /// `mk 1 2 3 4` made three closures). `argument(i)` makes the i-th argument.
+    @inline(__always)
+    func callCurried(_ c: Closure, levels: Int, _ pos: Pos, _ argument: (Int) -> Value) throws(EvalError) -> Value {
+        try checkCallRoom(pos)
+        callDepth += 1
+        defer { callDepth -= 1 }
+        var lambda = c.lambda
+        var scope = Env.make(parent: c.env, argument: argument(0), from: envPool)
+        for k in 1..<levels {
+            lambda = lambda.curried.unsafelyUnwrapped
+            scope = Env.make(parent: scope, argument: argument(k), from: envPool)
+        }
+        let result = try lambda.evalBody(self, scope)
+        // Back to the pool, innermost first (each holds the one before it).
+        for _ in 1..<levels {
+            let parent = scope.parent.unsafelyUnwrapped
+            envPool.recycle(consume scope)
+            scope = parent
+        }
+        envPool.recycle(consume scope)
+        return result
+    }
+
     /// The inner body of `a: b: body` in its two environments, which then go
     /// back to the pool (the inner one first: it holds the outer one).
     @inline(__always)

@@ -125,6 +125,13 @@ final class CallNode: Node {
             if case .primop(let p) = f, p.arity > 0, args.count >= p.arity {
                 f = try ev.callSaturated(p, CallNode.arguments(p, args, ev, env), pos)
                 next = p.arity
+            } else if args.count > 2, case .lambda(let c) = f {
+                // `f a b c …` of a curried function: no closures in between.
+                let levels = ev.plainCurriedDepth(c, limit: args.count)
+                if levels > 2 {
+                    f = try ev.callCurried(c, levels: levels, pos) { args.argument($0, ev, env) }
+                    next = levels
+                }
             }
             while next < args.count {
                 if next + 1 < args.count {

@@ -81,6 +81,17 @@ struct HotPathTests {
          #"[ "v00" "v33" "v66" ]"#),
         (#"let f = y: "v${toString y}"; in f (throw "boom")"#, "error: boom"),
         (#"let f = y: "v${toString y}"; in f { }"#, "error: cannot coerce a set to a string: { }"),
+        // Curried functions given three arguments or more: one environment per
+        // argument down the chain of plain lambdas, the rest applied to the result.
+        ("let f = a: b: c: d: a * 1000 + b * 100 + c * 10 + d; in [ (f 1 2 3 4) ((f 1 2) 3 4) ((f 1) 2 3 4) (f 1 2 3 4) ]",
+         "[ 1234 1234 1234 1234 ]"),
+        ("let g = a: b: c: (x: x * a + b + c); in [ (g 1 2 3 4) (g 2 0 0 5) ]", "[ 9 10 ]"),
+        ("let f = a: { b }: c: a + b + c; in f 1 { b = 2; } 3", "6"),
+        ("let f = a: b: c: builtins.add; in f 1 2 3 4 5", "9"),
+        (#"let f = a: b: c: throw "x${toString c}"; in f 1 2 3"#, "error: x3"),
+        ("let f = a: b: c: d: (e: a + b + c + d + e); in map (f 1 2 3 4) [ 10 20 ]", "[ 20 30 ]"),
+        (#"let f = a: b: c: c; in f (throw "a") (throw "b") 3"#, "3"),
+        ("let go = n: acc: k: if n == 0 then acc else go (n - 1) (acc + k) k; in go 1000 0 2", "2000"),
         // `==` compares forced operands as they are and forces thunks first, at any
         // depth of lists and sets.
         (#"let a = { x = [ 1 { y = "s"; } ]; }; b = { x = [ 1 { y = "s"; } ]; }; in [ (a == b) (a.x == b.x) ((builtins.head a.x) == 1) (a == { x = [ 1 { y = "t"; } ]; }) ]"#,
