@@ -284,18 +284,23 @@ public final class Evaluator {
     }
 
     public func forceAttrs(_ v: Value, _ pos: Pos, _ context: @autoclosure () -> String) throws(EvalError) -> Attrs {
+        // A value already of the wanted type is read as it is: `force` takes its
+        // argument owned, a copy (retain and release) of the value for nothing.
+        if case .attrs(let a) = v { return a }
         let w = try force(v, pos)
         guard case .attrs(let a) = w else { throw typeError("a set", w, pos).addTrace(context(), at: pos) }
         return a
     }
 
     public func forceList(_ v: Value, _ pos: Pos, _ context: @autoclosure () -> String) throws(EvalError) -> NixList {
+        if case .list(let l) = v { return l }
         let w = try force(v, pos)
         guard case .list(let l) = w else { throw typeError("a list", w, pos).addTrace(context(), at: pos) }
         return l
     }
 
     public func forceBool(_ v: Value, _ pos: Pos, _ context: @autoclosure () -> String) throws(EvalError) -> Bool {
+        if case .bool(let b) = v { return b }
         let w = try force(v, pos)
         guard case .bool(let b) = w else { throw typeError("a Boolean", w, pos).addTrace(context(), at: pos) }
         return b
@@ -338,6 +343,7 @@ public final class Evaluator {
     }
 
     public func forceString(_ v: Value, _ pos: Pos, _ context: @autoclosure () -> String) throws(EvalError) -> NixString {
+        if case .string(let s) = v { return s }
         let w = try force(v, pos)
         guard case .string(let s) = w else { throw typeError("a string", w, pos).addTrace(context(), at: pos) }
         return s
@@ -354,6 +360,7 @@ public final class Evaluator {
     }
 
     public func forceInt(_ v: Value, _ pos: Pos, _ context: @autoclosure () -> String) throws(EvalError) -> NixInt {
+        if case .int(let i) = v { return .small(i) }
         let w = try force(v, pos)
         switch w {
         case .int(let i): return .small(i)
@@ -883,6 +890,7 @@ public final class Evaluator {
     /// stays as it is.
     public func coerceToString(_ v: Value, _ pos: Pos, _ context: @autoclosure () -> String, interpolation: Bool,
                                copyToStore: Bool = false) throws(EvalError) -> ([UInt8], StringContext) {
+        if case .string(let s) = v { return (s.bytes, s.context) }
         let w = try force(v, pos)
         switch w {
         case .string(let s): return (s.bytes, s.context)

@@ -326,6 +326,12 @@ enum ListOps {
 
     /// `forceFunction`: any error while forcing gets the context frame.
     static func function(_ ev: Evaluator, _ v: Value, _ context: @autoclosure () -> String) throws(EvalError) -> Value {
+        // (Values already of the wanted type are read as they are, here and below:
+        // `force` takes its argument owned, a copy of the value for nothing.)
+        switch v {
+        case .lambda, .primop, .primopApp: return v
+        default: break
+        }
         do throws(EvalError) {
             let w = try ev.force(v, .none)
             switch w {
@@ -340,6 +346,7 @@ enum ListOps {
 
     /// `forceList`: only a type error gets the context frame.
     static func list(_ ev: Evaluator, _ v: Value, _ context: @autoclosure () -> String, tracePos: Pos = .none) throws(EvalError) -> NixList {
+        if case .list(let l) = v { return l }
         let w = try ev.force(v, .none)
         guard case .list(let l) = w else { throw typeError(ev, "a list", w, .none).addTrace(context(), at: tracePos) }
         return l
@@ -347,6 +354,7 @@ enum ListOps {
 
     /// `forceAttrs`: only a type error gets the context frame.
     static func attrs(_ ev: Evaluator, _ v: Value, _ context: @autoclosure () -> String) throws(EvalError) -> Attrs {
+        if case .attrs(let a) = v { return a }
         let w = try ev.force(v, .none)
         guard case .attrs(let a) = w else { throw typeError(ev, "a set", w, .none).addTrace(context()) }
         return a
@@ -354,6 +362,7 @@ enum ListOps {
 
     /// `forceBool`: any error while forcing gets the context frame.
     static func bool(_ ev: Evaluator, _ v: Value, _ context: @autoclosure () -> String) throws(EvalError) -> Bool {
+        if case .bool(let b) = v { return b }
         do throws(EvalError) {
             let w = try ev.force(v, .none)
             guard case .bool(let b) = w else { throw typeError(ev, "a Boolean", w, .none) }
@@ -365,6 +374,7 @@ enum ListOps {
 
     /// `forceInt`: any error while forcing gets the context frame.
     static func int(_ ev: Evaluator, _ v: Value, _ context: @autoclosure () -> String) throws(EvalError) -> NixInt {
+        if case .int(let i) = v { return .small(i) }
         do throws(EvalError) {
             let w = try ev.force(v, .none)
             switch w {

@@ -179,6 +179,10 @@ extension Evaluator {
     /// with spaces, paths are copied to the store. Context goes into `context`.
     func coerceForDerivation(_ v: Value, _ context: inout ByteSet, _ errorContext: String,
                              _ pos: Pos = .none) throws(EvalError) -> [UInt8] {
+        if case .string(let s) = v {
+            for c in s.context.elements { context.insert(c) }
+            return s.bytes
+        }
         let w = try force(v, pos)
         switch w {
         case .string(let s):
