@@ -110,7 +110,10 @@ struct Lowering {
         case .attrs(let set):
             return try lowerAttrs(set, scope, pos)
         case .list(let elems):
+            // (Arrays here are reserved at their final size: grown by appending,
+            // they reallocated at every power of two, for every node of a large file.)
             var nodes: [Node] = []
+            nodes.reserveCapacity(elems.count)
             for e in elems { nodes.append(try lower(e, scope)) }
             return ListNode(nodes, pos: pos)
         case .lambda(let l):
@@ -131,6 +134,7 @@ struct Lowering {
                 }
             }
             var argNodes: [Node] = []
+            argNodes.reserveCapacity(args.count)
             for a in args { argNodes.append(try lower(a, scope)) }
             return CallNode(function: try lower(fn, scope), args: argNodes, pos: pos)
         case .letIn(let set, let body):
@@ -151,6 +155,7 @@ struct Lowering {
             return BinaryNode(op, try lower(l, scope), try lower(r, scope), pos: pos)
         case .concatStrings(let parts, let forceString):
             var nodes: [Node] = []
+            nodes.reserveCapacity(parts.count)
             for p in parts { nodes.append(try lower(p.expr, scope)) }
             if !forceString && nodes.count == 2 {
                 return AddNode(lhs: nodes[0], rhs: nodes[1], lhsPos: parts[0].pos, rhsPos: parts[1].pos, pos: pos)
@@ -163,6 +168,7 @@ struct Lowering {
 
     func lowerPath(_ path: [AttrName], _ scope: Scope?) throws(EvalError) -> [PathElement] {
         var out: [PathElement] = []
+        out.reserveCapacity(path.count)
         for name in path {
             switch name {
             case .symbol(let s): out.append(.name(s))
@@ -199,6 +205,7 @@ struct Lowering {
         var sources: [Node] = []
         for s in set.inheritFromExprs { sources.append(try lower(s, inner)) }
         var bindings: [AttrInit] = []
+        bindings.reserveCapacity(order.count)
         for k in order {
             let d = set.attrs[k]
             let node = try lowerDefinition(d, plainScope: inner, outerScope: scope, sourceBase: order.count)
@@ -253,8 +260,10 @@ struct Lowering {
         let sourceScope = set.inheritFromExprs.isEmpty ? scope : Scope(parent: scope, slots: [:])
         var sources: [Node] = []
         for s in set.inheritFromExprs { sources.append(try lower(s, scope)) }
+        let order = set.indicesInSymbolOrder
         var attrs: [AttrInit] = []
-        for k in set.indicesInSymbolOrder {
+        attrs.reserveCapacity(order.count)
+        for k in order {
             let d = set.attrs[k]
             let node: Node
             if d.kind == .inheritedFrom {

@@ -176,9 +176,22 @@ public final class AttrSet {
 
     /// Indices of `attrs` sorted by symbol id: the order CppNix stores and visits them in.
     public var indicesInSymbolOrder: [Int] {
-        var order = Array(attrs.indices)
-        if order.count > 1 { order.sort { attrs[$0].name < attrs[$1].name } }
-        return order
+        // Names are interned in the order they are first met, so most sets are
+        // written in symbol order already: checked before sorting. The sort works
+        // on (name, index) pairs: reading `attrs` in the comparator retained and
+        // released the array for every comparison.
+        let attrs = self.attrs
+        var inOrder = true
+        if attrs.count > 1 {
+            for k in 1..<attrs.count where attrs[k].name < attrs[k - 1].name {
+                inOrder = false
+                break
+            }
+        }
+        if inOrder { return Array(attrs.indices) }
+        var keyed = attrs.indices.map { (name: attrs[$0].name, index: $0) }
+        keyed.sort { $0.name != $1.name ? $0.name < $1.name : $0.index < $1.index }
+        return keyed.map { $0.index }
     }
 }
 
