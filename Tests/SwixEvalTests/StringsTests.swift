@@ -39,6 +39,47 @@ private let src = "/nix/store/2dxd5frb715z451vbf7s8birlf3argbk-fail-2"
 
 @Suite("String builtins")
 struct StringsTests {
+    /// Indented strings: the indentation is measured and stripped line by line, the
+    /// rest of each line copied whole (spaces-only lines, tabs, escapes,
+    /// interpolations at the start and in the middle of lines).
+    @Test func indentedStringLines() {
+        #expect(eval(#"""
+let x = "X"; in [
+''
+  a
+    b
+  c
+''
+''
+    first
+  second  
+      third
+''
+''
+  ${x} start
+    mid ${x} end
+  last''
+''a
+  b''
+''
+
+    blank above
+   
+  spaces-only line above
+''
+''
+	tab line
+  space line
+''
+''  lead ''${x} '''q''' ''\n done
+  next''
+''
+  ${x}
+  ${x}''
+]
+"""#) == #"[ "a\n  b\nc\n" "  first\nsecond  \n    third\n" "X start\n  mid X end\nlast" "a\n  b" "\n  blank above\n \nspaces-only line above\n" "\ttab line\n  space line\n" "lead \${x} ''q'' \ndone\nnext" "X\nX" ]"#)
+    }
+
     // MARK: substring, stringLength
 
     @Test func substring() {
