@@ -255,6 +255,11 @@ extension Evaluator {
         case .name(let s): return s
         case .dynamic(let n, _):
             let v = try n.eval(self, env)
+            // A string without context, the usual name, is interned from its bytes
+            // in place (no copy of the string or of its byte array).
+            if case .string(let s) = v, s.context.isEmpty {
+                return s.bytes.withUnsafeBufferPointer { symbols.intern($0) }
+            }
             let s = try forceStringNoContext(v, n.pos, "while evaluating an attribute name")
             return symbols.intern(s)
         }

@@ -331,13 +331,20 @@ final class ConcatNode: Node {
         var context = StringContext.empty
         var bytes: [UInt8] = []
         bytes.reserveCapacity(total)
+        // The parts are read in place, as in `join`: `switch parts[j]` copied each
+        // string out (a retain and a release per part).
+        let base = parts.baseAddress!
         for j in 0..<parts.count {
-            switch parts[j] {
-            case .int(let n): appendDecimal(n, to: &bytes)
-            case .string(let s):
-                bytes.append(contentsOf: s.bytes)
-                if !s.context.isEmpty { context = context.union(s.context) }
-            default: preconditionFailure("a concatenation part kept as neither a string nor an integer")
+            let part = UnsafePointer(base + j)
+            if let s = part.borrowedString {
+                s._withUnsafeGuaranteedRef { s in
+                    bytes.append(contentsOf: s.bytes)
+                    if !s.context.isEmpty { context = context.union(s.context) }
+                }
+            } else if let n = part.forcedInt {
+                appendDecimal(n, to: &bytes)
+            } else {
+                preconditionFailure("a concatenation part kept as neither a string nor an integer")
             }
         }
         return .string(NixString(bytes, context: context))
