@@ -92,6 +92,14 @@ struct HotPathTests {
         ("let f = a: b: c: d: (e: a + b + c + d + e); in map (f 1 2 3 4) [ 10 20 ]", "[ 20 30 ]"),
         (#"let f = a: b: c: c; in f (throw "a") (throw "b") 3"#, "3"),
         ("let go = n: acc: k: if n == 0 then acc else go (n - 1) (acc + k) k; in go 1000 0 2", "2000"),
+        // List builtins read the elements in place: unforced, forced, failing.
+        ("let l = map (x: x * 2) [ 1 2 3 ]; in [ (builtins.elemAt l 1) (builtins.head l) (builtins.elem 4 l) (builtins.elem 5 l) (builtins.any (x: x > 5) l) (builtins.all (x: x > 1) l) (builtins.filter (x: x != 4) l) ]",
+         "[ 4 2 true false true true [ 2 6 ] ]"),
+        (#"builtins.elemAt [ 1 (throw "e") ] 1"#, "error: e"),
+        (#"builtins.head [ (throw "h") ]"#, "error: h"),
+        (#"builtins.any (x: x) [ false (throw "a") ]"#, "error: a"),
+        (#"builtins.elem (throw "n") [ 1 ]"#, "error: n"),
+        ("builtins.elem 1 [ ]", "false"),
         // `==` compares forced operands as they are and forces thunks first, at any
         // depth of lists and sets.
         (#"let a = { x = [ 1 { y = "s"; } ]; }; b = { x = [ 1 { y = "s"; } ]; }; in [ (a == b) (a.x == b.x) ((builtins.head a.x) == 1) (a == { x = [ 1 { y = "t"; } ]; }) ]"#,

@@ -30,10 +30,14 @@ extension Builtins {
                 if list.count == 0 { return .list(list) }
                 let f = try ListOps.function(ev, a[0], "while evaluating the first argument passed to builtins.filter")
                 var out: [Value] = []
-                for x in list.elements {
-                    let r = try ev.call(f, x, .none)
-                    if try ListOps.bool(ev, r, "while evaluating the return value of the filtering function passed to builtins.filter") {
-                        out.append(x)
+                // Elements read in place: copied into the call, and into the result
+                // when kept (iterating the array copied each once more).
+                try list.elements.withUnsafeBufferPointer { (xs) throws(EvalError) in
+                    for k in 0..<xs.count {
+                        let r = try ev.call(f, xs[k], .none)
+                        if try ListOps.bool(ev, r, "while evaluating the return value of the filtering function passed to builtins.filter") {
+                            out.append(xs[k])
+                        }
                     }
                 }
                 return out.count == list.count ? .list(list) : .list(NixList(out))
@@ -82,13 +86,18 @@ extension Builtins {
                 guard case .small(let i) = n, i >= 0, i < Int64(list.count) else {
                     throw EvalError("'builtins.elemAt' called with index \(n.description) on a list of size \(list.count)")
                 }
-                return try ev.force(list.elements[Int(i)], .none)
+                // Forced in place: a forced element is copied once, not twice.
+                return try list.elements.withUnsafeBufferPointer { (xs) throws(EvalError) -> Value in
+                    try ev.force(at: xs.baseAddress! + Int(i), .none)
+                }
             },
 
             PrimOp("__head", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let list = try ListOps.list(ev, a[0], "while evaluating the first argument passed to 'builtins.head'")
-                guard let first = list.elements.first else { throw EvalError("'builtins.head' called on an empty list") }
-                return try ev.force(first, .none)
+                if list.count == 0 { throw EvalError("'builtins.head' called on an empty list") }
+                return try list.elements.withUnsafeBufferPointer { (xs) throws(EvalError) -> Value in
+                    try ev.force(at: xs.baseAddress!, .none)
+                }
             },
 
             PrimOp("__tail", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
@@ -133,8 +142,13 @@ extension Builtins {
 
             PrimOp("__elem", arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let list = try ListOps.list(ev, a[1], "while evaluating the second argument passed to builtins.elem")
-                for x in list.elements where try ev.equal(a[0], x, .none) { return .bool(true) }
-                return .bool(false)
+                // The needle taken out once (an argument read is a copy), the elements
+                // read in place.
+                let needle = a[0]
+                return try list.elements.withUnsafeBufferPointer { (xs) throws(EvalError) -> Value in
+                    for k in 0..<xs.count where try ev.equal(needle, xs[k], .none) { return .bool(true) }
+                    return .bool(false)
+                }
             },
 
             PrimOp("__sort", arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
@@ -461,13 +475,17 @@ enum ListOps {
                                           : "while evaluating the second argument passed to builtins.all")
         let resultContext = any ? "while evaluating the return value of the function passed to builtins.any"
                                 : "while evaluating the return value of the function passed to builtins.all"
-        for x in list.elements {
-            let r = try ev.call(f, x, .none)
-            if try bool(ev, r, resultContext) == any {
-                return .bool(any)
+        // The elements read through a buffer pointer: each is copied once, into the
+        // call (iterating the array copied it first).
+        return try list.elements.withUnsafeBufferPointer { (xs) throws(EvalError) -> Value in
+            for k in 0..<xs.count {
+                let r = try ev.call(f, xs[k], .none)
+                if try bool(ev, r, resultContext) == any {
+                    return .bool(any)
+                }
             }
+            return .bool(!any)
         }
-        return .bool(!any)
     }
 
     // MARK: Sorting
