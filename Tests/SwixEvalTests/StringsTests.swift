@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import SwixEval
 import SwixSyntax
@@ -41,43 +42,13 @@ private let src = "/nix/store/2dxd5frb715z451vbf7s8birlf3argbk-fail-2"
 struct StringsTests {
     /// Indented strings: the indentation is measured and stripped line by line, the
     /// rest of each line copied whole (spaces-only lines, tabs, escapes,
-    /// interpolations at the start and in the middle of lines).
-    @Test func indentedStringLines() {
-        #expect(eval(#"""
-let x = "X"; in [
-''
-  a
-    b
-  c
-''
-''
-    first
-  second  
-      third
-''
-''
-  ${x} start
-    mid ${x} end
-  last''
-''a
-  b''
-''
-
-    blank above
-   
-  spaces-only line above
-''
-''
-	tab line
-  space line
-''
-''  lead ''${x} '''q''' ''\n done
-  next''
-''
-  ${x}
-  ${x}''
-]
-"""#) == #"[ "a\n  b\nc\n" "  first\nsecond  \n    third\n" "X start\n  mid X end\nlast" "a\n  b" "\n  blank above\n \nspaces-only line above\n" "\ttab line\n  space line\n" "lead \${x} ''q'' \ndone\nnext" "X\nX" ]"#)
+    /// interpolations at the start and in the middle of lines). The program is the
+    /// parser's golden file of the same name, evaluated here.
+    @Test func indentedStringLines() throws {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Golden/parse/indented-lines.nix")
+        let text = try String(contentsOf: file, encoding: .utf8)
+        #expect(eval(text) == #"[ "a\n  b\nc\n" "  first\nsecond  \n    third\n" "X start\n  mid X end\nlast" "a\n  b" "\n  blank above\n \nspaces-only line above\n" "\ttab line\n  space line\n" "lead \${x} ''q'' \ndone\nnext" "X\nX" ]"#)
     }
 
     // MARK: substring, stringLength
