@@ -204,9 +204,10 @@ extension Parser {
                     }
                     i += 1
                 } else {
-                    // The rest of the line does not matter: on to the next one.
+                    // The rest of the line does not matter: on to the next one
+                    // (`afterNextNewline` returns more than `i`, or the end).
                     i = ParserStrings.afterNextNewline(text, i)
-                    if i <= text.count && i > 0 && text[i - 1] == 10 {
+                    if text[i - 1] == 10 {
                         atStartOfLine = true
                         curIndent = 0
                     }
