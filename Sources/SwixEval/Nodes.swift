@@ -152,6 +152,35 @@ enum IntOperand {
     }
 }
 
+/// An operand read as a string in place, without evaluating anything: a string
+/// constant (kept alive by its node), or a variable whose slot holds a string or a
+/// forced thunk of one. Anything else reads as nil and is evaluated as usual.
+enum StringOperand {
+    case slot(depth: Int, slot: Int)
+    case constant(Unmanaged<NixString>)
+    case other
+
+    init(_ node: Node) {
+        if let l = node as? LocalNode {
+            self = .slot(depth: l.depth, slot: l.slot)
+        } else if let c = node as? ConstantNode, case .string(let s) = c.value {
+            self = .constant(.passUnretained(s))
+        } else {
+            self = .other
+        }
+    }
+
+    @inline(__always)
+    func read(_ env: Env) -> Unmanaged<NixString>? {
+        switch self {
+        case .slot(let depth, let slot):
+            return UnsafePointer(env.slotPointer(depth: depth, slot)).forcedObject(ValueLayout.stringTag).map { Unmanaged.fromOpaque($0) }
+        case .constant(let s): return s
+        case .other: return nil
+        }
+    }
+}
+
 /// A variable bound lexically: `depth` environments up, slot `slot`.
 /// (Not final: `LetVariableNode` refines it for `let` bindings, and the fast
 /// paths that read a variable's slot in place take both.)

@@ -545,6 +545,9 @@ final class ArithmeticNode: Node {
     let lhs, rhs: Node
 
     let lhsInt, rhsInt: IntOperand
+    /// For `<`: the operands as strings read in place (`c < "0"` over a string's
+    /// characters evaluated both operands into copies, a retain and a release each).
+    let lhsString, rhsString: StringOperand
 
     init(op: Op, primop: PrimOp, lhs: Node, rhs: Node, pos: Pos) {
         self.op = op
@@ -553,6 +556,8 @@ final class ArithmeticNode: Node {
         self.rhs = rhs
         lhsInt = IntOperand(lhs)
         rhsInt = IntOperand(rhs)
+        lhsString = op == .lessThan ? StringOperand(lhs) : .other
+        rhsString = op == .lessThan ? StringOperand(rhs) : .other
         super.init(pos: pos)
     }
 
@@ -588,6 +593,9 @@ final class ArithmeticNode: Node {
             }
         } catch {
             throw error.addTrace("while calling the '\(primop.displayName)' builtin", at: pos)
+        }
+        if let a = lhsString.read(env), let b = rhsString.read(env) {
+            return .bool(a._withUnsafeGuaranteedRef { x in b._withUnsafeGuaranteedRef { y in bytewiseLess(x.bytes, y.bytes) } })
         }
         let x: Value, y: Value
         do throws(EvalError) {

@@ -92,6 +92,15 @@ struct HotPathTests {
         ("let f = a: b: c: d: (e: a + b + c + d + e); in map (f 1 2 3 4) [ 10 20 ]", "[ 20 30 ]"),
         (#"let f = a: b: c: c; in f (throw "a") (throw "b") 3"#, "3"),
         ("let go = n: acc: k: if n == 0 then acc else go (n - 1) (acc + k) k; in go 1000 0 2", "2000"),
+        // `<` on strings reads variables' strings and string constants in place;
+        // anything else (a thunk not yet forced, another type) the usual way.
+        (#"let c = "5"; in [ (c < "0") ("9" < c) (c >= "0") (c <= "9") ("a" < "b") ("b" < "a") ("" < "a") ("a" < "") ]"#,
+         "[ false false true true true false true false ]"),
+        (#"map (c: c >= "0" && c <= "9") [ "1" "x" "" "99" ]"#, "[ true false false false ]"),
+        (#"let f = c: d: [ (c < d) (d < c) ]; in f "abc" "abd""#, "[ true false ]"),
+        (#"let s = "a"; t = s + "b"; in [ (s < t) (t < s) ]"#, "[ true false ]"),
+        (#"let c = throw "t"; in c < "x""#, "error: t"),
+        (#"let c = "x"; in c < 1"#, #"error: cannot compare a string with an integer; values are "x" and 1"#),
         // List builtins read the elements in place: unforced, forced, failing.
         ("let l = map (x: x * 2) [ 1 2 3 ]; in [ (builtins.elemAt l 1) (builtins.head l) (builtins.elem 4 l) (builtins.elem 5 l) (builtins.any (x: x > 5) l) (builtins.all (x: x > 1) l) (builtins.filter (x: x != 4) l) ]",
          "[ 4 2 true false true true [ 2 6 ] ]"),
