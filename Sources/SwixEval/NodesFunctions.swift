@@ -594,6 +594,13 @@ final class ArithmeticNode: Node {
         } catch {
             throw error.addTrace("while calling the '\(primop.displayName)' builtin", at: pos)
         }
+        return try evalGeneral(ev, env)
+    }
+
+    /// Operands other than integers read in place. (Out of line: its locals made
+    /// `eval`'s frame larger for every integer operation.)
+    @inline(never)
+    private func evalGeneral(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
         if let a = lhsString.read(env), let b = rhsString.read(env) {
             return .bool(a._withUnsafeGuaranteedRef { x in b._withUnsafeGuaranteedRef { y in bytewiseLess(x.bytes, y.bytes) } })
         }
