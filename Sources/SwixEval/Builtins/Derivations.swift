@@ -246,7 +246,7 @@ extension Evaluator {
                         }
                     } else {
                         let s = try coerceForDerivation(attr.value, &context, "")
-                        if env[key] == nil { env.set(key, s) }
+                        env.setIfAbsent(key, s)
                         switch special {
                         case .builder: drv.builder = s
                         case .system: drv.platform = s

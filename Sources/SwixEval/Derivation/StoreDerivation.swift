@@ -31,14 +31,37 @@ struct DerivationEnvironment {
 
     mutating func reserve(_ count: Int) { entries.reserveCapacity(count) }
 
+    /// Whether `key` sorts after every key set so far (then it is new, and goes last).
+    /// The last key is compared in place: `entries.last` copied the entry, a
+    /// retain and release of both its arrays.
+    @inline(__always)
+    private func comesLast(_ key: [UInt8]) -> Bool {
+        entries.withUnsafeBufferPointer { e in
+            guard e.count > 0 else { return true }
+            return e[e.count - 1].key.withUnsafeBufferPointer { lastKey in
+                key.withUnsafeBufferPointer { SwixStore.bytewiseLess(lastKey, $0) }
+            }
+        }
+    }
+
     /// Sets `key` (replacing its value if it is set already).
     mutating func set(_ key: [UInt8], _ value: [UInt8]) {
-        if let last = entries.last, bytewiseLess(last.key, key) {
+        if comesLast(key) {
             entries.append((key, value))
             return
         }
         let (i, found) = position(of: key)
         if found { entries[i].value = value } else { entries.insert((key, value), at: i) }
+    }
+
+    /// Sets `key` unless it is set already (an attribute in name order: appended).
+    mutating func setIfAbsent(_ key: [UInt8], _ value: [UInt8]) {
+        if comesLast(key) {
+            entries.append((key, value))
+            return
+        }
+        let (i, found) = position(of: key)
+        if !found { entries.insert((key, value), at: i) }
     }
 }
 
