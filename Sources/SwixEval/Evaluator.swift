@@ -580,6 +580,21 @@ public final class Evaluator {
         }
     }
 
+    /// `v` forced as builtin `p`, called at `pos`, forces its argument: inside the
+    /// call (its depth and stack checks), an error getting the call's frame. For a
+    /// caller that looks at the forced argument before calling `p` with it.
+    @inline(__always)
+    func forceAsArgument(of p: PrimOp, _ v: Value, _ pos: Pos) throws(EvalError) -> Value {
+        try checkCallRoom(pos)
+        callDepth += 1
+        defer { callDepth -= 1 }
+        do {
+            return try force(v, pos)
+        } catch {
+            throw error.addTrace("while calling the '\(p.displayName)' builtin", at: pos)
+        }
+    }
+
     func callLambda(_ c: Closure, _ arg: consuming Value, _ pos: Pos) throws(EvalError) -> Value {
         let l = c.lambda
         // `x: body`, the common case: one slot, no argument checks. (Functions with

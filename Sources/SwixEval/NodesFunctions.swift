@@ -177,18 +177,9 @@ extension CallNode {
         if let n = arguments.forcedInt(0) { return .digits(n) }
         guard case .thunk = arguments[0] else { return .result(try ev.callSaturated(p, arguments, pos)) }
         // A variable's thunk (`"p${toString i}"` in a function of `i`): forced as
-        // the builtin would force it, inside the call, so that an integer's
-        // digits still go straight into the result.
-        try ev.checkCallRoom(pos)
-        ev.callDepth += 1
-        let forced: Value
-        do throws(EvalError) {
-            forced = try ev.force(arguments[0], pos)
-        } catch {
-            ev.callDepth -= 1
-            throw error.addTrace("while calling the '\(p.displayName)' builtin", at: pos)
-        }
-        ev.callDepth -= 1
+        // the builtin would force it, so that an integer's digits still go
+        // straight into the result.
+        let forced = try ev.forceAsArgument(of: p, arguments[0], pos)
         if case .int(let n) = forced { return .digits(n) }
         return .result(try ev.callSaturated(p, PrimOpArgs(forced), pos))
     }

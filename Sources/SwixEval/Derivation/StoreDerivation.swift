@@ -45,23 +45,19 @@ struct DerivationEnvironment {
     }
 
     /// Sets `key` (replacing its value if it is set already).
-    mutating func set(_ key: [UInt8], _ value: [UInt8]) {
-        if comesLast(key) {
-            entries.append((key, value))
-            return
-        }
-        let (i, found) = position(of: key)
-        if found { entries[i].value = value } else { entries.insert((key, value), at: i) }
-    }
+    mutating func set(_ key: [UInt8], _ value: [UInt8]) { store(key, value, replacing: true) }
 
     /// Sets `key` unless it is set already (an attribute in name order: appended).
-    mutating func setIfAbsent(_ key: [UInt8], _ value: [UInt8]) {
+    mutating func setIfAbsent(_ key: [UInt8], _ value: [UInt8]) { store(key, value, replacing: false) }
+
+    @inline(__always)
+    private mutating func store(_ key: [UInt8], _ value: [UInt8], replacing: Bool) {
         if comesLast(key) {
             entries.append((key, value))
             return
         }
         let (i, found) = position(of: key)
-        if !found { entries.insert((key, value), at: i) }
+        if !found { entries.insert((key, value), at: i) } else if replacing { entries[i].value = value }
     }
 }
 
