@@ -89,11 +89,7 @@ public struct StringContext: Equatable, Sendable {
     public func union(_ other: StringContext) -> StringContext {
         if other.isEmpty { return self }
         if isEmpty { return other }
-        var all = elements + other.elements
-        all.sort { $0.lexicographicallyPrecedes($1) }
-        var unique: [[UInt8]] = []
-        for e in all where unique.last != e { unique.append(e) }
-        return StringContext(elements: unique)
+        return .normalizing(elements + other.elements)
     }
 }
 

@@ -130,6 +130,19 @@ struct DerivationsTests {
         #expect(d.text == #"Derive([("out","/nix/store/nyyic0lx54mw04ak3fa4m1wfysnnc45w-b","","")],[("/nix/store/zk00i9dmrkzkyw50mcxmq9v75lq04br0-a.drv",["dev","out"])],[],"s","/bin/sh",[],[("builder","/bin/sh"),("name","b"),("out","/nix/store/nyyic0lx54mw04ak3fa4m1wfysnnc45w-b"),("system","s"),("x","/nix/store/clzrs2fdhrc4i9yc2laqbrxj694yblax-a-dev/include"),("y","/nix/store/92rm141drkkcmvg6m1sl84ax5hpz9jb3-a")])"#)
     }
 
+    /// The three texts of a derivation share their escaped environment: an attribute
+    /// named after an output is replaced by the output's path, escapes are kept, and
+    /// a dependent's hashes (of a two-output input) come out as CppNix's.
+    @Test func outputVariablesAndEscapesInAllTexts() throws {
+        let a = #"derivation { name = "a"; system = "s"; builder = "/bin/sh"; outputs = [ "out" "dev" ]; dev = "user value"; script = "line1\n\"q\" \\ tab\t"; args = [ "-c" "echo \"$out\"\n" ]; }"#
+        let d = try drvText(#"let a = \#(a); in derivation { name = "b"; system = "s"; builder = "/bin/sh"; x = a.dev; y = "${a}"; outputs = [ "out" "lib" ]; }"#)
+        #expect(d.path == "/nix/store/wah9gva2qhr7qwbxqkg8lrdf24y9vq9j-b.drv")
+        #expect(d.text == #"Derive([("lib","/nix/store/gbzg83zyqzqyfx62q58g9z8jqr52wng1-b-lib","",""),("out","/nix/store/5sb34divvidn43as29ca5dikdh3948cf-b","","")],[("/nix/store/53jv8nq5hm8z123flymmahvg13bqdygp-a.drv",["dev","out"])],[],"s","/bin/sh",[],[("builder","/bin/sh"),("lib","/nix/store/gbzg83zyqzqyfx62q58g9z8jqr52wng1-b-lib"),("name","b"),("out","/nix/store/5sb34divvidn43as29ca5dikdh3948cf-b"),("outputs","out lib"),("system","s"),("x","/nix/store/mawap4s0jy552lxy60krp9777vis3vdn-a-dev"),("y","/nix/store/xyrgldx3ddk1hrrns52lkdd8n01rv0lv-a")])"#)
+        let input = try drvText(a)
+        #expect(input.path == "/nix/store/53jv8nq5hm8z123flymmahvg13bqdygp-a.drv")
+        #expect(input.text == #"Derive([("dev","/nix/store/mawap4s0jy552lxy60krp9777vis3vdn-a-dev","",""),("out","/nix/store/xyrgldx3ddk1hrrns52lkdd8n01rv0lv-a","","")],[],[],"s","/bin/sh",["-c","echo \"$out\"\n"],[("builder","/bin/sh"),("dev","/nix/store/mawap4s0jy552lxy60krp9777vis3vdn-a-dev"),("name","a"),("out","/nix/store/xyrgldx3ddk1hrrns52lkdd8n01rv0lv-a"),("outputs","out dev"),("script","line1\n\"q\" \\ tab\t"),("system","s")])"#)
+    }
+
     @Test func drvPathPullsInClosure() throws {
         let d = try drvText(#"let leaf = derivation { name = "leaf"; system = "s"; builder = "/bin/sh"; outputs = [ "out" "doc" ]; }; mid = derivation { name = "mid"; system = "s"; builder = "/bin/sh"; d = leaf.doc; t = builtins.toFile "t" "t"; }; in derivation { name = "top"; system = "s"; builder = "/bin/sh"; f = mid.drvPath; }"#)
         #expect(d.path == "/nix/store/04lgxd04299yx5crb6xkirazahy3w4wr-top.drv")

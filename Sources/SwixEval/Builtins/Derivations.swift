@@ -36,7 +36,7 @@ extension Builtins {
                 try ev.pathBuiltin(a[0])
             },
             PrimOp("__filterSource", arity: 2) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
-                var context = ByteSet()
+                var context = ContextAccumulator()
                 let path = try ev.coerceToPathWithContext(
                     a[1], .none, "while evaluating the second argument (the path to filter) passed to 'builtins.filterSource'", &context)
                 let filter = try ev.force(a[0], .none)
@@ -152,7 +152,7 @@ extension Evaluator {
         var env = DerivationEnvironment()
         var json: [UInt8] = [UInt8(ascii: "{")]
         var jsonCount = 0
-        var context = ByteSet()
+        var context = ContextAccumulator()
         var outputHash: [UInt8]?
         var outputHashAlgo: HashAlgorithm?
         var ingestionMethod: ContentAddressMethod?
@@ -223,7 +223,7 @@ extension Evaluator {
                         switch special {
                         case .builder:
                             let s = try forceString(attr.value, .none, "")
-                            for c in s.context.elements { context.insert(c) }
+                            context.insert(contentsOf: s.context)
                             drv.builder = s.bytes
                         case .system:
                             drv.platform = try forceStringWithoutContext(attr.value, .none, "")
@@ -268,38 +268,49 @@ extension Evaluator {
             env.set(Array("__json".utf8), json)
         }
 
-        // Everything the strings refer to becomes an input.
-        var inputDrvs: [String: ByteSet] = [:]
-        var inputSrcs = Set<String>()
-        for raw in context {
+        // Everything the strings refer to becomes an input. Outputs of input
+        // derivations are collected as (path, output) pairs and grouped by sorting.
+        var built: [(drvPath: [UInt8], output: [UInt8])] = []
+        var inputSrcs: [String] = []
+        for raw in context.normalized() {
             switch ContextElement(raw) {
             case .drvDeep(let drvPath):
                 // The builder gets the derivation file itself, so it may read its whole
                 // closure: every path of it is an input, every derivation with all outputs.
-                guard store.derivations[drvPath] != nil else {
+                guard store.derivation(drvPath) != nil else {
                     throw EvalError("path '\(drvPath)' is not valid")
                 }
                 for p in store.closure(of: drvPath) {
-                    inputSrcs.insert(p)
+                    inputSrcs.append(p)
                     if p.hasSuffix(".drv") {
-                        guard let record = store.derivations[p] else { throw EvalError("path '\(p)' is not valid") }
-                        inputDrvs[p, default: []].formUnion(record.outputNames)
+                        guard let record = store.derivation(p) else { throw EvalError("path '\(p)' is not valid") }
+                        let bytes = Array(p.utf8)
+                        for o in record.outputNames { built.append((bytes, o)) }
                     }
                 }
             case .built(let drvPath, let output):
-                inputDrvs[drvPath, default: []].insert(output)
+                built.append((drvPath, output))
             case .opaque(let path):
                 do {
                     _ = try store.storeDir.parseStorePath(path)
                 } catch {
                     throw storeError(error)
                 }
-                inputSrcs.insert(path)
+                inputSrcs.append(path)
             }
         }
-        drv.inputDrvs = inputDrvs.map { (path: $0.key, outputs: $0.value.sorted(by: bytewiseLess)) }
-            .sorted { $0.path.utf8Precedes($1.path) }
-        drv.inputSrcs = inputSrcs.sorted { $0.utf8Precedes($1) }
+        built.sort { sameBytes($0.drvPath, $1.drvPath) ? bytewiseLess($0.output, $1.output) : bytewiseLess($0.drvPath, $1.drvPath) }
+        for b in built {
+            if let last = drv.inputDrvs.last, sameBytes(last.path, b.drvPath) {
+                if !sameBytes(last.outputs[last.outputs.count - 1], b.output) {
+                    drv.inputDrvs[drv.inputDrvs.count - 1].outputs.append(b.output)
+                }
+            } else {
+                drv.inputDrvs.append((path: b.drvPath, outputs: [b.output]))
+            }
+        }
+        inputSrcs.sort { $0.utf8Precedes($1) }
+        for p in inputSrcs where drv.inputSrcs.last != p { drv.inputSrcs.append(p) }
 
         if drv.builder.isEmpty { throw EvalError("required attribute 'builder' missing") }
         if drv.platform.isEmpty { throw EvalError("required attribute 'system' missing") }
@@ -307,17 +318,17 @@ extension Evaluator {
             throw EvalError("derivation names are allowed to end in '.drv' only if they produce a single derivation file")
         }
 
-        // Both hashes modulo (output paths, then the record for dependents) need the
-        // inputs replaced by their own hashes: computed once.
-        var actualInputsCache: [(key: [UInt8], outputs: [[UInt8]])]?
-        func actualInputs() throws(EvalError) -> [(key: [UInt8], outputs: [[UInt8]])] {
-            if let actualInputsCache { return actualInputsCache }
-            let actual = try drv.actualInputs { (p: String) throws(EvalError) -> DrvHashModulo in try self.inputHashModulo(p, store) }
-            actualInputsCache = actual
-            return actual
-        }
+        // Both hashes modulo of an input-addressed derivation (for its output paths,
+        // then the record for dependents) need the inputs replaced by their own hashes;
+        // a fixed-output derivation's hash needs neither. (Computed here, not by a
+        // local function: capturing `drv` boxed it and copied it, every array in it
+        // retained and released, at each use.)
+        let actualInputs = outputHash != nil ? []
+            : try drv.actualInputs { (p: [UInt8]) throws(EvalError) -> DrvHashModulo in try self.inputHashModulo(p, store) }
 
         let sortedOutputs = outputs.sorted(by: bytewiseLess)
+        // The texts of an input-addressed derivation, which share most of their work.
+        var texts: StoreDerivation.InputAddressedTexts?
         if let outputHash {
             // A fixed-output derivation: its path depends on the expected contents only.
             if outputs != [Array("out".utf8)] {
@@ -347,7 +358,8 @@ extension Evaluator {
             for o in sortedOutputs { env.set(o, []) }
             drv.outputs = sortedOutputs.map { ($0, StoreDerivation.Output.deferred) }
             drv.env = env.entries
-            let modulo = try drv.hashModulo(maskOutputs: true, actualInputs: try actualInputs())
+            var shared = StoreDerivation.InputAddressedTexts(masked: drv)
+            let modulo = shared.maskedHashModulo(drv, actualInputs: actualInputs)
             var filled: [(name: [UInt8], output: StoreDerivation.Output)] = []
             for o in sortedOutputs {
                 let id = String(decoding: o, as: UTF8.self)
@@ -363,10 +375,12 @@ extension Evaluator {
             }
             drv.outputs = filled
             drv.env = env.entries
+            shared.fillOutputs(drv)
+            texts = shared
         }
 
         // "Write" the .drv: a text object referring to its inputs.
-        let text = drv.unparse(maskOutputs: false)
+        let text = texts?.text(drv) ?? drv.unparse(maskOutputs: false)
         let references = drv.references
         let drvStorePath: StorePath
         do {
@@ -375,8 +389,9 @@ extension Evaluator {
             throw storeError(error)
         }
         let drvPath = store.storeDir.print(drvStorePath)
-        if store.derivations[drvPath] == nil {
-            let modulo = try drv.hashModulo(maskOutputs: false, actualInputs: try actualInputs())
+        if store.derivation(drvPath) == nil {
+            let modulo = if let texts { texts.hashModulo(drv, actualInputs: actualInputs) }
+                         else { try drv.hashModulo(maskOutputs: false, actualInputs: actualInputs) }
             store.addDerivation(path: drvPath, drv, text: text, references: references, hashModulo: modulo)
         }
 
@@ -395,9 +410,9 @@ extension Evaluator {
     }
 
     /// The hash modulo of an input derivation this evaluation instantiated.
-    private func inputHashModulo(_ drvPath: String, _ store: EvalStore) throws(EvalError) -> DrvHashModulo {
-        guard let record = store.derivations[drvPath] else {
-            throw EvalError("path '\(drvPath)' is not valid")
+    private func inputHashModulo(_ drvPath: [UInt8], _ store: EvalStore) throws(EvalError) -> DrvHashModulo {
+        guard let record = store.derivation(drvPath) else {
+            throw EvalError("path '\(String(decoding: drvPath, as: UTF8.self))' is not valid")
         }
         return record.hashModulo
     }
@@ -436,7 +451,7 @@ extension Evaluator {
     }
 
     func storePath(_ arg: Value) throws(EvalError) -> Value {
-        var context = ByteSet()
+        var context = ContextAccumulator()
         var path = try coerceToPathWithContext(arg, .none, "while evaluating the first argument passed to 'builtins.storePath'", &context)
         let store = EvalStore.of(self)
         var text = String(decoding: path, as: UTF8.self)
@@ -455,7 +470,7 @@ extension Evaluator {
             throw storeError(error)
         }
         context.insert(Array(store.storeDir.print(storePath).utf8))
-        return .string(NixString(path, context: StringContext(elements: context.sorted(by: bytewiseLess))))
+        return .string(NixString(path, context: StringContext(elements: context.normalized())))
     }
 
     /// `realpath`, or nil when the path does not exist.
@@ -472,7 +487,7 @@ extension Evaluator {
         var filter: Value?
         var method = ContentAddressMethod.recursive
         var expectedHash: Hash?
-        var context = ByteSet()
+        var context = ContextAccumulator()
         for attr in attrs.attrs {
             switch symbols[attr.name] {
             case "path":
@@ -518,7 +533,7 @@ extension Evaluator {
     /// `addPath` (`builtins.path`, `filterSource`): the store path of `path` under `name`,
     /// with `filter` deciding which files go in. Only computed, never written.
     func addPath(name: String, path: String, filter: Value?, method: ContentAddressMethod,
-                 expectedHash: Hash?, context: ByteSet) throws(EvalError) -> Value {
+                 expectedHash: Hash?, context: ContextAccumulator) throws(EvalError) -> Value {
         let store = EvalStore.of(self)
         do throws(EvalError) {
             var expectedPath: String?

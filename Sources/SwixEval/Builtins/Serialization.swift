@@ -77,11 +77,7 @@ private struct ContextCollector {
 
     func build() -> StringContext {
         if elements.isEmpty { return .empty }
-        let sorted = elements.sorted { $0.lexicographicallyPrecedes($1) }
-        var unique: [[UInt8]] = []
-        unique.reserveCapacity(sorted.count)
-        for e in sorted where unique.last != e { unique.append(e) }
-        return StringContext(elements: unique)
+        return .normalizing(elements)
     }
 }
 

@@ -296,12 +296,7 @@ private struct ContextCollector {
     var result: StringContext {
         if let single { return single }
         if elements.isEmpty { return .empty }
-        var all = elements
-        all.sort { $0.lexicographicallyPrecedes($1) }
-        var unique: [[UInt8]] = []
-        unique.reserveCapacity(all.count)
-        for e in all where unique.last != e { unique.append(e) }
-        return StringContext(elements: unique)
+        return .normalizing(elements)
     }
 }
 

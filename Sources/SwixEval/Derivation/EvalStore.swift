@@ -28,8 +28,13 @@ final class EvalStore {
         let hashModulo: DrvHashModulo
     }
 
-    /// `.drv` path → what was written.
-    private(set) var derivations: [String: DerivationRecord] = [:]
+    /// `.drv` path → what was written. (Keyed by bytes, hashed as `ByteKey` hashes:
+    /// every derivation looks up each of its inputs, and `String`'s SipHash over a
+    /// store path cost ~800 instructions a lookup.)
+    private var derivations: [ByteKey: DerivationRecord] = [:]
+
+    func derivation(_ path: [UInt8]) -> DerivationRecord? { derivations[ByteKey(path)] }
+    func derivation(_ path: String) -> DerivationRecord? { derivation(Array(path.utf8)) }
     /// Text objects (`builtins.toFile`): path → contents.
     private(set) var texts: [String: [UInt8]] = [:]
     /// Every store path written, with its references (sorted).
@@ -39,7 +44,7 @@ final class EvalStore {
 
     func addDerivation(path: String, _ derivation: StoreDerivation, text: [UInt8], references refs: [String],
                        hashModulo: DrvHashModulo) {
-        derivations[path] = DerivationRecord(outputNames: derivation.outputNames, text: text, hashModulo: hashModulo)
+        derivations[ByteKey(Array(path.utf8))] = DerivationRecord(outputNames: derivation.outputNames, text: text, hashModulo: hashModulo)
         references[path] = refs
     }
 
@@ -59,7 +64,7 @@ final class EvalStore {
 
     /// The contents of a store object written as one file (a `.drv` or a text).
     func fileContents(_ path: String) -> [UInt8]? {
-        if let d = derivations[path] { return d.text }
+        if let d = derivation(path) { return d.text }
         return texts[path]
     }
 

@@ -13,13 +13,13 @@ import Darwin
 enum ContextElement {
     case opaque(String)
     case drvDeep(String)
-    case built(drvPath: String, output: [UInt8])
+    case built(drvPath: [UInt8], output: [UInt8])
 
     init(_ raw: [UInt8]) {
         if raw.first == UInt8(ascii: "=") {
             self = .drvDeep(String(decoding: raw.dropFirst(), as: UTF8.self))
         } else if raw.first == UInt8(ascii: "!"), let bang = raw.dropFirst().firstIndex(of: UInt8(ascii: "!")) {
-            self = .built(drvPath: String(decoding: raw[(bang + 1)...], as: UTF8.self), output: Array(raw[1..<bang]))
+            self = .built(drvPath: Array(raw[(bang + 1)...]), output: Array(raw[1..<bang]))
         } else {
             self = .opaque(String(decoding: raw, as: UTF8.self))
         }
@@ -33,7 +33,7 @@ enum ContextElement {
         switch self {
         case .opaque(let p): return base(p)
         case .drvDeep(let p): return "=" + base(p)
-        case .built(let p, let o): return "!" + String(decoding: o, as: UTF8.self) + "!" + base(p)
+        case .built(let p, let o): return "!" + String(decoding: o, as: UTF8.self) + "!" + base(String(decoding: p, as: UTF8.self))
         }
     }
 
@@ -42,7 +42,7 @@ enum ContextElement {
         switch self {
         case .opaque(let p): return p
         case .drvDeep(let p): return p + " (deep)"
-        case .built(let p, let o): return p + "^" + String(decoding: o, as: UTF8.self)
+        case .built(let p, let o): return String(decoding: p, as: UTF8.self) + "^" + String(decoding: o, as: UTF8.self)
         }
     }
 }
@@ -177,16 +177,16 @@ extension Evaluator {
     /// arguments (CppNix's `coerceMore` and `copyToStore`): `true` is `"1"`, `false` and
     /// `null` are empty, numbers are printed (floats as C's `%f`), lists are joined
     /// with spaces, paths are copied to the store. Context goes into `context`.
-    func coerceForDerivation(_ v: Value, _ context: inout ByteSet, _ errorContext: String,
+    func coerceForDerivation(_ v: Value, _ context: inout ContextAccumulator, _ errorContext: String,
                              _ pos: Pos = .none) throws(EvalError) -> [UInt8] {
         if case .string(let s) = v {
-            for c in s.context.elements { context.insert(c) }
+            context.insert(contentsOf: s.context)
             return s.bytes
         }
         let w = try force(v, pos)
         switch w {
         case .string(let s):
-            for c in s.context.elements { context.insert(c) }
+            context.insert(contentsOf: s.context)
             return s.bytes
         case .path(let p):
             let storePath = try copyPathToStorePath(p.bytes, pos)
@@ -231,7 +231,7 @@ extension Evaluator {
     /// `coerceToPath`: a path value, or a string (or set with `__toString`/`outPath`)
     /// holding an absolute path; the string's context goes into `context`.
     func coerceToPathWithContext(_ v: Value, _ pos: Pos, _ errorContext: String,
-                                 _ context: inout ByteSet) throws(EvalError) -> [UInt8] {
+                                 _ context: inout ContextAccumulator) throws(EvalError) -> [UInt8] {
         let w = try force(v, pos)
         if case .path(let p) = w { return p.bytes }
         let (bytes, c): ([UInt8], StringContext)
@@ -240,7 +240,7 @@ extension Evaluator {
         } catch {
             throw error.addTrace(errorContext, at: pos)
         }
-        for e in c.elements { context.insert(e) }
+        context.insert(contentsOf: c)
         guard bytes.first == UInt8(ascii: "/") else {
             throw EvalError("string '\(String(decoding: bytes, as: UTF8.self))' doesn't represent an absolute path", at: pos)
                 .addTrace(errorContext, at: pos)
@@ -253,7 +253,7 @@ extension Evaluator {
     /// Appends `v` as JSON the way Nix 2.8 writes `__json`: no spaces, object keys
     /// sorted, strings escaped like `toJSON`, floats with six significant digits, paths
     /// copied to the store, derivations as their `outPath`.
-    func writeDerivationJSON(_ v: Value, _ pos: Pos, _ context: inout ByteSet,
+    func writeDerivationJSON(_ v: Value, _ pos: Pos, _ context: inout ContextAccumulator,
                              _ out: inout [UInt8]) throws(EvalError) {
         try enterNested(pos)
         defer { callDepth -= 1 }
@@ -265,7 +265,7 @@ extension Evaluator {
         case .bigInt(let b): out.append(contentsOf: b.decimalUTF8)
         case .float(let d): out.append(contentsOf: formatDouble(d, "%g").utf8)
         case .string(let s):
-            for c in s.context.elements { context.insert(c) }
+            context.insert(contentsOf: s.context)
             Evaluator.writeJSONString(s.bytes, &out)
         case .path(let p):
             let storePath = try copyPathToStorePath(p.bytes, pos)
@@ -275,7 +275,7 @@ extension Evaluator {
             if let f = a.get(sToString) {
                 let r = try call(try force(f, pos), w, pos)
                 let (bytes, c) = try coerceToString(r, pos, "", interpolation: true)
-                for e in c.elements { context.insert(e) }
+                context.insert(contentsOf: c)
                 Evaluator.writeJSONString(bytes, &out)
                 return
             }

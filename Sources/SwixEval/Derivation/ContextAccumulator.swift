@@ -1,0 +1,38 @@
+/// The string context a builtin gathers from many strings (`derivationStrict` from
+/// every attribute, a path argument from its coercion): elements appended as they
+/// come, sorted and made unique once, at the end.
+///
+/// A hash set hashed every element of every string on the way in, and most elements
+/// arrive several times (a derivation's inputs appear in `buildInputs`, in scripts, in
+/// other attributes); appending is a retain, and sorting a few dozen store paths with
+/// `memcmp` costs less than hashing them once.
+struct ContextAccumulator {
+    private(set) var elements: [[UInt8]] = []
+
+    var isEmpty: Bool { elements.isEmpty }
+
+    mutating func insert(_ element: [UInt8]) { elements.append(element) }
+
+    mutating func insert(contentsOf context: StringContext) {
+        if !context.isEmpty { elements.append(contentsOf: context.elements) }
+    }
+
+    /// The elements in bytewise order (how CppNix's `std::set<std::string>` lists
+    /// them), each once.
+    func normalized() -> [[UInt8]] { StringContext.normalizing(elements).elements }
+}
+
+extension StringContext {
+    /// The context of `elements` given in any order, with repetitions: sorted
+    /// bytewise, each element once.
+    static func normalizing(_ elements: [[UInt8]]) -> StringContext {
+        if elements.count < 2 { return StringContext(elements: elements) }
+        var all = elements
+        all.sort(by: bytewiseLess)
+        var unique: [[UInt8]] = []
+        unique.reserveCapacity(all.count)
+        unique.append(all[0])
+        for k in 1..<all.count where !sameBytes(all[k], all[k - 1]) { unique.append(all[k]) }
+        return StringContext(elements: unique)
+    }
+}
