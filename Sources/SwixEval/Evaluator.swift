@@ -116,8 +116,9 @@ public final class Evaluator {
         return singleByteStrings[Int(byte)]
     }
 
-    /// The attribute names `derivationStrict` treats specially, filled on first use.
-    var derivationSpecialNames: [Symbol: SpecialAttribute] = [:]
+    /// The attribute names `derivationStrict` treats specially, sorted by symbol,
+    /// filled on first use.
+    var derivationSpecialNames: [(name: Symbol, kind: SpecialAttribute)] = []
     /// Parsed and evaluated files (`import`).
     let fileCache = FileCache()
     /// For `~/` path literals in imported files.

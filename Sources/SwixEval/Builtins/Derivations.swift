@@ -128,9 +128,17 @@ extension Evaluator {
                 ("maxSize", .referenceCheck), ("maxClosureSize", .referenceCheck),
                 ("__structuredAttrs", .structuredAttrs),
             ]
-            for (n, kind) in table { derivationSpecialNames[symbols.intern(n)] = kind }
+            derivationSpecialNames = table.map { (symbols.intern($0.0), $0.1) }.sorted { $0.name < $1.name }
         }
-        return derivationSpecialNames[name]
+        // A binary search over the sorted symbols (a dictionary lookup hashed
+        // every attribute name of every derivation).
+        let names = derivationSpecialNames
+        var lo = 0, hi = names.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if names[mid].name < name { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < names.count && names[lo].name == name ? names[lo].kind : nil
     }
 
     private func derivationStrict(name drvName: String, _ attrs: Attrs) throws(EvalError) -> Value {
