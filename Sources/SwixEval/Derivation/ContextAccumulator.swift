@@ -27,12 +27,31 @@ extension StringContext {
     /// bytewise, each element once.
     static func normalizing(_ elements: [[UInt8]]) -> StringContext {
         if elements.count < 2 { return StringContext(elements: elements) }
-        var all = elements
+        var all = elements.count <= 64 ? withoutRepeatedStorage(elements) : elements
         all.sort(by: bytewiseLess)
         var unique: [[UInt8]] = []
         unique.reserveCapacity(all.count)
         unique.append(all[0])
         for k in 1..<all.count where !sameBytes(all[k], all[k - 1]) { unique.append(all[k]) }
         return StringContext(elements: unique)
+    }
+
+    /// `elements` without those whose storage an earlier one shares: most repeated
+    /// elements are the very same array, passed on from string to string (each
+    /// of a derivation's inputs reaches it through several attributes), and
+    /// comparing addresses is cheaper than sorting them. Quadratic, so for few
+    /// elements only.
+    private static func withoutRepeatedStorage(_ elements: [[UInt8]]) -> [[UInt8]] {
+        var distinct: [[UInt8]] = []
+        distinct.reserveCapacity(elements.count)
+        var addresses: [UnsafeRawPointer?] = []
+        addresses.reserveCapacity(elements.count)
+        for e in elements {
+            let address = e.withUnsafeBytes { $0.baseAddress }
+            if address != nil && addresses.contains(address) { continue }
+            addresses.append(address)
+            distinct.append(e)
+        }
+        return distinct
     }
 }
