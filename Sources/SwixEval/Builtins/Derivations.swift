@@ -478,7 +478,7 @@ extension Evaluator {
             throw storeError(error)
         }
         context.insert(Array(store.storeDir.print(storePath).utf8))
-        return .string(NixString(path, context: StringContext(elements: context.normalized())))
+        return .string(NixString(path, context: context.stringContext))
     }
 
     /// `realpath`, or nil when the path does not exist.

@@ -32,7 +32,7 @@ extension Builtins {
             PrimOp("__toXML", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 var printer = XMLPrinter(ev, strict: true, location: false)
                 try printer.document(a[0])
-                return .string(NixString(printer.out, context: printer.context.build()))
+                return .string(NixString(printer.out, context: printer.context.stringContext))
             },
         ]
     }
@@ -64,20 +64,6 @@ extension Evaluator {
         case .primopApp(let app): return "the partially applied built-in function '\(app.primop.displayName)'"
         default: return v.typeDescription
         }
-    }
-}
-
-/// Collects string context elements; sorted and deduplicated once at the end.
-private struct ContextCollector {
-    var elements: [[UInt8]] = []
-
-    mutating func add(_ c: StringContext) {
-        if !c.isEmpty { elements.append(contentsOf: c.elements) }
-    }
-
-    func build() -> StringContext {
-        if elements.isEmpty { return .empty }
-        return .normalizing(elements)
     }
 }
 
@@ -190,7 +176,7 @@ private struct JSONPrinter {
     /// The text so far (a raw buffer: appending to an array checked its
     /// uniqueness and capacity through the generic path for every piece).
     let out = ByteBuffer(capacity: 256)
-    var context = ContextCollector()
+    var context = ContextAccumulator()
     var serializationError: String?
     var keyOrders = AttributeOrderCache()
 
@@ -203,7 +189,7 @@ private struct JSONPrinter {
         if let message = serializationError {
             throw EvalError("JSON serialization error: \(message)")
         }
-        return NixString(out.bytes, context: context.build())
+        return NixString(out.bytes, context: context.stringContext)
     }
 
     mutating func value(_ v: Value, _ pos: Pos, copyToStore: Bool) throws(EvalError) {
@@ -229,14 +215,14 @@ private struct JSONPrinter {
             JSONFloat.write(d, into: &text)
             out.append(contentsOf: text)
         case .string(let s):
-            context.add(s.context)
+            context.insert(contentsOf: s.context)
             string(s.bytes)
         case .path(let p):
             if copyToStore {
                 // Copied to the store (with a store that cannot be written, only the
                 // store path is computed).
                 let storePath = Array(try ev.copyPathToStorePath(p.bytes, pos).utf8)
-                context.elements.append(storePath)
+                context.insert(storePath)
                 string(storePath)
             } else {
                 string(p.bytes)
@@ -2257,7 +2243,7 @@ private struct XMLPrinter {
     let strict: Bool
     let location: Bool
     var out: [UInt8] = []
-    var context = ContextCollector()
+    var context = ContextAccumulator()
     var depth = 0
     var drvsSeen = ByteSet()
     let sDrvPath: Symbol
@@ -2357,7 +2343,7 @@ private struct XMLPrinter {
         case .bool(let b):
             empty("bool", [("value", Array((b ? "true" : "false").utf8))])
         case .string(let s):
-            context.add(s.context)
+            context.insert(contentsOf: s.context)
             empty("string", [("value", s.bytes)])
         case .path(let p):
             empty("path", [("value", p.bytes)])

@@ -1,6 +1,6 @@
 /// The string context a builtin gathers from many strings (`derivationStrict` from
-/// every attribute, a path argument from its coercion): elements appended as they
-/// come, sorted and made unique once, at the end.
+/// every attribute, `toJSON` from every string it writes, a path argument from its
+/// coercion): elements appended as they come, sorted and made unique once, at the end.
 ///
 /// A hash set hashed every element of every string on the way in, and most elements
 /// arrive several times (a derivation's inputs appear in `buildInputs`, in scripts, in
@@ -19,7 +19,10 @@ struct ContextAccumulator {
 
     /// The elements in bytewise order (how CppNix's `std::set<std::string>` lists
     /// them), each once.
-    func normalized() -> [[UInt8]] { StringContext.normalizing(elements).elements }
+    func normalized() -> [[UInt8]] { stringContext.elements }
+
+    /// The context of a string made of the strings gathered.
+    var stringContext: StringContext { StringContext.normalizing(elements) }
 }
 
 extension StringContext {
