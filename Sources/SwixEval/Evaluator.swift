@@ -496,14 +496,14 @@ public final class Evaluator {
     /// The inner lambda of `a: b: body` (no formals on either, and no
     /// `--show-trace`, whose frames name the intermediate call): nil otherwise.
     @inline(__always)
-    func plainCurried(_ c: Closure) -> LambdaNode? {
-        guard c.lambda.formals == nil, !showTrace, let inner = c.lambda.curried, inner.formals == nil else { return nil }
-        return inner
+    func plainCurried(_ c: Closure) -> Unmanaged<LambdaNode>? {
+        guard c.lambda.formals == nil, !showTrace else { return nil }
+        return c.lambda.plainInner
     }
 
     /// `c a b` for a `plainCurried` closure: both environments, one call's checks.
     @inline(__always)
-    func callCurried(_ c: Closure, _ inner: LambdaNode, _ a: consuming Value, _ b: consuming Value,
+    func callCurried(_ c: Closure, _ inner: Unmanaged<LambdaNode>, _ a: consuming Value, _ b: consuming Value,
                              _ pos: Pos) throws(EvalError) -> Value {
         try checkCallRoom(pos)
         callDepth += 1
@@ -516,11 +516,11 @@ public final class Evaluator {
     /// function, at most `limit`; 0 under `--show-trace`, whose frames name each call.
     @inline(__always)
     func plainCurriedDepth(_ c: Closure, limit: Int) -> Int {
-        var l = c.lambda
-        guard !showTrace, l.formals == nil else { return 0 }
+        guard !showTrace, c.lambda.formals == nil else { return 0 }
+        var l = c.lambda.plainInner
         var depth = 1
-        while depth < limit, let inner = l.curried, inner.formals == nil {
-            l = inner
+        while depth < limit, let inner = l {
+            l = inner._withUnsafeGuaranteedRef { $0.plainInner }
             depth += 1
         }
         return depth
@@ -535,13 +535,13 @@ public final class Evaluator {
         try checkCallRoom(pos)
         callDepth += 1
         defer { callDepth -= 1 }
-        var lambda = c.lambda
+        var lambda = Unmanaged.passUnretained(c.lambda)
         var scope = Env.make(parent: c.env, argument: argument(0), from: envPool)
         for k in 1..<levels {
-            lambda = lambda.curried.unsafelyUnwrapped
+            lambda = lambda._withUnsafeGuaranteedRef { $0.plainInner.unsafelyUnwrapped }
             scope = Env.make(parent: scope, argument: argument(k), from: envPool)
         }
-        let result = try lambda.evalBody(self, scope)
+        let result = try evalBody(of: lambda, scope)
         // Back to the pool, innermost first (each holds the one before it).
         for _ in 1..<levels {
             let parent = scope.parent.unsafelyUnwrapped
@@ -552,11 +552,21 @@ public final class Evaluator {
         return result
     }
 
+    /// The body of a lambda the caller keeps alive (an inner lambda of a closure's).
+    @inline(__always)
+    private func evalBody(of lambda: Unmanaged<LambdaNode>, _ env: Env) throws(EvalError) -> Value {
+        do {
+            return try lambda._withUnsafeGuaranteedRef { try $0.evalBody(self, env) }
+        } catch {
+            throw error as! EvalError
+        }
+    }
+
     /// The inner body of `a: b: body` in its two environments, which then go
     /// back to the pool (the inner one first: it holds the outer one).
     @inline(__always)
-    private func evalCurriedBody(_ inner: LambdaNode, _ outer: consuming Env, _ env: consuming Env) throws(EvalError) -> Value {
-        let result = try inner.evalBody(self, env)
+    private func evalCurriedBody(_ inner: Unmanaged<LambdaNode>, _ outer: consuming Env, _ env: consuming Env) throws(EvalError) -> Value {
+        let result = try evalBody(of: inner, env)
         envPool.recycle(consume env)
         envPool.recycle(consume outer)
         return result

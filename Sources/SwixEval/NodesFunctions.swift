@@ -26,6 +26,7 @@ final class LambdaNode: Node {
         self.formals = formals
         self.ellipsis = ellipsis
         self.body = body
+        plainInner = (body as? LambdaNode).flatMap { $0.formals == nil ? .passUnretained($0) : nil }
         self.name = name
         self.skip = skip
         envSize = (arg == nil ? 0 : 1) + (formals?.count ?? 0)
@@ -49,8 +50,11 @@ final class LambdaNode: Node {
         .lambda(Closure(lambda: self, env: skip == 0 ? env : env.ancestor(skip)))
     }
 
-    /// The body when it is itself a lambda (`a: b: …`), for `Evaluator.call2`.
-    lazy var curried: LambdaNode? = body as? LambdaNode
+    /// The body when it is itself a lambda without formals (`a: b: …`), for the
+    /// curried calls (`Evaluator.call2`, `callCurried`). Unretained (`body` holds
+    /// it) and stored at creation: read through a `lazy var` getter, then retained
+    /// and released, it cost ~50 instructions per level of every curried call.
+    let plainInner: Unmanaged<LambdaNode>?
 
     /// `'name'` or `anonymous lambda`, as Nix names a lambda in traces.
     func describe(_ ev: Evaluator) -> String {
