@@ -555,11 +555,7 @@ public final class Evaluator {
     /// The body of a lambda the caller keeps alive (an inner lambda of a closure's).
     @inline(__always)
     private func evalBody(of lambda: Unmanaged<LambdaNode>, _ env: Env) throws(EvalError) -> Value {
-        do {
-            return try lambda._withUnsafeGuaranteedRef { try $0.evalBody(self, env) }
-        } catch {
-            throw error as! EvalError
-        }
+        try evalBorrowed(lambda._withUnsafeGuaranteedRef { .passUnretained($0.body) }, env)
     }
 
     /// The inner body of `a: b: body` in its two environments, which then go
