@@ -371,12 +371,7 @@ extension StoreDerivation {
 
         /// The `.drv` file's text (after `fillOutputs`).
         func text(_ drv: StoreDerivation) -> [UInt8] {
-            let tail = filledTail!
-            let s = ByteBuffer(capacity: tail.count + 1024)
-            drv.writeHead(into: s, maskOutputs: false)
-            drv.writeInputs(into: s, actualInputs: nil)
-            s.append(tail.buffer)
-            return s.bytes
+            assemble(drv, maskOutputs: false, nil, filledTail!).bytes
         }
 
         /// The hash modulo with the output paths in (after `fillOutputs`): what dependents
@@ -388,11 +383,17 @@ extension StoreDerivation {
 
         private func textHash(_ drv: StoreDerivation, maskOutputs: Bool, _ actualInputs: [(key: [UInt8], outputs: [[UInt8]])],
                               _ tail: ByteBuffer) -> Hash {
+            Digest.hash(.sha256, UnsafeRawBufferPointer(assemble(drv, maskOutputs: maskOutputs, actualInputs, tail).buffer))
+        }
+
+        /// A whole text: the head and inputs written, the tail copied.
+        private func assemble(_ drv: StoreDerivation, maskOutputs: Bool, _ actualInputs: [(key: [UInt8], outputs: [[UInt8]])]?,
+                              _ tail: ByteBuffer) -> ByteBuffer {
             let s = ByteBuffer(capacity: tail.count + 1024)
             drv.writeHead(into: s, maskOutputs: maskOutputs)
             drv.writeInputs(into: s, actualInputs: actualInputs)
             s.append(tail.buffer)
-            return Digest.hash(.sha256, UnsafeRawBufferPointer(s.buffer))
+            return s
         }
     }
 }
