@@ -52,7 +52,7 @@ final class InstantiateCommand {
                 for input in inputs(options) {
                     let expr = try load(input, options)
                     let text = try checkAndPrint(expr)
-                    console.write(text.buffer)
+                    withExtendedLifetime(text) { console.write(text.buffer) }
                 }
             case .eval, .instantiate:
                 for input in inputs(options) {

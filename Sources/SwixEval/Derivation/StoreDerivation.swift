@@ -383,7 +383,9 @@ extension StoreDerivation {
 
         private func textHash(_ drv: StoreDerivation, maskOutputs: Bool, _ actualInputs: [(key: [UInt8], outputs: [[UInt8]])],
                               _ tail: ByteBuffer) -> Hash {
-            Digest.hash(.sha256, UnsafeRawBufferPointer(assemble(drv, maskOutputs: maskOutputs, actualInputs, tail).buffer))
+            let s = assemble(drv, maskOutputs: maskOutputs, actualInputs, tail)
+            // (The buffer's storage lives as long as `s`: kept alive until hashed.)
+            return withExtendedLifetime(s) { Digest.hash(.sha256, UnsafeRawBufferPointer(s.buffer)) }
         }
 
         /// A whole text: the head and inputs written, the tail copied.
@@ -417,7 +419,7 @@ extension StoreDerivation {
         }
         let text = ByteBuffer(capacity: 4096)
         write(into: text, maskOutputs: maskOutputs, actualInputs: try actualInputs())
-        let hash = Digest.hash(.sha256, UnsafeRawBufferPointer(text.buffer))
+        let hash = withExtendedLifetime(text) { Digest.hash(.sha256, UnsafeRawBufferPointer(text.buffer)) }
         return DrvHashModulo(hashes: outputs.map { ($0.name, hash) })
     }
 
