@@ -26,6 +26,9 @@ let package = Package(
         // Populates the heap's next pages on another core (page_supply.c); linked
         // into the swix executable only, where mimalloc is.
         .target(name: "CSwixPageSupply"),
+        // A short path for allocating and freeing Swift objects (object_allocation.c),
+        // which the swix executable's link routes the runtime's entry points to.
+        .target(name: "CSwixObjectAllocation"),
         .target(
             name: "SwixSyntax",
             dependencies: ["CSwixSupport"],
@@ -55,6 +58,7 @@ let package = Package(
                 "SwixSyntax",
                 "SwixEval",
                 "CSwixPageSupply",
+                "CSwixObjectAllocation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // mimalloc replaces glibc's malloc for the whole process: the evaluator
@@ -62,8 +66,13 @@ let package = Package(
             // and mimalloc made the benchmarks 10-25% faster than glibc's allocator
             // (jemalloc: 5-15%), at about the same peak RSS (Benchmarks/README.md).
             // `--no-as-needed` keeps the library although no symbol names it alone.
+            // The runtime's object allocation and deallocation go through
+            // object_allocation.c (`--wrap`), which calls mimalloc directly.
             linkerSettings: [.unsafeFlags(["-Xlinker", "--push-state", "-Xlinker", "--no-as-needed",
-                                           "-lmimalloc", "-Xlinker", "--pop-state"])]
+                                           "-lmimalloc", "-Xlinker", "--pop-state",
+                                           "-Xlinker", "--wrap=swift_allocObject",
+                                           "-Xlinker", "--wrap=swift_deallocClassInstance",
+                                           "-Xlinker", "--wrap=swift_deallocObject"])]
         ),
         .testTarget(name: "SwixSyntaxTests", dependencies: ["SwixSyntax"]),
         .testTarget(name: "SwixCLITests", dependencies: ["swix"]),

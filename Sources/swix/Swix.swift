@@ -1,4 +1,5 @@
 import ArgumentParser
+import CSwixObjectAllocation
 import CSwixPageSupply
 import SwixSyntax
 #if canImport(Glibc)
@@ -20,6 +21,11 @@ struct Swix: ParsableCommand {
         // The page supply starts itself before `main` (page_supply.c); naming it here
         // keeps its object file, and so its constructor, in the executable.
         _ = swix_page_supply_active()
+        // Objects are allocated and freed by a short path that writes and reads the
+        // runtime's object header itself (object_allocation.c): checked before any
+        // evaluation, against an object the runtime makes.
+        swix_object_allocation_check(unsafeBitCast(AllocationProbe.self, to: UnsafeRawPointer.self),
+                                     MemoryLayout<Int>.size * 3)
         let invokedAs = CommandLine.arguments.first.map { String($0.split(separator: "/").last ?? "") } ?? ""
         if invokedAs == "nix-instantiate" {
             Glibc.exit(Instantiate.execute(Array(CommandLine.arguments.dropFirst()), console: .standard))
@@ -32,6 +38,11 @@ struct Swix: ParsableCommand {
         }
         Self.main(nil)
     }
+}
+
+/// A class whose objects the allocation check makes (a header and one word).
+private final class AllocationProbe {
+    var word = 0
 }
 
 /// `swix instantiate`: `nix-instantiate`'s command line. Nix's flags do not fit a
