@@ -232,7 +232,7 @@ final class WithVariableNode: Node {
     }
 
     func lookup(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
-        if let v = try search(env, evaluatingWith: ev) { return v }
+        if let v = try search(env, evaluatingWith: ev) { return v.pointee }
         throw EvalError("undefined variable '\(ev.symbols[name])'", at: pos, kind: .undefinedVariable)
     }
 
@@ -245,6 +245,14 @@ final class WithVariableNode: Node {
     /// elements, bindings) as the attribute's own value (`lookupVar` without
     /// evaluation, in `ExprVar::maybeThunk`), not as a thunk of the lookup.
     private func lookupEvaluated(_ env: Env) -> Value? {
+        borrowedValue(env)?.pointee
+    }
+
+    /// What `lookupEvaluated` finds, in place: the attribute's storage in its set.
+    /// Valid while `env` is alive (it keeps the `with` scopes alive, each scope's
+    /// slot its set, and the set its values).
+    @inline(__always)
+    func borrowedValue(_ env: Env) -> UnsafePointer<Value>? {
         (try? search(env, evaluatingWith: nil)) ?? nil
     }
 
@@ -252,7 +260,7 @@ final class WithVariableNode: Node {
     /// does. A scope whose set is not evaluated yet is evaluated with `ev`, or
     /// without one ends the search with nil.
     @inline(__always)
-    private func search(_ env: Env, evaluatingWith ev: Evaluator?) throws(EvalError) -> Value? {
+    private func search(_ env: Env, evaluatingWith ev: Evaluator?) throws(EvalError) -> UnsafePointer<Value>? {
         // The environments and sets are borrowed (see `Env.slotPointer` and
         // `borrowedAttrs`): env keeps its parents alive, each `with` slot its set.
         var e: UnsafeRawPointer? = UnsafeRawPointer(env.slotPointer(depth: depth, 0)) - Env.slotsOffset
@@ -270,7 +278,7 @@ final class WithVariableNode: Node {
                     set = .passUnretained(attrs)
                 }
                 var definedAt = Pos.none
-                if let v = Attrs.valuePointer(in: set, name, &definedAt) { return v.pointee }
+                if let v = Attrs.valuePointer(in: set, name, &definedAt) { return v }
             }
             e = w.load(fromByteOffset: Env.parentOffset, as: UnsafeRawPointer?.self)
         }

@@ -77,6 +77,9 @@ final class CallNode: Node {
     /// slot keeps it alive: after an environment is filled, a slot is only ever
     /// overwritten with the value of the thunk it held, the same closure.)
     let functionSlot: (depth: Int, slot: Int)?
+    /// The function when it is a `with` variable (`with lib; add a b`): a closure
+    /// found in an evaluated scope is called borrowed from its set, as one in a slot.
+    let functionInWith: WithVariableNode?
 
     /// The builtin when the function is one known before evaluation (`map`,
     /// `toString`, …) and is given exactly its arguments: called directly.
@@ -86,6 +89,7 @@ final class CallNode: Node {
         self.function = function
         self.args = args
         functionSlot = (function as? LocalNode).map { ($0.depth, $0.slot) }
+        functionInWith = function as? WithVariableNode
         if let c = function as? ConstantNode, case .primop(let p) = c.value, p.arity == args.count {
             constantPrimOp = p
         } else {
@@ -99,12 +103,7 @@ final class CallNode: Node {
         if let (depth, slot) = functionSlot {
             let f = UnsafePointer(env.slotPointer(depth: depth, slot))
             if args.count <= 2, let c = f.borrowedForcedClosure {
-                return try args.withUnsafeBufferPointer { (args) throws(EvalError) -> Value in
-                    if args.count == 1 {
-                        return try ev.callClosure(c, args.argument(0, ev, env), pos)
-                    }
-                    return try ev.callClosure2(c, args.argument(0, ev, env), args.argument(1, ev, env), pos)
-                }
+                return try callBorrowedClosure(c, ev, env)
             }
             // A builtin in a variable (`inherit (builtins) elemAt;`), given exactly
             // its arguments: called borrowed from the slot, which keeps it alive.
@@ -115,10 +114,34 @@ final class CallNode: Node {
         return try callGeneral(ev, env)
     }
 
+    /// Calls closure `c` (borrowed: its holder outlives the call) with this node's
+    /// one or two arguments.
+    @inline(__always)
+    private func callBorrowedClosure(_ c: Unmanaged<Closure>, _ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
+        try args.withUnsafeBufferPointer { (args) throws(EvalError) -> Value in
+            if args.count == 1 {
+                return try ev.callClosure(c, args.argument(0, ev, env), pos)
+            }
+            return try ev.callClosure2(c, args.argument(0, ev, env), args.argument(1, ev, env), pos)
+        }
+    }
+
     /// Any other call: the function evaluated, then applied to the arguments.
     /// (Out of line, so that its locals do not enlarge `eval`'s stack frame.)
     @inline(never)
     private func callGeneral(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
+        // A `with` variable (`with lib; add a b`): a closure or builtin found in
+        // evaluated scopes is called in place (the set holding it, directly or
+        // through its forced thunk, lives as long as `env`), saving the copies of
+        // a lookup and a force.
+        if let w = functionInWith, let f = w.borrowedValue(env) {
+            if args.count <= 2, let c = f.borrowedForcedClosure {
+                return try callBorrowedClosure(c, ev, env)
+            }
+            if let p = f.borrowedForcedPrimOp, p._withUnsafeGuaranteedRef({ $0.arity }) == args.count {
+                return try callBorrowedPrimOp(p, ev, env)
+            }
+        }
         var f = try function.eval(ev, env)
         // The argument nodes are read through a buffer pointer: borrowed, where an
         // array subscript retained and released each node around its `argument` call.
