@@ -200,7 +200,7 @@ public final class Evaluator {
             // the thunk's references afterwards (2 of each per force otherwise).
             // (The node is borrowed: the thunk or its lowered tree keeps it alive.)
             let node = t.node.take().unsafelyUnwrapped
-            let env = t.env.take()
+            let env = t.envReference.take()
             t.state = .blackhole
             // A pending thunk's `value` is `null`, or an application's argument, which
             // is moved out: the result is then written into storage holding nothing
@@ -222,11 +222,14 @@ public final class Evaluator {
                 valuePointer.initialize(to: v)
                 t.state = .done
                 t.releaseNode(node)
+                // The thunk's reference to its environment, moved out above.
+                if let env { nonatomicRelease(env.toOpaque()) }
                 return v
             } catch {
-                // Forcing it again evaluates it again (`tryEval`, the REPL).
+                // Forcing it again evaluates it again (`tryEval`, the REPL); the
+                // environment's reference goes back to the thunk.
                 t.node = node
-                t.env = env
+                t.envReference = env
                 t.state = .pending
                 throw error
             }
@@ -238,6 +241,16 @@ public final class Evaluator {
     private func evalBorrowed(_ node: Unmanaged<Node>, _ env: Env) throws(EvalError) -> Value {
         do {
             return try node._withUnsafeGuaranteedRef { try $0.eval(self, env) }
+        } catch {
+            throw error as! EvalError
+        }
+    }
+
+    /// `evalBorrowed` in an environment the caller keeps alive.
+    @inline(__always)
+    private func evalBorrowed(_ node: Unmanaged<Node>, _ env: Unmanaged<Env>) throws(EvalError) -> Value {
+        do {
+            return try env._withUnsafeGuaranteedRef { e in try node._withUnsafeGuaranteedRef { try $0.eval(self, e) } }
         } catch {
             throw error as! EvalError
         }

@@ -69,8 +69,10 @@ final class AttrsNode: Node {
         // buffer was retained and released around every attribute's `lazy`.
         return Attrs.build(count: defs.count) { out in
             for k in 0..<defs.count {
-                let e = defs[k].usesScope(recursive: false) ? scope : env
-                let v = defs[k].node._withUnsafeGuaranteedRef { $0.lazy(ev, e) }
+                // One call per environment (a chosen one was a copy, as in `recursiveSet`).
+                let v = defs[k].node._withUnsafeGuaranteedRef { node in
+                    defs[k].usesScope(recursive: false) ? node.lazy(ev, scope) : node.lazy(ev, env)
+                }
                 (out + k).initialize(to: Attr(name: defs[k].name, value: v, pos: defs[k].pos))
             }
         }
@@ -117,8 +119,11 @@ final class AttrsNode: Node {
         var set: Attrs = attrs.withUnsafeBufferPointer { defs in
             let set = Attrs.build(count: count) { out in
                 for k in 0..<count {
-                    let e = defs[k].usesScope(recursive: true) ? scope : env
-                    let v = defs[k].node._withUnsafeGuaranteedRef { $0.lazyBinding(ev, e) }
+                    // One call per environment, not `lazyBinding(ev, uses ? scope : env)`:
+                    // the chosen environment was a copy (a retain and a release).
+                    let v = defs[k].node._withUnsafeGuaranteedRef { node in
+                        defs[k].usesScope(recursive: true) ? node.lazyBinding(ev, scope) : node.lazyBinding(ev, env)
+                    }
                     (slots + k).initialize(to: v)
                     (out + k).initialize(to: Attr(name: defs[k].name, value: v, pos: defs[k].pos))
                 }
@@ -200,8 +205,10 @@ final class LetNode: Node {
                 if definitions.deferredNode(k) != nil {
                     (slots + k).initialize(to: .unevaluatedBinding)
                 } else {
-                    let e = defs[k].usesScope(recursive: true) ? scope : env
-                    (slots + k).initialize(to: defs[k].node._withUnsafeGuaranteedRef { $0.lazyBinding(ev, e) })
+                    // One call per environment (a chosen one was a copy, as in `recursiveSet`).
+                    (slots + k).initialize(to: defs[k].node._withUnsafeGuaranteedRef { node in
+                        defs[k].usesScope(recursive: true) ? node.lazyBinding(ev, scope) : node.lazyBinding(ev, env)
+                    })
                 }
             }
         }
@@ -365,7 +372,13 @@ final class SelectNode: Node {
             }
             // Computed names or a default. The sets on the way are borrowed as in
             // `selectStatic`: `root` holds the first, each holds the next.
-            var current: Step = if case .attrs(let a) = root { .set(.passUnretained(a)) } else { .other(root) }
+            // The set reached, or nil and the value reached that is no set (an
+            // error, or the default, at the next name). Two variables, not an enum
+            // with a value payload: that enum was destroyed (an outlined switch
+            // and call) at every step, though it nearly always holds a set.
+            var current: Unmanaged<Attrs>? = nil
+            var reachedOther: Value = .null
+            if case .attrs(let a) = root { current = .passUnretained(a) } else { reachedOther = root }
             let last = path.count - 1
             for k in 0...last {
                 let name: Symbol
@@ -376,12 +389,11 @@ final class SelectNode: Node {
                     }
                 }
                 let set: Unmanaged<Attrs>
-                switch current {
-                case .set(let a):
+                if let a = current {
                     set = a
-                case .other(let v):
+                } else {
                     if let orDefault { return orDefault.lazy(ev, env) }
-                    set = .passUnretained(try ev.forceAttrs(v, pos, "while selecting an attribute"))
+                    set = .passUnretained(try ev.forceAttrs(reachedOther, pos, "while selecting an attribute"))
                 }
                 guard let slot = Attrs.valuePointer(in: set, name, &attrPos) else {
                     if let orDefault { return orDefault.lazy(ev, env) }
@@ -391,11 +403,16 @@ final class SelectNode: Node {
                 let forcePos = attrPos.isNone ? pos : attrPos
                 if k == last { return try ev.force(at: slot, forcePos) }
                 if let a = slot.borrowedForcedAttrs {
-                    current = .set(a)
+                    current = a
                 } else {
                     // Forcing stores the value in the thunk the parent holds.
                     let w = try ev.force(slot.pointee, forcePos)
-                    if case .attrs(let a) = w { current = .set(.passUnretained(a)) } else { current = .other(w) }
+                    if case .attrs(let a) = w {
+                        current = .passUnretained(a)
+                    } else {
+                        current = nil
+                        reachedOther = w
+                    }
                 }
             }
             return .null  // not reached: the last step returns
@@ -404,13 +421,6 @@ final class SelectNode: Node {
                                computedNames: firstComputed.map { [$0] + moreComputed } ?? [])
             throw error
         }
-    }
-
-    /// Where a selection stands between two names: at a set (borrowed), or at
-    /// some other value (an error, or the default).
-    private enum Step {
-        case set(Unmanaged<Attrs>)
-        case other(Value)
     }
 
     /// The frames of a failed selection.

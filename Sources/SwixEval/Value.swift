@@ -150,14 +150,28 @@ public final class Thunk {
     fileprivate var ownsNode: Bool
     /// The expression, until the thunk is forced (see `ownsNode`).
     var node: Unmanaged<Node>?
-    var env: Env?
+    /// The environment, until the thunk is forced: a counted reference, kept by
+    /// hand so that forcing can move it out, evaluate in it borrowed and release
+    /// it once (as an `Env?`, the compiler copied it for the evaluation: a retain
+    /// and a second release per force).
+    var envReference: Unmanaged<Env>?
+
+    /// The environment, until the thunk is forced (the counted `envReference`).
+    var env: Env? {
+        get { envReference?.takeUnretainedValue() }
+        set {
+            let old = envReference
+            envReference = newValue.map { nonatomicallyRetained($0) }
+            if let old { nonatomicRelease(old.toOpaque()) }
+        }
+    }
 
     /// A thunk of `node`, a node made at run time, which the thunk keeps alive.
     init(node: Node, env: Env) {
         state = .pending
         ownsNode = true
         self.node = nonatomicallyRetained(node)
-        self.env = env
+        envReference = nonatomicallyRetained(env)
         value = .null
     }
 
@@ -167,7 +181,7 @@ public final class Thunk {
         state = .pending
         ownsNode = false
         self.node = .passUnretained(node)
-        self.env = env
+        envReference = nonatomicallyRetained(env)
         value = .null
     }
 
@@ -179,6 +193,7 @@ public final class Thunk {
 
     deinit {
         if ownsNode, let node { nonatomicRelease(node.toOpaque()) }
+        if let envReference { nonatomicRelease(envReference.toOpaque()) }
     }
 
     /// Gives up the thunk's reference on `node` once it has been evaluated for good.
@@ -224,7 +239,7 @@ public final class Thunk {
     @inline(__always)
     func reuse(lowered node: Node, env: Env) {
         self.node = .passUnretained(node)
-        self.env = env
+        envReference = nonatomicallyRetained(env)   // a pooled thunk holds none
         state = .pending
     }
 
@@ -235,7 +250,7 @@ public final class Thunk {
         state = .pending
         ownsNode = true
         self.node = nonatomicallyRetained(node)
-        env = nil
+        envReference = nil
         value = argument
     }
 }
