@@ -401,10 +401,12 @@ public final class Evaluator {
 
     /// Applies a function value to one (lazy) argument.
     public func call(_ f: Value, _ arg: consuming Value, _ pos: Pos) throws(EvalError) -> Value {
+        // A closure is called borrowed from `f`, which the caller holds for the call
+        // (`if case .lambda(let c)` copied it: a retain, and an outlined destroy after).
+        if let c = f.unretainedClosure { return try callClosure(c, arg, pos) }
         try checkCallRoom(pos)
         callDepth += 1
         defer { callDepth -= 1 }
-        if case .lambda(let c) = f { return try callLambda(c, arg, pos) }
         return try callOther(f, arg, pos)
     }
 
@@ -502,7 +504,8 @@ public final class Evaluator {
     /// `f a`: both environments are made and the inner body is evaluated
     /// directly (the intermediate function is never observable).
     func call2(_ f: Value, _ a: consuming Value, _ b: consuming Value, _ pos: Pos) throws(EvalError) -> Value {
-        if case .lambda(let c) = f, let inner = plainCurried(c) { return try callCurried(c, inner, a, b, pos) }
+        // Borrowed from `f`, as in `call`.
+        if let c = f.unretainedClosure { return try callClosure2(c, a, b, pos) }
         return try call(try call(f, a, pos), b, pos)
     }
 

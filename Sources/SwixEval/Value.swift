@@ -255,6 +255,17 @@ public final class Thunk {
     }
 }
 
+extension Value {
+    /// The closure of a function value, not retained: valid while this value is
+    /// (a borrowed parameter: for the call). Nil for anything else.
+    @inline(__always)
+    var unretainedClosure: Unmanaged<Closure>? {
+        withUnsafePointer(to: self) { p in
+            p.tag == ValueLayout.lambdaTag ? Unmanaged.fromOpaque(UnsafeRawPointer(p).load(as: UnsafeRawPointer.self)) : nil
+        }
+    }
+}
+
 /// Borrowing reads of a stored `Value`: the integer or the object (set, closure,
 /// thunk) it holds, without copying the value (a copy is a retain now and a release
 /// later: measured, 2-3 of each per step of `a.b.c`). They read the enum's
@@ -404,7 +415,8 @@ enum ValueLayout {
                 case .attrs(let a): precondition(p.borrowedAttrs?.takeUnretainedValue() === a, "Value layout: attrs payload")
                 case .thunk(let t): precondition(p.borrowedThunk?.takeUnretainedValue() === t, "Value layout: thunk payload")
                 case .int(let i): precondition(p.forcedInt == i, "Value layout: int payload")
-                case .lambda(let c): precondition(p.borrowedForcedClosure?.takeUnretainedValue() === c, "Value layout: lambda payload")
+                case .lambda(let c): precondition(p.borrowedForcedClosure?.takeUnretainedValue() === c
+                                                  && v.unretainedClosure?.takeUnretainedValue() === c, "Value layout: lambda payload")
                 case .primop(let o): precondition(p.borrowedForcedPrimOp?.takeUnretainedValue() === o, "Value layout: primop payload")
                 case .string(let o): precondition(p.borrowedString?.takeUnretainedValue() === o, "Value layout: string payload")
                 default: break
@@ -428,6 +440,8 @@ enum ValueLayout {
         var definedAt = Pos.none
         precondition(Attrs.valuePointer(in: .passUnretained(set), Symbol(id: 5), &definedAt)?.forcedInt == 2
                      && Attrs.valuePointer(in: .passUnretained(set), Symbol(id: 4), &definedAt) == nil, "Attrs layout: search in place")
+        precondition(Value.attrs(Attrs.empty).unretainedClosure == nil && Value.int(8).unretainedClosure == nil,
+                     "Value layout: closure of a non-function")
         probe(.attrs(Attrs.empty), attrsTag)
         probe(.thunk(Thunk(value: .null)), thunkTag)
         probe(.int(-1234567890123), intTag)
