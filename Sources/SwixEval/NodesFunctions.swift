@@ -84,6 +84,9 @@ final class CallNode: Node {
     /// The builtin when the function is one known before evaluation (`map`,
     /// `toString`, …) and is given exactly its arguments: called directly.
     let constantPrimOp: PrimOp?
+    /// `constantPrimOp`, unretained (this node holds it): calls use it borrowed
+    /// (`if let p = constantPrimOp` retained and released it around every call).
+    let constantPrimOpBorrowed: Unmanaged<PrimOp>?
 
     init(function: Node, args: [Node], pos: Pos) {
         self.function = function
@@ -92,14 +95,16 @@ final class CallNode: Node {
         functionInWith = function as? WithVariableNode
         if let c = function as? ConstantNode, case .primop(let p) = c.value, p.arity == args.count {
             constantPrimOp = p
+            constantPrimOpBorrowed = .passUnretained(p)
         } else {
             constantPrimOp = nil
+            constantPrimOpBorrowed = nil
         }
         super.init(pos: pos)
     }
 
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
-        if let p = constantPrimOp { return try callPrimOp(p, ev, env) }
+        if let p = constantPrimOpBorrowed { return try callBorrowedPrimOp(p, ev, env) }
         if let (depth, slot) = functionSlot {
             let f = UnsafePointer(env.slotPointer(depth: depth, slot))
             if args.count <= 2, let c = f.borrowedForcedClosure {
@@ -175,7 +180,8 @@ final class CallNode: Node {
 }
 
 extension CallNode {
-    /// `callPrimOp` of a builtin borrowed from a slot.
+    /// `callPrimOp` of a builtin the caller keeps alive (in a slot, or this node's
+    /// `constantPrimOp`).
     @inline(never)
     func callBorrowedPrimOp(_ p: Unmanaged<PrimOp>, _ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
         do {
@@ -189,7 +195,7 @@ extension CallNode {
     /// inlined: its locals would enlarge `eval`'s stack frame, which every level
     /// of a deep recursion pays for.)
     @inline(never)
-    func callPrimOp(_ p: PrimOp, _ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
+    private func callPrimOp(_ p: PrimOp, _ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
         try args.withUnsafeBufferPointer { (args) throws(EvalError) -> Value in
             try ev.callSaturated(p, CallNode.arguments(p, args, ev, env), pos)
         }
@@ -199,7 +205,17 @@ extension CallNode {
     /// made as `callPrimOp` makes it; an integer is returned as such (its digits
     /// are the result), anything else goes to `toString`.
     func toStringPart(_ ev: Evaluator, _ env: Env) throws(EvalError) -> ToStringPart {
-        let p = constantPrimOp.unsafelyUnwrapped
+        do {
+            return try constantPrimOpBorrowed.unsafelyUnwrapped._withUnsafeGuaranteedRef { p in
+                try toStringPart(p, ev, env)
+            }
+        } catch {
+            throw error as! EvalError
+        }
+    }
+
+    @inline(__always)
+    private func toStringPart(_ p: PrimOp, _ ev: Evaluator, _ env: Env) throws(EvalError) -> ToStringPart {
         let arguments = args.withUnsafeBufferPointer { CallNode.arguments(p, $0, ev, env) }
         if let n = arguments.forcedInt(0) { return .digits(n) }
         guard case .thunk = arguments[0] else { return .result(try ev.callSaturated(p, arguments, pos)) }
