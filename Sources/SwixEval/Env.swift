@@ -123,11 +123,12 @@ public final class Env: ManagedBuffer<Env.Header, Value> {
         return UnsafeMutableRawPointer(mutating: p + Env.slotsOffset).assumingMemoryBound(to: Value.self) + slot
     }
 
-    /// The environment `depth` levels up.
+    /// The environment `depth` levels up. (Walked over raw addresses, as in
+    /// `slotPointer`: a reference per level retained and released each one.)
     func ancestor(_ depth: Int) -> Env {
-        var e = self
-        for _ in 0..<depth { e = e.parent.unsafelyUnwrapped }
-        return e
+        var p = UnsafeRawPointer(Unmanaged.passUnretained(self).toOpaque())
+        for _ in 0..<depth { p = p.load(fromByteOffset: Env.parentOffset, as: UnsafeRawPointer.self) }
+        return Unmanaged<Env>.fromOpaque(p).takeUnretainedValue()
     }
 
     @inline(__always)

@@ -127,9 +127,10 @@ final class LetVariableNode: LocalNode {
 
     override func lazy(_ ev: Evaluator, _ env: Env) -> Value {
         let p = env.slotPointer(depth: depth, slot)
+        // A thunk is read in place (`lazyValue`): switching over a copy of the
+        // slot retained it and released it again.
+        if UnsafePointer(p).borrowedThunk != nil { return UnsafePointer(p).lazyValue }
         switch p.pointee {
-        case .thunk(let t):
-            return t.state == .done ? t.value : p.pointee
         case .unevaluatedBinding:
             // (Borrowed, not `takeUnretainedValue()`: that is an atomic retain.)
             let thunk = definitions.deferredNode(slot).unsafelyUnwrapped._withUnsafeGuaranteedRef { node in
@@ -150,10 +151,10 @@ final class LetVariableNode: LocalNode {
     }
 
     override func peek(_ ev: Evaluator, _ env: Env) -> Value? {
-        switch env.slot(depth: depth, slot) {
-        case .thunk(let t): return t.state == .done ? t.value : nil
+        let p = UnsafePointer(env.slotPointer(depth: depth, slot))
+        switch p.pointee {
         case .unevaluatedBinding, .bindingUnderEvaluation: return nil
-        case let v: return v
+        default: return p.knownValue   // read in place, as in `lazy`
         }
     }
 }

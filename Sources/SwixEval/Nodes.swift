@@ -204,14 +204,10 @@ class LocalNode: Node {
         return v
     }
     override func lazy(_ ev: Evaluator, _ env: Env) -> Value {
-        let v = env.slot(depth: depth, slot)
-        if case .thunk(let t) = v, t.state == .done { return t.value }
-        return v
+        UnsafePointer(env.slotPointer(depth: depth, slot)).lazyValue
     }
     override func peek(_ ev: Evaluator, _ env: Env) -> Value? {
-        let v = env.slot(depth: depth, slot)
-        guard case .thunk(let t) = v else { return v }
-        return t.state == .done ? t.value : nil
+        UnsafePointer(env.slotPointer(depth: depth, slot)).knownValue
     }
     override func strictArgument(_ ev: Evaluator, _ env: Env) -> Value { argument(ev, env) }
     override func lazyBinding(_ ev: Evaluator, _ env: Env) -> Value {
@@ -239,18 +235,13 @@ final class WithVariableNode: Node {
     /// What `lookup` finds when every `with` scope it searches is evaluated already:
     /// the attribute's value as the set holds it (possibly a thunk). Nil when
     /// finding out would evaluate a scope's set, and when no scope has the name
-    /// (that error is left to the evaluation of the variable).
+    /// (that error is left to the evaluation of the variable). The attribute's
+    /// storage in its set, valid while `env` is alive (it keeps the `with` scopes
+    /// alive, each scope's slot its set, and the set its values).
     ///
     /// CppNix passes such a variable on in lazy positions (arguments, list
     /// elements, bindings) as the attribute's own value (`lookupVar` without
     /// evaluation, in `ExprVar::maybeThunk`), not as a thunk of the lookup.
-    private func lookupEvaluated(_ env: Env) -> Value? {
-        borrowedValue(env)?.pointee
-    }
-
-    /// What `lookupEvaluated` finds, in place: the attribute's storage in its set.
-    /// Valid while `env` is alive (it keeps the `with` scopes alive, each scope's
-    /// slot its set, and the set its values).
     @inline(__always)
     func borrowedValue(_ env: Env) -> UnsafePointer<Value>? {
         (try? search(env, evaluatingWith: nil)) ?? nil
@@ -290,15 +281,13 @@ final class WithVariableNode: Node {
     }
 
     override func lazy(_ ev: Evaluator, _ env: Env) -> Value {
-        guard let v = lookupEvaluated(env) else { return .thunk(ThunkPool.make(lowered: self, env: env)) }
-        if case .thunk(let t) = v, t.state == .done { return t.value }
-        return v
+        guard let v = borrowedValue(env) else { return .thunk(ThunkPool.make(lowered: self, env: env)) }
+        return v.lazyValue
     }
 
     override func peek(_ ev: Evaluator, _ env: Env) -> Value? {
-        guard let v = lookupEvaluated(env) else { return nil }
-        guard case .thunk(let t) = v else { return v }
-        return t.state == .done ? t.value : nil
+        guard let v = borrowedValue(env) else { return nil }
+        return v.knownValue
     }
 }
 

@@ -326,6 +326,24 @@ extension UnsafePointer where Pointee == Value {
         return Unmanaged.fromOpaque(UnsafeRawPointer(self).load(as: UnsafeRawPointer.self))
     }
 
+    /// The value stored here as a lazy position passes it on: a forced thunk's
+    /// value, anything else (a pending thunk too) as it is. Read in place:
+    /// copying the stored value out to look at it retained a thunk and released
+    /// it again, around the copy of its value.
+    @inline(__always)
+    var lazyValue: Value {
+        if let t = borrowedThunk, let v = t._withUnsafeGuaranteedRef({ $0.state == .done ? $0.value : nil }) { return v }
+        return pointee
+    }
+
+    /// The value stored here if it is known without evaluating anything (a forced
+    /// thunk's value, or anything but a thunk); nil for a pending thunk.
+    @inline(__always)
+    var knownValue: Value? {
+        guard let t = borrowedThunk else { return pointee }
+        return t._withUnsafeGuaranteedRef { $0.state == .done ? $0.value : nil }
+    }
+
     /// Whether this is a thunk not evaluated yet (pending or being evaluated).
     @inline(__always)
     var isUnforcedThunk: Bool {
