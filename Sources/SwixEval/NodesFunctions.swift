@@ -157,11 +157,19 @@ final class CallNode: Node {
             if case .primop(let p) = f, p.arity > 0, args.count >= p.arity {
                 f = try ev.callSaturated(p, CallNode.arguments(p, args, ev, env), pos)
                 next = p.arity
-            } else if args.count > 2, case .lambda(let c) = f {
-                // `f a b c …` of a curried function: no closures in between.
-                let levels = ev.plainCurriedDepth(c, limit: args.count)
+            } else if args.count > 2, let borrowed = f.unretainedClosure {
+                // `f a b c …` of a curried function: no closures in between. (The
+                // closure borrowed from `f`, which holds it until the result
+                // replaces it: `case .lambda(let c)` was a retain and a release.)
+                let levels = borrowed._withUnsafeGuaranteedRef { ev.plainCurriedDepth($0, limit: args.count) }
                 if levels > 2 {
-                    f = try ev.callCurried(c, levels: levels, pos) { args.argument($0, ev, env) }
+                    do {
+                        f = try borrowed._withUnsafeGuaranteedRef { c in
+                            try ev.callCurried(c, levels: levels, pos) { args.argument($0, ev, env) }
+                        }
+                    } catch {
+                        throw error as! EvalError
+                    }
                     next = levels
                 }
             }

@@ -53,12 +53,18 @@ extension Builtins {
                 if case .lambda(let c) = op, let inner = ev.plainCurried(c) {
                     // `acc: x: …`, the usual operator: the closure and its inner lambda
                     // are looked at once, and the elements are borrowed from the list.
-                    try list.elements.withUnsafeBufferPointer { (xs) throws(EvalError) in
-                        for k in 0..<xs.count { acc = try ev.callCurried(c, inner, acc, xs[k], .none) }
+                    // The accumulator is moved into each call (`consume`; passed as it
+                    // was, it was copied, and the copy's original destroyed when the
+                    // result replaced it: a retain and a release per element). A
+                    // variable of the closure's own: a captured one cannot be consumed.
+                    acc = try list.elements.withUnsafeBufferPointer { (xs) throws(EvalError) -> Value in
+                        var value = acc
+                        for k in 0..<xs.count { value = try ev.callCurried(c, inner, consume value, xs[k], .none) }
+                        return value
                     }
                 } else {
                     for x in list.elements {
-                        acc = try ev.call2(op, acc, x, .none)
+                        acc = try ev.call2(op, consume acc, x, .none)
                     }
                 }
                 return try ev.force(acc, .none)
