@@ -555,9 +555,12 @@ struct ConcatAccumulator {
                 context = context.union(s.context)
                 return
             }
-            if case .string(let s) = v {
-                if bytes.isEmpty { bytes = s.bytes } else { bytes.append(contentsOf: s.bytes) }
-                context = context.union(s.context)
+            // Borrowed from `v` (`case .string(let s)` was a retain and a release).
+            if let s = v.unretainedString {
+                s._withUnsafeGuaranteedRef { s in
+                    if bytes.isEmpty { bytes = s.bytes } else { bytes.append(contentsOf: s.bytes) }
+                    if !s.context.isEmpty { context = context.union(s.context) }
+                }
                 return
             }
             // A set whose `__toString` or `outPath` is a path: copied too.

@@ -264,6 +264,12 @@ extension Value {
             p.tag == ValueLayout.lambdaTag ? Unmanaged.fromOpaque(UnsafeRawPointer(p).load(as: UnsafeRawPointer.self)) : nil
         }
     }
+
+    /// The string of a string value, not retained (as `unretainedClosure`).
+    @inline(__always)
+    var unretainedString: Unmanaged<NixString>? {
+        withUnsafePointer(to: self) { $0.borrowedString }
+    }
 }
 
 /// Borrowing reads of a stored `Value`: the integer or the object (set, closure,
@@ -436,7 +442,8 @@ enum ValueLayout {
                 case .lambda(let c): precondition(p.borrowedForcedClosure?.takeUnretainedValue() === c
                                                   && v.unretainedClosure?.takeUnretainedValue() === c, "Value layout: lambda payload")
                 case .primop(let o): precondition(p.borrowedForcedPrimOp?.takeUnretainedValue() === o, "Value layout: primop payload")
-                case .string(let o): precondition(p.borrowedString?.takeUnretainedValue() === o, "Value layout: string payload")
+                case .string(let o): precondition(p.borrowedString?.takeUnretainedValue() === o
+                                                  && v.unretainedString?.takeUnretainedValue() === o, "Value layout: string payload")
                 default: break
                 }
             }

@@ -67,17 +67,24 @@ extension Builtins {
                 var out: [UInt8] = []
                 var context = ContextCollector()
                 context.add(sep.context)
-                for (k, element) in list.elements.enumerated() {
-                    if k > 0 { out.append(contentsOf: sep.bytes) }
-                    let w = try ev.force(element, .none)
-                    if case .string(let s) = w {
-                        out.append(contentsOf: s.bytes)
-                        context.add(s.context)
-                    } else {
-                        let (b, c) = try ev.stringsCoerce(
-                            w, "while evaluating one element of the list of strings to concat passed to builtins.concatStringsSep")
-                        out.append(contentsOf: b)
-                        context.add(c)
+                // The elements are read in place and their strings borrowed (iterating
+                // copied each element, forcing copied it again, and binding the string
+                // a third time: a retain and a release each).
+                try list.elements.withUnsafeBufferPointer { (elements) throws(EvalError) in
+                    for k in 0..<elements.count {
+                        if k > 0 { out.append(contentsOf: sep.bytes) }
+                        let w = try ev.force(at: elements.baseAddress! + k, .none)
+                        if let s = w.unretainedString {
+                            s._withUnsafeGuaranteedRef { s in
+                                out.append(contentsOf: s.bytes)
+                                context.add(s.context)
+                            }
+                        } else {
+                            let (b, c) = try ev.stringsCoerce(
+                                w, "while evaluating one element of the list of strings to concat passed to builtins.concatStringsSep")
+                            out.append(contentsOf: b)
+                            context.add(c)
+                        }
                     }
                 }
                 return .string(NixString(out, context: context.result))
