@@ -131,6 +131,31 @@ struct HotPathTests {
         (#"let s = { a = throw "x"; }; in s ? a.b"#, "error: x"),
         ("[ ({ a.b = 1; } ? a.b) ({ a = 2; } ? a.b) ]", "[ true false ]"),
         (#"(throw "t") ? a"#, "error: t"),
+        // Calls of `with` variables: a closure or builtin found in evaluated scopes is
+        // called borrowed from its set; a function still behind a thunk, a set not
+        // evaluated yet, or a value that is no function the usual way.
+        ("with { add = a: b: a + b; inc = x: x + 1; }; [ (add 1 2) (inc 3) ]", "[ 3 4 ]"),
+        ("with builtins; [ (length [ 1 2 ]) (elemAt [ 5 6 ] 1) (add 2 3) ]", "[ 2 6 5 ]"),
+        ("let s = { f = x: x * 2; }; in with s; f 21", "42"),
+        ("with { f = (x: x) (y: y + 1); }; f 1", "2"),
+        ("with { f = a: b: c: a + b + c; }; f 1 2 3", "6"),
+        ("with { f = 1; }; f 2", "error: attempt to call something which is not a function but an integer: 1"),
+        // Calls through `call`/`call2` (builtins applying functions), `foldl'` moving
+        // its accumulator, curried calls of a local.
+        ("builtins.foldl' (a: b: a + b) 0 [ 1 2 3 ]", "6"),
+        ("builtins.foldl' builtins.add 0 [ 1 2 3 ]", "6"),
+        (#"builtins.foldl' (a: b: a + b) "" [ "x" "y" ]"#, #""xy""#),
+        ("let f = x: y: x + y; in [ (map (f 1) [ 1 2 ]) (builtins.sort (a: b: a < b) [ 3 1 2 ]) ]", "[ [ 2 3 ] [ 1 2 3 ] ]"),
+        ("let f = a: b: c: d: a - b - c - d; in f 10 1 2 3", "4"),
+        // Strings appended borrowed; a thunk's environment given back when forcing fails.
+        (#"builtins.concatStringsSep ", " [ "a" (toString 1) ("b" + "c") ]"#, #""a, 1, bc""#),
+        (#"builtins.concatStringsSep "," [ "a" 1 ]"#, "error: cannot coerce an integer to a string: 1"),
+        (#"let a = "x"; in [ ("a" + a + toString 3) "${a}${"y"}" ]"#, #"[ "ax3" "xy" ]"#),
+        (#"let x = throw "e"; in [ (builtins.tryEval x) (builtins.tryEval x) ]"#,
+         "[ { success = false; value = false; } { success = false; value = false; } ]"),
+        // Set and `let` bindings evaluated in the new scope or the enclosing one.
+        ("rec { a = 1; b = a + 1; inherit (builtins) length; c = length [ b ]; }", "{ a = 1; b = 2; c = 1; length = <PRIMOP>; }"),
+        ("let inherit (builtins) add; x = add 1 2; y = x; in [ x y ]", "[ 3 3 ]"),
     ]
 
     @Test(arguments: cases)
