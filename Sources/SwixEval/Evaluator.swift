@@ -180,8 +180,7 @@ public final class Evaluator {
     /// stay alive during the call (its set or environment is held by the caller).
     @inline(__always)
     func force(at p: UnsafePointer<Value>, _ pos: Pos) throws(EvalError) -> Value {
-        guard let t = p.borrowedThunk else { return p.pointee }
-        if let v = t._withUnsafeGuaranteedRef({ $0.state == .done ? $0.value : nil }) { return v }
+        if let v = p.knownValue { return v }
         return try force(p.pointee, pos)
     }
 
