@@ -53,8 +53,10 @@ static void *probe;
 static int probeFreedAtOnce;
 
 void *__wrap_swift_allocObject(const void *metadata, size_t size, size_t alignMask) {
-    // malloc's blocks are 16-byte aligned; stricter types take the runtime's path.
-    if (alignMask > 15) return __real_swift_allocObject(metadata, size, alignMask);
+    // Only 8-byte alignment is asked of malloc, as the runtime does: mimalloc's
+    // blocks of 24, 40, ... bytes are 8-byte aligned only, so types that need 16
+    // (the runtime uses posix_memalign for them) take the runtime's path.
+    if (alignMask > 7) return __real_swift_allocObject(metadata, size, alignMask);
     uint64_t *object = mi_malloc ? mi_malloc(size) : malloc(size);
     if (!object) return __real_swift_allocObject(metadata, size, alignMask);   // reports the failure
     object[0] = (uint64_t)(uintptr_t)metadata;
