@@ -3,6 +3,15 @@ import PackageDescription
 
 // Evaluator-side targets that never share objects across threads may later opt into
 // non-atomic reference counting; the syntax layer is plain Swift.
+// SwiftPM compiles every function with a frame pointer (`-fno-omit-frame-pointer`,
+// which Swift's code generation follows): three instructions per call and one
+// register fewer. The evaluator and the parser are mostly small functions called
+// millions of times; without frame pointers they ran 5-7% fewer instructions
+// (callgrind, Benchmarks/README.md). Profiles of them need DWARF unwinding
+// (`perf record --call-graph dwarf`). The flag reaches the code generator through
+// Clang's own option, after SwiftPM's.
+let withoutFramePointers = ["-Xcc", "-Xclang", "-Xcc", "-mframe-pointer=none"]
+
 let package = Package(
     name: "swix",
     platforms: [.macOS(.v13)],
@@ -28,7 +37,8 @@ let package = Package(
         .target(name: "CSwixPageSupply"),
         // A short path for allocating and freeing Swift objects (object_allocation.c),
         // which the swix executable's link routes the runtime's entry points to.
-        .target(name: "CSwixObjectAllocation"),
+        // (Leaf functions called millions of times a second: no frame pointer.)
+        .target(name: "CSwixObjectAllocation", cSettings: [.unsafeFlags(["-momit-leaf-frame-pointer"])]),
         .target(
             name: "SwixSyntax",
             dependencies: ["CSwixSupport"],
@@ -36,7 +46,7 @@ let package = Package(
             // (measured with perf on parse_big); the parser never aliases its state.
             // (No -assume-single-threaded here: the lexer and the scope check run on
             // threads of their own for large inputs, so reference counts must be atomic.)
-            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"] + withoutFramePointers)]
         ),
         .target(name: "SwixStore", dependencies: ["COpenSSL"]),
         .target(
@@ -48,9 +58,10 @@ let package = Package(
             // and exclusivity is not checked at run time (measured on calls_fib). The stack
             // guard takes a local's address in every call, which made the compiler add a
             // stack-protector canary to the hottest functions (~1% of instructions); the
-            // evaluator has no stack buffers for a canary to protect.
+            // evaluator has no stack buffers for a canary to protect. No frame pointers
+            // (see `withoutFramePointers`).
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked", "-Xfrontend", "-assume-single-threaded",
-                                           "-Xfrontend", "-disable-stack-protector"])]
+                                           "-Xfrontend", "-disable-stack-protector"] + withoutFramePointers)]
         ),
         .executableTarget(
             name: "swix",
@@ -67,12 +78,14 @@ let package = Package(
             // (jemalloc: 5-15%), at about the same peak RSS (Benchmarks/README.md).
             // `--no-as-needed` keeps the library although no symbol names it alone.
             // The runtime's object allocation and deallocation go through
-            // object_allocation.c (`--wrap`), which calls mimalloc directly.
+            // object_allocation.c (`--wrap`), which calls mimalloc directly; releases
+            // from the evaluator take reference_counting.c's short path.
             linkerSettings: [.unsafeFlags(["-Xlinker", "--push-state", "-Xlinker", "--no-as-needed",
                                            "-lmimalloc", "-Xlinker", "--pop-state",
                                            "-Xlinker", "--wrap=swift_allocObject",
                                            "-Xlinker", "--wrap=swift_deallocClassInstance",
-                                           "-Xlinker", "--wrap=swift_deallocObject"])]
+                                           "-Xlinker", "--wrap=swift_deallocObject",
+                                           "-Xlinker", "--wrap=swift_nonatomic_release"])]
         ),
         .testTarget(name: "SwixSyntaxTests", dependencies: ["SwixSyntax"]),
         .testTarget(name: "SwixCLITests", dependencies: ["swix"]),

@@ -26,6 +26,15 @@ struct Swix: ParsableCommand {
         // evaluation, against an object the runtime makes.
         swix_object_allocation_check(unsafeBitCast(AllocationProbe.self, to: UnsafeRawPointer.self),
                                      MemoryLayout<Int>.size * 3)
+        // Releases from the evaluator take a short path (reference_counting.c),
+        // checked likewise.
+        swix_reference_counting_check(Unmanaged.passRetained(ReleaseProbe()).toOpaque())
+        if !ReleaseProbe.deinitialised {
+            let message = "swix: an object's last release through reference_counting.c did not deinitialise it; "
+                + "link swix without --wrap=swift_nonatomic_release\n"
+            _ = message.withCString { write(2, $0, strlen($0)) }
+            abort()
+        }
         let invokedAs = CommandLine.arguments.first.map { String($0.split(separator: "/").last ?? "") } ?? ""
         if invokedAs == "nix-instantiate" {
             Glibc.exit(Instantiate.execute(Array(CommandLine.arguments.dropFirst()), console: .standard))
@@ -43,6 +52,13 @@ struct Swix: ParsableCommand {
 /// A class whose objects the allocation check makes (a header and one word).
 private final class AllocationProbe {
     var word = 0
+}
+
+/// The object the reference-counting check releases: its deinitialiser records that
+/// the last release reached it.
+private final class ReleaseProbe {
+    nonisolated(unsafe) static var deinitialised = false
+    deinit { ReleaseProbe.deinitialised = true }
 }
 
 /// `swix instantiate`: `nix-instantiate`'s command line. Nix's flags do not fit a

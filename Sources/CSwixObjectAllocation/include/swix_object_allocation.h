@@ -12,4 +12,10 @@ int swix_object_allocation_active(void);
 /// `metadata` and instance size `size`, made by the runtime and released).
 void swix_object_allocation_check(const void *metadata, size_t size);
 
+/// Stops the program if releasing a reference through reference_counting.c's
+/// short path does not leave the count the runtime's own release would
+/// (`object`: a Swift object with one strong reference, which the check releases
+/// last: the caller checks that the object was deinitialised).
+void swix_reference_counting_check(void *object);
+
 #endif
