@@ -37,8 +37,8 @@ let package = Package(
         .target(name: "CSwixPageSupply"),
         // A short path for allocating and freeing Swift objects (object_allocation.c),
         // which the swix executable's link routes the runtime's entry points to.
-        // (Leaf functions called millions of times a second: no frame pointer.)
-        .target(name: "CSwixObjectAllocation", cSettings: [.unsafeFlags(["-momit-leaf-frame-pointer"])]),
+        // (Functions called millions of times a second: no frame pointers.)
+        .target(name: "CSwixObjectAllocation", cSettings: [.unsafeFlags(["-Xclang", "-mframe-pointer=none", "-fno-plt"])]),
         .target(
             name: "SwixSyntax",
             dependencies: ["CSwixSupport"],

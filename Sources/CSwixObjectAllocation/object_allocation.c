@@ -27,7 +27,8 @@
 #include <stdlib.h>
 #include "swix_object_allocation.h"
 
-// mimalloc's entry points (weak: a program without mimalloc uses malloc and free).
+// mimalloc's entry points (weak: a program linked without the wrapping, tests for
+// instance, has no mimalloc and never calls them).
 extern void *mi_malloc(size_t size) __attribute__((weak));
 extern void mi_free(void *p) __attribute__((weak));
 
@@ -52,13 +53,22 @@ int swix_object_allocation_active(void) { return __real_swift_allocObject != 0; 
 static void *probe;
 static int probeFreedAtOnce;
 
+// As the runtime does when malloc fails (out of line: the allocation path then
+// keeps only the metadata across its call).
+static __attribute__((noinline, noreturn)) void allocationFailed(void) {
+    fputs("swix: out of memory\n", stderr);
+    abort();
+}
+
+// (The paths below call mimalloc unconditionally: the link that wraps the runtime's
+// entry points also links mimalloc, which `swix_object_allocation_check` verifies.)
 void *__wrap_swift_allocObject(const void *metadata, size_t size, size_t alignMask) {
     // Only 8-byte alignment is asked of malloc, as the runtime does: mimalloc's
     // blocks of 24, 40, ... bytes are 8-byte aligned only, so types that need 16
     // (the runtime uses posix_memalign for them) take the runtime's path.
     if (alignMask > 7) return __real_swift_allocObject(metadata, size, alignMask);
-    uint64_t *object = mi_malloc ? mi_malloc(size) : malloc(size);
-    if (!object) return __real_swift_allocObject(metadata, size, alignMask);   // reports the failure
+    uint64_t *object = mi_malloc(size);
+    if (__builtin_expect(!object, 0)) allocationFailed();
     object[0] = (uint64_t)(uintptr_t)metadata;
     object[1] = newObjectCounts;
     return object;
@@ -66,8 +76,8 @@ void *__wrap_swift_allocObject(const void *metadata, size_t size, size_t alignMa
 
 static inline int freedAtOnce(void *object) {
     if (((uint64_t *)object)[1] != deinitingCounts) return 0;
-    if (object == probe) probeFreedAtOnce = 1;
-    if (mi_free) mi_free(object); else free(object);
+    if (__builtin_expect(object == probe, 0)) probeFreedAtOnce = 1;
+    mi_free(object);
     return 1;
 }
 
@@ -81,6 +91,10 @@ void __wrap_swift_deallocObject(void *object, size_t size, size_t alignMask) {
 
 void swix_object_allocation_check(const void *metadata, size_t size) {
     if (!swix_object_allocation_active()) return;
+    if (!mi_malloc || !mi_free) {
+        fputs("swix: linked with --wrap=swift_allocObject but without mimalloc, which object_allocation.c calls\n", stderr);
+        abort();
+    }
     uint64_t *object = __real_swift_allocObject(metadata, size, 7);
     int headerAgrees = object[0] == (uint64_t)(uintptr_t)metadata && object[1] == newObjectCounts;
     probe = object;
