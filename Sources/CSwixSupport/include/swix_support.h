@@ -5,6 +5,9 @@
 /// Lowest address of the calling thread's stack, or 0 if unknown.
 uintptr_t swix_stack_low_bound(void);
 
+/* Transparent huge pages for the calling thread's stack (stack.c). */
+void swix_stack_prefer_huge_pages(void);
+
 /// `snprintf(buf, size, "%g", value)`: C++'s default `ostream << double`.
 /// (A C function, because Swift cannot call variadic C functions without boxing.)
 int swix_format_g(char *buf, unsigned long size, double value);
