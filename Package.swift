@@ -48,7 +48,8 @@ let package = Package(
             // threads of their own for large inputs, so reference counts must be atomic.)
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"] + withoutFramePointers)]
         ),
-        .target(name: "SwixStore", dependencies: ["COpenSSL"]),
+        .target(name: "SwixStore", dependencies: ["COpenSSL"],
+                swiftSettings: [.unsafeFlags(withoutFramePointers)]),
         .target(
             name: "SwixEval",
             dependencies: ["SwixSyntax", "SwixStore", "CGMP", "CSwixSupport"],
@@ -85,7 +86,8 @@ let package = Package(
                                            "-Xlinker", "--wrap=swift_allocObject",
                                            "-Xlinker", "--wrap=swift_deallocClassInstance",
                                            "-Xlinker", "--wrap=swift_deallocObject",
-                                           "-Xlinker", "--wrap=swift_nonatomic_release"])]
+                                           "-Xlinker", "--wrap=swift_nonatomic_release",
+                                           "-Xlinker", "--wrap=swift_nonatomic_retain"])]
         ),
         .testTarget(name: "SwixSyntaxTests", dependencies: ["SwixSyntax"]),
         .testTarget(name: "SwixCLITests", dependencies: ["swix"]),

@@ -1,4 +1,4 @@
-// A short path for releasing a reference.
+// Short paths for releasing and retaining a reference.
 //
 // Why: the evaluator (compiled with non-atomic reference counting) releases a
 // reference several million times a second, nearly always one that is not the
@@ -7,10 +7,11 @@
 // for the last reference); the test below needs one comparison, because a single
 // signed comparison of the count word covers both conditions.
 //
-// How: the executable is linked with `--wrap=swift_nonatomic_release`, so the calls
-// from the evaluator come here. The count word of a Swift object (64-bit, the
-// runtime's `RefCount.h`) holds the strong extra count in bits 33-62 and
-// `UseSlowRC` in bit 63 (side table or immortal object). A word that is
+// How: the executable is linked with `--wrap=swift_nonatomic_release` (and
+// `--wrap=swift_nonatomic_retain`), so the calls from the evaluator come here.
+// The count word of a Swift object (64-bit, the runtime's `RefCount.h`) holds the
+// strong extra count in bits 33-62 and `UseSlowRC` in bit 63 (side table or
+// immortal object). A word that is
 // non-negative and at least 1 << 33 is an inline count with at least one extra
 // strong reference: the release only subtracts 1 << 33, as the runtime would.
 // The last reference of an object in the runtime's common state (no side table,
@@ -26,6 +27,7 @@
 #include "swix_object_allocation.h"
 
 extern void __real_swift_nonatomic_release(void *object) __attribute__((weak));
+extern void *__real_swift_nonatomic_retain(void *object) __attribute__((weak));
 extern void *swift_nonatomic_retain(void *object);
 extern void swift_nonatomic_release(void *object);
 extern size_t swift_retainCount(void *object);
@@ -40,6 +42,19 @@ static const int64_t oneStrongReference = (int64_t)1 << 33;
 static const uint64_t commonStateMask = 0x80000000fffffffeull;
 static const uint64_t commonState = 2;
 static const uint64_t isDeiniting = (uint64_t)1 << 32;
+
+// A retain adds 1 << 33 unless the sum turns negative (a side table, an immortal
+// object, or an overflowing count), which the runtime handles: its own test, one
+// instruction shorter than the runtime's entry point.
+void *__wrap_swift_nonatomic_retain(void *object) {
+    if ((intptr_t)object <= 0) return object;
+    // (Unsigned: the sum may carry into bit 63, which a signed sum may not.)
+    uint64_t *counts = (uint64_t *)object + 1;
+    uint64_t bits = *counts + (uint64_t)oneStrongReference;
+    if (__builtin_expect((int64_t)bits < 0, 0)) return __real_swift_nonatomic_retain(object);
+    *counts = bits;
+    return object;
+}
 
 void __wrap_swift_nonatomic_release(void *object) {
     // The runtime ignores null (and, as here, any address it reads as negative).
@@ -60,10 +75,10 @@ void __wrap_swift_nonatomic_release(void *object) {
 
 void swix_reference_counting_check(void *object) {
     if (!__real_swift_nonatomic_release) return;
-    // `object` has one strong reference, which this takes over. Two more through
-    // the runtime, then two releases through here (the short path) must leave the
-    // runtime's count at 1; the last release deinitialises the object (the caller
-    // checks that it did).
+    // `object` has one strong reference, which this takes over. Two more retains
+    // and two releases through the short paths must leave the runtime's count at 3
+    // and then at 1; the last release deinitialises the object (the caller checks
+    // that it did).
     size_t before = swift_retainCount(object);
     swift_nonatomic_retain(object);
     swift_nonatomic_retain(object);
