@@ -456,6 +456,38 @@ struct ExecutableTests {
         #expect(results == ["11250713890\n", "11250713890\n"])
     }
 
+    // The release build's short paths for retains, releases and allocation
+    // (reference_counting.c, object_allocation.c, linked with --wrap) and the
+    // evaluation stack's huge pages (`SWIX_HUGE_STACK`): a deep recursion building
+    // and dropping sets, lists and strings gives CppNix's result (nix-instantiate
+    // 2.8) through each binary that is built, with the huge pages asked for and not.
+    @Test func shortPathsChangeNoResult() throws {
+        let root = ExecutableTests.binary.deletingLastPathComponent().deletingLastPathComponent()
+        let binaries = ["debug", "release"].map { root.appendingPathComponent("\($0)/swix") }
+            .filter { FileManager.default.isExecutableFile(atPath: $0.path) }
+        let expr = """
+            let f = n: if n == 0 then { s = ""; c = 0; } else let r = f (n - 1); in \
+            { s = builtins.substring 0 12 (toString n + r.s); c = r.c + builtins.length (map (x: x * n) [ n n ]); }; \
+            xs = builtins.genList (i: { v = toString i; }) 50000; \
+            in [ (f 20000).c (f 20000).s (builtins.foldl' (a: e: a + builtins.stringLength e.v) 0 xs) ]
+            """
+        for binary in binaries {
+            for setting in ["1", "0"] {
+                let p = Process()
+                p.executableURL = binary
+                p.arguments = ["instantiate", "--eval", "--strict", "-E", expr]
+                p.environment = ProcessInfo.processInfo.environment.merging(["SWIX_HUGE_STACK": setting]) { $1 }
+                let out = Pipe()
+                p.standardOutput = out
+                try p.run()
+                let data = out.fileHandleForReading.readDataToEndOfFile()
+                p.waitUntilExit()
+                #expect(p.terminationStatus == 0, "\(binary.path) SWIX_HUGE_STACK=\(setting)")
+                #expect(String(decoding: data, as: UTF8.self) == "[ 40000 \"200001999919\" 238890 ]\n")
+            }
+        }
+    }
+
     // Lint levels are process-wide, so these run the executable rather than in-process.
     // Expected texts: the conformance corpus (current Nix's lint-* settings).
     @Test(.enabled(if: ExecutableTests.available))
