@@ -7,14 +7,40 @@
 /// other attributes); appending is a retain, and sorting a few dozen store paths with
 /// `memcmp` costs less than hashing them once.
 struct ContextAccumulator {
-    private(set) var elements: [[UInt8]] = []
+    private var gathered: [[UInt8]] = []
+    /// The one context inserted so far, while it is the only part: a string's context
+    /// is already sorted and unique, so a result made of it alone (the common case
+    /// of `concatStringsSep`, `replaceStrings`, …) is that context, not re-sorted.
+    private var single: StringContext?
 
-    var isEmpty: Bool { elements.isEmpty }
+    var isEmpty: Bool { single == nil && gathered.isEmpty }
 
-    mutating func insert(_ element: [UInt8]) { elements.append(element) }
+    mutating func insert(_ element: [UInt8]) {
+        spill()
+        gathered.append(element)
+    }
 
+    /// (Inlined: most strings have no context, and this is called for each.)
+    @inline(__always)
     mutating func insert(contentsOf context: StringContext) {
-        if !context.isEmpty { elements.append(contentsOf: context.elements) }
+        if !context.isEmpty { insert(nonEmpty: context) }
+    }
+
+    private mutating func insert(nonEmpty context: StringContext) {
+        if single == nil && gathered.isEmpty {
+            single = context
+            return
+        }
+        spill()
+        gathered.append(contentsOf: context.elements)
+    }
+
+    /// Moves the single context into `gathered` once a second part arrives.
+    private mutating func spill() {
+        if let s = single {
+            gathered.append(contentsOf: s.elements)
+            single = nil
+        }
     }
 
     /// The elements in bytewise order (how CppNix's `std::set<std::string>` lists
@@ -22,7 +48,10 @@ struct ContextAccumulator {
     func normalized() -> [[UInt8]] { stringContext.elements }
 
     /// The context of a string made of the strings gathered.
-    var stringContext: StringContext { StringContext.normalizing(elements) }
+    var stringContext: StringContext {
+        if let single { return single }
+        return StringContext.normalizing(gathered)
+    }
 }
 
 extension StringContext {

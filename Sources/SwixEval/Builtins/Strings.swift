@@ -65,8 +65,8 @@ extension Builtins {
                     a[1], .none,
                     "while evaluating the second argument (the list of strings to concat) passed to builtins.concatStringsSep")
                 var out: [UInt8] = []
-                var context = ContextCollector()
-                context.add(sep.context)
+                var context = ContextAccumulator()
+                context.insert(contentsOf: sep.context)
                 // The elements are read in place and their strings borrowed (iterating
                 // copied each element, forcing copied it again, and binding the string
                 // a third time: a retain and a release each).
@@ -77,17 +77,17 @@ extension Builtins {
                         if let s = w.unretainedString {
                             s._withUnsafeGuaranteedRef { s in
                                 out.append(contentsOf: s.bytes)
-                                context.add(s.context)
+                                context.insert(contentsOf: s.context)
                             }
                         } else {
                             let (b, c) = try ev.stringsCoerce(
                                 w, "while evaluating one element of the list of strings to concat passed to builtins.concatStringsSep")
                             out.append(contentsOf: b)
-                            context.add(c)
+                            context.insert(contentsOf: c)
                         }
                     }
                 }
-                return .string(NixString(out, context: context.result))
+                return .string(NixString(out, context: context.stringContext))
             },
             stringPrimOp("__splitVersion", 1) { ev, a, pos throws(EvalError) in
                 let version = try ev.stringsForceNoContext(a[0], .none, "while evaluating the first argument passed to builtins.splitVersion")
@@ -161,11 +161,11 @@ extension Builtins {
             stringPrimOp("__unsafeDiscardOutputDependency", 1) { ev, a, pos throws(EvalError) in
                 let (bytes, context) = try ev.stringsCoerce(
                     a[0], "while evaluating the argument passed to builtins.unsafeDiscardOutputDependency")
-                var out = ContextCollector()
+                var out = ContextAccumulator()
                 for e in context.elements {
-                    if e.first == UInt8(ascii: "=") { out.add(Array(e.dropFirst())) } else { out.add(e) }
+                    if e.first == UInt8(ascii: "=") { out.insert(Array(e.dropFirst())) } else { out.insert(e) }
                 }
-                return .string(NixString(bytes, context: out.result))
+                return .string(NixString(bytes, context: out.stringContext))
             },
             stringPrimOp("__addDrvOutputDependencies", 1) { ev, a, pos throws(EvalError) in
                 let (bytes, context) = try ev.stringsCoerce(
@@ -269,44 +269,6 @@ extension Evaluator {
     }
 }
 
-/// Builds a context from many parts: sorted and deduplicated once at the end.
-private struct ContextCollector {
-    var elements: [[UInt8]] = []
-    var single: StringContext?
-    var parts = 0
-
-    mutating func add(_ c: StringContext) {
-        if c.isEmpty { return }
-        parts += 1
-        if parts == 1 {
-            single = c
-            return
-        }
-        spill()
-        elements.append(contentsOf: c.elements)
-    }
-
-    mutating func add(_ e: [UInt8]) {
-        parts += 2
-        spill()
-        elements.append(e)
-    }
-
-    /// Moves the first context into `elements` once a second part arrives.
-    private mutating func spill() {
-        if let s = single {
-            elements.append(contentsOf: s.elements)
-            single = nil
-        }
-    }
-
-    var result: StringContext {
-        if let single { return single }
-        if elements.isEmpty { return .empty }
-        return .normalizing(elements)
-    }
-}
-
 /// The element CppNix would name first: plain paths, then whole derivations, then outputs.
 private func firstContextElement(_ c: StringContext) -> [UInt8] {
     c.elements.first { $0.first == UInt8(ascii: "/") }
@@ -404,8 +366,8 @@ private func replaceStrings(_ ev: Evaluator, _ a: PrimOpArgs) throws(EvalError) 
     let anyEmpty = patterns.anyEmpty
     let canStart = patterns.canStart
     if !anyEmpty && !s.contains(where: { canStart[Int($0)] }) { return .string(input) }
-    var context = ContextCollector()
-    context.add(input.context)
+    var context = ContextAccumulator()
+    context.insert(contentsOf: input.context)
     // Replacements are forced only when their pattern occurs, once each.
     var replacements = [NixString?](repeating: nil, count: from.count)
     func replacement(_ j: Int) throws(EvalError) -> NixString {
@@ -413,7 +375,7 @@ private func replaceStrings(_ ev: Evaluator, _ a: PrimOpArgs) throws(EvalError) 
         let r = try ev.forceString(toList.elements[j], .none,
                                    "while evaluating one of the replacement strings passed to builtins.replaceStrings")
         replacements[j] = r
-        context.add(r.context)
+        context.insert(contentsOf: r.context)
         return r
     }
     var out: [UInt8] = []
@@ -452,7 +414,7 @@ private func replaceStrings(_ ev: Evaluator, _ a: PrimOpArgs) throws(EvalError) 
             }
         }
         if !changed { return .string(input) }
-        return .string(NixString(out, context: context.result))
+        return .string(NixString(out, context: context.stringContext))
     }
     // With an empty pattern, every position (and one step past the end, where an
     // empty pattern also matches) tries every pattern in order.
@@ -476,7 +438,7 @@ private func replaceStrings(_ ev: Evaluator, _ a: PrimOpArgs) throws(EvalError) 
         }
     }
     if !changed { return .string(input) }
-    return .string(NixString(out, context: context.result))
+    return .string(NixString(out, context: context.stringContext))
 }
 
 @inline(__always)
@@ -626,8 +588,8 @@ private func appendContext(_ ev: Evaluator, _ a: PrimOpArgs) throws(EvalError) -
     let s = try ev.forceString(a[0], .none, "while evaluating the first argument passed to builtins.appendContext")
     let attrs = try ev.forceAttrs(a[1], .none, "while evaluating the second argument passed to builtins.appendContext")
     let sPath = ev.symbols.intern("path"), sAll = ev.symbols.intern("allOutputs"), sOutputs = ev.symbols.intern("outputs")
-    var context = ContextCollector()
-    context.add(s.context)
+    var context = ContextAccumulator()
+    context.insert(contentsOf: s.context)
     for attr in attrs.attrs {
         let nameBytes = Array(ev.symbols.bytes(attr.name))
         let name = String(decoding: nameBytes, as: UTF8.self)
@@ -638,14 +600,14 @@ private func appendContext(_ ev: Evaluator, _ a: PrimOpArgs) throws(EvalError) -
         let value = try ev.forceAttrs(attr.value, attr.pos, "while evaluating the value of a string context")
         if let p = value.attr(sPath),
            try ev.forceBool(p.value, p.pos, "while evaluating the `path` attribute of a string context") {
-            context.add(nameBytes)
+            context.insert(nameBytes)
         }
         if let all = value.attr(sAll),
            try ev.forceBool(all.value, all.pos, "while evaluating the `allOutputs` attribute of a string context") {
             guard isDerivation else {
                 throw EvalError("tried to add all-outputs context of \(name), which is not a derivation, to a string", at: attr.pos)
             }
-            context.add([UInt8(ascii: "=")] + nameBytes)
+            context.insert([UInt8(ascii: "=")] + nameBytes)
         }
         if let outputs = value.attr(sOutputs) {
             let list = try ev.forceList(outputs.value, outputs.pos, "while evaluating the `outputs` attribute of a string context")
@@ -655,11 +617,11 @@ private func appendContext(_ ev: Evaluator, _ a: PrimOpArgs) throws(EvalError) -
             }
             for e in list.elements {
                 let output = try ev.stringsForceNoContext(e, outputs.pos, "while evaluating an output name within a string context")
-                context.add([UInt8(ascii: "!")] + output + [UInt8(ascii: "!")] + nameBytes)
+                context.insert([UInt8(ascii: "!")] + output + [UInt8(ascii: "!")] + nameBytes)
             }
         }
     }
-    return .string(NixString(s.bytes, context: context.result))
+    return .string(NixString(s.bytes, context: context.stringContext))
 }
 
 // MARK: - Hashes
