@@ -82,6 +82,16 @@ public final class Env: ManagedBuffer<Env.Header, Value> {
         return e
     }
 
+    /// `make(parent:movingArgumentFrom:from:)` leaving `p` uninitialised: for a
+    /// caller whose argument lives in raw memory, which nothing destroys after.
+    @inline(__always)
+    static func make(parent: Env, takingArgumentFrom p: UnsafeMutablePointer<Value>, from pool: EnvPool) -> Env {
+        let e = allocate(parent: parent, count: 1, from: pool)
+        let slot = e.withUnsafeMutablePointerToElements { $0 }
+        slot.moveInitialize(from: p, count: 1)
+        return e
+    }
+
     /// A `with` scope holding the (usually unevaluated) attribute set.
     static func makeWith(parent: Env?, attrs: consuming Value, from pool: EnvPool) -> Env {
         let e = pool.take(size: 1, parent: parent, isWith: true) ?? allocate(parent: parent, count: 1, isWith: true)

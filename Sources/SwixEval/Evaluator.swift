@@ -499,6 +499,43 @@ public final class Evaluator {
         }
     }
 
+    /// `callClosure2` with the arguments at `p` and `p + 1`, which it takes over on
+    /// every path (moved into the call's environments, or destroyed if the call
+    /// cannot start). The caller's memory is left uninitialised: arguments moved
+    /// out of variables left them `null`, and each was destroyed after the call (an
+    /// outlined call per argument per call).
+    func callClosure2(_ c: Unmanaged<Closure>, takingArgumentsFrom p: UnsafeMutablePointer<Value>,
+                      _ pos: Pos) throws(EvalError) -> Value {
+        do {
+            return try c._withUnsafeGuaranteedRef { closure in
+                if let inner = plainCurried(closure) {
+                    do throws(EvalError) {
+                        try checkCallRoom(pos)
+                    } catch {
+                        p.deinitialize(count: 2)
+                        throw error
+                    }
+                    callDepth += 1
+                    defer { callDepth -= 1 }
+                    let outer = Env.make(parent: closure.env, takingArgumentFrom: p, from: envPool)
+                    return try evalCurriedBody(inner, outer, Env.make(parent: outer, takingArgumentFrom: p + 1, from: envPool))
+                }
+                let x = p.move(), y = (p + 1).move()
+                return try call(try call(.lambda(closure), x, pos), y, pos)
+            }
+        } catch {
+            throw error as! EvalError
+        }
+    }
+
+    /// `call2` with the arguments at `p` and `p + 1`, taken over as
+    /// `callClosure2(_:takingArgumentsFrom:_:)` takes them.
+    func call2(_ f: Value, takingArgumentsFrom p: UnsafeMutablePointer<Value>, _ pos: Pos) throws(EvalError) -> Value {
+        if let c = f.unretainedClosure { return try callClosure2(c, takingArgumentsFrom: p, pos) }
+        let x = p.move(), y = (p + 1).move()
+        return try call(try call(f, x, pos), y, pos)
+    }
+
     /// `f a b`. For a curried lambda `a: b: body` this builds no closure for
     /// `f a`: both environments are made and the inner body is evaluated
     /// directly (the intermediate function is never observable).

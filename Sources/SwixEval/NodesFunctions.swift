@@ -127,7 +127,13 @@ final class CallNode: Node {
             if args.count == 1 {
                 return try ev.callClosure(c, args.argument(0, ev, env), pos)
             }
-            return try ev.callClosure2(c, args.argument(0, ev, env), args.argument(1, ev, env), pos)
+            // The arguments are made in raw memory the call takes them from.
+            return try withUnsafeTemporaryAllocation(of: Value.self, capacity: 2) { (buffer) throws(EvalError) -> Value in
+                let p = buffer.baseAddress.unsafelyUnwrapped
+                p.initialize(to: args.argument(0, ev, env))
+                (p + 1).initialize(to: args.argument(1, ev, env))
+                return try ev.callClosure2(c, takingArgumentsFrom: p, pos)
+            }
         }
     }
 

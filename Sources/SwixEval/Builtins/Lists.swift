@@ -170,8 +170,14 @@ extension Builtins {
                         try ListOps.compare(ev, x, y, "while evaluating the ordering function passed to builtins.sort")
                     }
                 } else {
+                    // The comparator's arguments are copied into raw memory the call
+                    // takes them from (see `Evaluator.call2(_:takingArgumentsFrom:_:)`).
+                    let arguments = UnsafeMutablePointer<Value>.allocate(capacity: 2)
+                    defer { arguments.deallocate() }
                     try ListOps.mergeSort(&items) { (x: Value, y: Value) throws(EvalError) -> Bool in
-                        let r = try ev.call2(f, x, y, .none)
+                        arguments.initialize(to: x)
+                        (arguments + 1).initialize(to: y)
+                        let r = try ev.call2(f, takingArgumentsFrom: arguments, .none)
                         return try ListOps.bool(ev, r, "while evaluating the return value of the sorting function passed to builtins.sort")
                     }
                 }
