@@ -432,6 +432,21 @@ struct ExecutableTests {
         return (p.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
     }
 
+    /// `executable instantiate --eval --strict -E expr` with extra environment
+    /// variables: its exit status and standard output.
+    static func evaluate(_ executable: URL, _ expr: String, environment: [String: String]) throws -> (Int32, String) {
+        let p = Process()
+        p.executableURL = executable
+        p.arguments = ["instantiate", "--eval", "--strict", "-E", expr]
+        p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
     // The page supply (page_supply.c) populates the heap ahead of the evaluator on
     // another core: an evaluation that grows its heap by a few hundred MiB gives the
     // same result with it and without it (`SWIX_PAGE_SUPPLY=0`).
@@ -441,17 +456,9 @@ struct ExecutableTests {
             + "in builtins.foldl' (a: e: a + e.x + builtins.stringLength e.s) 0 l"
         var results: [String] = []
         for setting in ["1", "0"] {
-            let p = Process()
-            p.executableURL = ExecutableTests.binary
-            p.arguments = ["instantiate", "--eval", "--strict", "-E", expr]
-            p.environment = ProcessInfo.processInfo.environment.merging(["SWIX_PAGE_SUPPLY": setting]) { $1 }
-            let out = Pipe()
-            p.standardOutput = out
-            try p.run()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            #expect(p.terminationStatus == 0)
-            results.append(String(decoding: data, as: UTF8.self))
+            let (code, out) = try ExecutableTests.evaluate(ExecutableTests.binary, expr, environment: ["SWIX_PAGE_SUPPLY": setting])
+            #expect(code == 0)
+            results.append(out)
         }
         #expect(results == ["11250713890\n", "11250713890\n"])
     }
@@ -473,17 +480,9 @@ struct ExecutableTests {
             """
         for binary in binaries {
             for setting in ["1", "0"] {
-                let p = Process()
-                p.executableURL = binary
-                p.arguments = ["instantiate", "--eval", "--strict", "-E", expr]
-                p.environment = ProcessInfo.processInfo.environment.merging(["SWIX_HUGE_STACK": setting]) { $1 }
-                let out = Pipe()
-                p.standardOutput = out
-                try p.run()
-                let data = out.fileHandleForReading.readDataToEndOfFile()
-                p.waitUntilExit()
-                #expect(p.terminationStatus == 0, "\(binary.path) SWIX_HUGE_STACK=\(setting)")
-                #expect(String(decoding: data, as: UTF8.self) == "[ 40000 \"200001999919\" 238890 ]\n")
+                let (code, out) = try ExecutableTests.evaluate(binary, expr, environment: ["SWIX_HUGE_STACK": setting])
+                #expect(code == 0, "\(binary.path) SWIX_HUGE_STACK=\(setting)")
+                #expect(out == "[ 40000 \"200001999919\" 238890 ]\n")
             }
         }
     }
