@@ -3,6 +3,7 @@ import PackageDescription
 
 // Evaluator-side targets that never share objects across threads may later opt into
 // non-atomic reference counting; the syntax layer is plain Swift.
+
 // SwiftPM compiles every function with a frame pointer (`-fno-omit-frame-pointer`,
 // which Swift's code generation follows): three instructions per call and one
 // register fewer. The evaluator and the parser are mostly small functions called
@@ -79,8 +80,8 @@ let package = Package(
             // (jemalloc: 5-15%), at about the same peak RSS (Benchmarks/README.md).
             // `--no-as-needed` keeps the library although no symbol names it alone.
             // The runtime's object allocation and deallocation go through
-            // object_allocation.c (`--wrap`), which calls mimalloc directly; releases
-            // from the evaluator take reference_counting.c's short path.
+            // object_allocation.c (`--wrap`), which calls mimalloc directly; retains
+            // and releases from the evaluator take reference_counting.c's short paths.
             linkerSettings: [.unsafeFlags(["-Xlinker", "--push-state", "-Xlinker", "--no-as-needed",
                                            "-lmimalloc", "-Xlinker", "--pop-state",
                                            "-Xlinker", "--wrap=swift_allocObject",

@@ -11,16 +11,17 @@
 // `--wrap=swift_nonatomic_retain`), so the calls from the evaluator come here.
 // The count word of a Swift object (64-bit, the runtime's `RefCount.h`) holds the
 // strong extra count in bits 33-62 and `UseSlowRC` in bit 63 (side table or
-// immortal object). A word that is
-// non-negative and at least 1 << 33 is an inline count with at least one extra
-// strong reference: the release only subtracts 1 << 33, as the runtime would.
+// immortal object). A word that is non-negative and at least 1 << 33 is an inline
+// count with at least one extra strong reference: the release only subtracts
+// 1 << 33, as the runtime would.
 // The last reference of an object in the runtime's common state (no side table,
 // one unowned reference: the word is 2 or 3, "pure Swift deallocation" being bit
 // 0) marks the object as deinitialising (bit 32) and hands it to the runtime's
 // `_swift_release_dealloc`, as the runtime's own release does after its checks.
 // An immortal object is left alone, as the runtime leaves it. Everything else (a
-// side table, unowned references) goes to the runtime's release. `swix_reference_counting_check` compares this with the
-// runtime's own counts when the program starts.
+// side table, unowned references) goes to the runtime's release.
+// `swix_reference_counting_check` compares this with the runtime's own counts when
+// the program starts.
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,9 +44,6 @@ static const uint64_t commonStateMask = 0x80000000fffffffeull;
 static const uint64_t commonState = 2;
 static const uint64_t isDeiniting = (uint64_t)1 << 32;
 
-// A retain adds 1 << 33 unless the sum turns negative (a side table, an immortal
-// object, or an overflowing count), which the runtime handles: its own test, one
-// instruction shorter than the runtime's entry point.
 // An immortal object is left unchanged (the runtime's test: its count word has the
 // low half all ones), anything else goes to the runtime. (Out of line, so that the
 // common path stays one add to memory.)
@@ -54,6 +52,9 @@ static __attribute__((noinline)) void *retainOutsideCommonState(void *object) {
     return __real_swift_nonatomic_retain(object);
 }
 
+// A retain adds 1 << 33 unless the sum turns negative (a side table, an immortal
+// object, or an overflowing count): the runtime's own test, in 8 instructions
+// where its entry point takes 10.
 void *__wrap_swift_nonatomic_retain(void *object) {
     if ((intptr_t)object <= 0) return object;
     // (Unsigned: the sum may carry into bit 63, which a signed sum may not.)
@@ -88,7 +89,11 @@ void __wrap_swift_nonatomic_release(void *object) {
 }
 
 void swix_reference_counting_check(void *object) {
-    if (!__real_swift_nonatomic_release) return;
+    if (!__real_swift_nonatomic_release) {
+        // Not wrapped: nothing to check; the object is released all the same.
+        swift_nonatomic_release(object);
+        return;
+    }
     // `object` has one strong reference, which this takes over. Two more retains
     // and two releases through the short paths must leave the runtime's count at 3
     // and then at 1; the last release deinitialises the object (the caller checks
@@ -102,7 +107,7 @@ void swix_reference_counting_check(void *object) {
     size_t after = swift_retainCount(object);
     if (before != 1 || raised != 3 || after != 1) {
         fprintf(stderr, "swix: this Swift runtime's reference counts differ from the ones reference_counting.c "
-                        "expects (%zu, %zu, %zu); link swix without --wrap=swift_nonatomic_release\n",
+                        "expects (%zu, %zu, %zu); link swix without --wrap=swift_nonatomic_release/retain\n",
                 before, raised, after);
         abort();
     }

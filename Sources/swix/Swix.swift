@@ -26,12 +26,12 @@ struct Swix: ParsableCommand {
         // evaluation, against an object the runtime makes.
         swix_object_allocation_check(unsafeBitCast(AllocationProbe.self, to: UnsafeRawPointer.self),
                                      MemoryLayout<Int>.size * 3)
-        // Releases from the evaluator take a short path (reference_counting.c),
-        // checked likewise.
+        // Retains and releases from the evaluator take short paths
+        // (reference_counting.c), checked likewise.
         swix_reference_counting_check(Unmanaged.passRetained(ReleaseProbe()).toOpaque())
         if !ReleaseProbe.deinitialised {
             let message = "swix: an object's last release through reference_counting.c did not deinitialise it; "
-                + "link swix without --wrap=swift_nonatomic_release\n"
+                + "link swix without --wrap=swift_nonatomic_release/retain\n"
             _ = message.withCString { write(2, $0, strlen($0)) }
             abort()
         }
