@@ -2,25 +2,34 @@
 #include <pthread.h>
 #include "swix_support.h"
 
-/* pthread_getattr_np is a GNU extension that Swift's Glibc module does not expose. */
-uintptr_t swix_stack_low_bound(void) {
 #ifdef __linux__
+#include <stdlib.h>
+#include <string.h>
+
+/* The calling thread's stack: its lowest address and size; 0 if unknown.
+ * (pthread_getattr_np is a GNU extension that Swift's Glibc module does not expose.) */
+static void *currentStack(size_t *size) {
     pthread_attr_t attr;
     void *addr = 0;
-    size_t size = 0;
+    *size = 0;
     if (pthread_getattr_np(pthread_self(), &attr) != 0) return 0;
-    if (pthread_attr_getstack(&attr, &addr, &size) != 0) addr = 0;
+    if (pthread_attr_getstack(&attr, &addr, size) != 0) {
+        addr = 0;
+        *size = 0;
+    }
     pthread_attr_destroy(&attr);
-    return (uintptr_t)addr;
+    return addr;
+}
+#endif
+
+uintptr_t swix_stack_low_bound(void) {
+#ifdef __linux__
+    size_t size;
+    return (uintptr_t)currentStack(&size);
 #else
     return 0;
 #endif
 }
-
-#ifdef __linux__
-#include <stdlib.h>
-#include <string.h>
-#endif
 
 /* Asks for transparent huge pages on the calling thread's stack. Deep recursion
  * (the evaluator's, 25,000 levels in recursion_deep) walks tens of megabytes of
@@ -33,12 +42,8 @@ void swix_stack_prefer_huge_pages(void) {
 #ifdef __linux__
     const char *setting = getenv("SWIX_HUGE_STACK");
     if (setting && strcmp(setting, "0") == 0) return;
-    pthread_attr_t attr;
-    void *addr = 0;
-    size_t size = 0;
-    if (pthread_getattr_np(pthread_self(), &attr) != 0) return;
-    if (pthread_attr_getstack(&attr, &addr, &size) != 0) size = 0;
-    pthread_attr_destroy(&attr);
-    if (size != 0) swix_advise_huge_pages(addr, size);
+    size_t size;
+    void *addr = currentStack(&size);
+    if (addr && size != 0) swix_advise_huge_pages(addr, size);
 #endif
 }
