@@ -75,15 +75,14 @@ public final class Env: ManagedBuffer<Env.Header, Value> {
     /// holding `null` (no copy of the argument, and nothing left to release there).
     @inline(__always)
     static func make(parent: Env, movingArgumentFrom p: UnsafeMutablePointer<Value>, from pool: EnvPool) -> Env {
-        let e = allocate(parent: parent, count: 1, from: pool)
-        let slot = e.withUnsafeMutablePointerToElements { $0 }
-        slot.moveInitialize(from: p, count: 1)
+        let e = make(parent: parent, takingArgumentFrom: p, from: pool)
         p.initialize(to: .null)
         return e
     }
 
-    /// `make(parent:movingArgumentFrom:from:)` leaving `p` uninitialised: for a
-    /// caller whose argument lives in raw memory, which nothing destroys after.
+    /// A one-slot environment whose slot is moved from `p`, leaving `p`
+    /// uninitialised: for a caller whose argument lives in raw memory, which nothing
+    /// destroys after.
     @inline(__always)
     static func make(parent: Env, takingArgumentFrom p: UnsafeMutablePointer<Value>, from pool: EnvPool) -> Env {
         let e = allocate(parent: parent, count: 1, from: pool)

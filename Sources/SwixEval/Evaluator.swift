@@ -475,52 +475,43 @@ public final class Evaluator {
 
     /// `call2` of a closure the caller keeps alive (borrowed from a slot).
     func callClosure2(_ c: Unmanaged<Closure>, _ a: consuming Value, _ b: consuming Value, _ pos: Pos) throws(EvalError) -> Value {
-        // The arguments move through their addresses (see `callClosure`).
+        // The arguments move through their addresses (see `callClosure`): the call
+        // takes them over, and the variables are left `null` for their destruction.
         try withUnsafeMutablePointer(to: &a) { (pa) throws(EvalError) -> Value in
             try withUnsafeMutablePointer(to: &b) { (pb) throws(EvalError) -> Value in
-                do {
-                    return try c._withUnsafeGuaranteedRef { closure in
-                        if let inner = plainCurried(closure) {
-                            try checkCallRoom(pos)
-                            callDepth += 1
-                            defer { callDepth -= 1 }
-                            let outer = Env.make(parent: closure.env, movingArgumentFrom: pa, from: envPool)
-                            return try evalCurriedBody(inner, outer, Env.make(parent: outer, movingArgumentFrom: pb, from: envPool))
-                        }
-                        let x = pa.move(), y = pb.move()
-                        pa.initialize(to: .null)
-                        pb.initialize(to: .null)
-                        return try call(try call(.lambda(closure), x, pos), y, pos)
-                    }
-                } catch {
-                    throw error as! EvalError
+                defer {
+                    pa.initialize(to: .null)
+                    pb.initialize(to: .null)
                 }
+                return try callClosure2(c, takingArgumentsFrom: pa, and: pb, pos)
             }
         }
     }
 
-    /// `callClosure2` with the arguments at `p` and `p + 1`, which it takes over on
+    /// `callClosure2` with the arguments at `a` and `b`, which it takes over on
     /// every path (moved into the call's environments, or destroyed if the call
-    /// cannot start). The caller's memory is left uninitialised: arguments moved
-    /// out of variables left them `null`, and each was destroyed after the call (an
+    /// cannot start), leaving that memory uninitialised. A caller whose arguments
+    /// are in raw memory then destroys nothing after the call; arguments moved out
+    /// of variables left them `null`, and each was destroyed after the call (an
     /// outlined call per argument per call).
-    func callClosure2(_ c: Unmanaged<Closure>, takingArgumentsFrom p: UnsafeMutablePointer<Value>,
-                      _ pos: Pos) throws(EvalError) -> Value {
+    func callClosure2(_ c: Unmanaged<Closure>, takingArgumentsFrom a: UnsafeMutablePointer<Value>,
+                      and b: UnsafeMutablePointer<Value>, _ pos: Pos) throws(EvalError) -> Value {
         do {
             return try c._withUnsafeGuaranteedRef { closure in
                 if let inner = plainCurried(closure) {
                     do throws(EvalError) {
                         try checkCallRoom(pos)
                     } catch {
-                        p.deinitialize(count: 2)
+                        a.deinitialize(count: 1)
+                        b.deinitialize(count: 1)
                         throw error
                     }
                     callDepth += 1
                     defer { callDepth -= 1 }
-                    let outer = Env.make(parent: closure.env, takingArgumentFrom: p, from: envPool)
-                    return try evalCurriedBody(inner, outer, Env.make(parent: outer, takingArgumentFrom: p + 1, from: envPool))
+                    let outer = Env.make(parent: closure.env, takingArgumentFrom: a, from: envPool)
+                    return try evalCurriedBody(inner, outer, Env.make(parent: outer, takingArgumentFrom: b, from: envPool))
                 }
-                let x = p.move(), y = (p + 1).move()
+                let x = a.move(), y = b.move()
                 return try call(try call(.lambda(closure), x, pos), y, pos)
             }
         } catch {
@@ -528,11 +519,12 @@ public final class Evaluator {
         }
     }
 
-    /// `call2` with the arguments at `p` and `p + 1`, taken over as
-    /// `callClosure2(_:takingArgumentsFrom:_:)` takes them.
-    func call2(_ f: Value, takingArgumentsFrom p: UnsafeMutablePointer<Value>, _ pos: Pos) throws(EvalError) -> Value {
-        if let c = f.unretainedClosure { return try callClosure2(c, takingArgumentsFrom: p, pos) }
-        let x = p.move(), y = (p + 1).move()
+    /// `call2` with the arguments at `a` and `b`, taken over as
+    /// `callClosure2(_:takingArgumentsFrom:and:_:)` takes them.
+    func call2(_ f: Value, takingArgumentsFrom a: UnsafeMutablePointer<Value>, and b: UnsafeMutablePointer<Value>,
+               _ pos: Pos) throws(EvalError) -> Value {
+        if let c = f.unretainedClosure { return try callClosure2(c, takingArgumentsFrom: a, and: b, pos) }
+        let x = a.move(), y = b.move()
         return try call(try call(f, x, pos), y, pos)
     }
 

@@ -132,7 +132,7 @@ final class CallNode: Node {
                 let p = buffer.baseAddress.unsafelyUnwrapped
                 p.initialize(to: args.argument(0, ev, env))
                 (p + 1).initialize(to: args.argument(1, ev, env))
-                return try ev.callClosure2(c, takingArgumentsFrom: p, pos)
+                return try ev.callClosure2(c, takingArgumentsFrom: p, and: p + 1, pos)
             }
         }
     }

@@ -171,13 +171,13 @@ extension Builtins {
                     }
                 } else {
                     // The comparator's arguments are copied into raw memory the call
-                    // takes them from (see `Evaluator.call2(_:takingArgumentsFrom:_:)`).
+                    // takes them from (see `Evaluator.call2(_:takingArgumentsFrom:and:_:)`).
                     let arguments = UnsafeMutablePointer<Value>.allocate(capacity: 2)
                     defer { arguments.deallocate() }
                     try ListOps.mergeSort(&items) { (x: Value, y: Value) throws(EvalError) -> Bool in
                         arguments.initialize(to: x)
                         (arguments + 1).initialize(to: y)
-                        let r = try ev.call2(f, takingArgumentsFrom: arguments, .none)
+                        let r = try ev.call2(f, takingArgumentsFrom: arguments, and: arguments + 1, .none)
                         return try ListOps.bool(ev, r, "while evaluating the return value of the sorting function passed to builtins.sort")
                     }
                 }
