@@ -314,6 +314,10 @@ public final class Attrs: ManagedBuffer<Attrs.Header, Attr> {
         let b = other.flattened
         if b.ownCount == 0 { return self }
         if ownCount == 0 && !isLayered { return b }
+        // Two flat sets, the newer not much smaller: one merged set (what the
+        // loop below makes of them, without its array of layers). Most `//` of
+        // small sets are this.
+        if !isLayered && b.ownCount * 2 >= ownCount { return Attrs.merged(b.ownAttrs, over: ownAttrs) }
         // The layers newest first: `b`, then this set's (a layered set keeps all
         // its attributes in its layers; its own storage is empty).
         var layers: [Attrs] = [b]

@@ -116,9 +116,12 @@ public final class Evaluator {
         return singleByteStrings[Int(byte)]
     }
 
-    /// The attribute names `derivationStrict` treats specially, sorted by symbol,
-    /// filled on first use.
-    var derivationSpecialNames: [(name: Symbol, kind: SpecialAttribute)] = []
+    /// The attribute names `derivationStrict` treats specially, by symbol id (all
+    /// are static symbols, ids below 64), filled on first use; and a bit per id.
+    var derivationSpecialKinds: [SpecialAttribute?] = []
+    var derivationSpecialMask: UInt64 = 0
+    /// What this evaluation "wrote to the store" (`EvalStore.of`).
+    var evalStore: EvalStore?
     /// Parsed and evaluated files (`import`).
     let fileCache = FileCache()
     /// For `~/` path literals in imported files.

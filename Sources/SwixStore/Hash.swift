@@ -71,8 +71,18 @@ extension Hash {
     /// to 20 bytes this way (160 bits are plenty and give 32-character names).
     public func compressed(to newSize: Int) -> Hash {
         precondition(newSize > 0, "compressed hash must have at least one byte")
-        var out = [UInt8](repeating: 0, count: newSize)
-        for (i, byte) in bytes.enumerated() { out[i % newSize] ^= byte }
+        let out = [UInt8](unsafeUninitializedCapacity: newSize) { out, count in
+            out.initialize(repeating: 0)
+            bytes.withUnsafeBufferPointer { b in
+                var k = 0
+                for byte in b {
+                    out[k] ^= byte
+                    k += 1
+                    if k == newSize { k = 0 }
+                }
+            }
+            count = newSize
+        }
         return Hash(algorithm: algorithm, bytes: out)
     }
 }

@@ -30,21 +30,37 @@ public enum NixBase32 {
 
     /// Encodes `bytes`, most significant digit first.
     public static func encode<C: Collection<UInt8>>(_ bytes: C) -> String {
-        let bytes = Array(bytes)
+        if let text = bytes.withContiguousStorageIfAvailable({ encode(buffer: $0) }) { return text }
+        return Array(bytes).withUnsafeBufferPointer { encode(buffer: $0) }
+    }
+
+    /// `encode` of bytes in memory: the digits written straight into the string's
+    /// storage (two store paths per derivation are named this way; through an array
+    /// and `String(decoding:)` it cost ~2,000 instructions a hash).
+    public static func encode(buffer bytes: UnsafeBufferPointer<UInt8>) -> String {
         let length = encodedLength(bytes.count)
         guard length > 0 else { return "" }
-        var out = [UInt8]()
-        out.reserveCapacity(length)
+        return String(unsafeUninitializedCapacity: length) { out in
+            write(bytes, into: out.baseAddress!)
+            return length
+        }
+    }
+
+    /// Writes the `encodedLength(bytes.count)` digits of `bytes` at `out`.
+    public static func write(_ bytes: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<UInt8>) {
+        let length = encodedLength(bytes.count)
+        guard length > 0 else { return }
+        let digits: StaticString = "0123456789abcdfghijklmnpqrsvwxyz"
+        let alphabet = digits.utf8Start
         // Digit n holds bits 5n…5n+4 of the little-endian bit string; those may straddle
         // bytes i and i+1.
-        for n in stride(from: length - 1, through: 0, by: -1) {
+        for n in 0..<length {
             let bit = n * 5
-            let i = bit / 8, j = bit % 8
+            let i = bit >> 3, j = bit & 7
             var value = Int(bytes[i]) >> j
             if i + 1 < bytes.count { value |= Int(bytes[i + 1]) << (8 - j) }
-            out.append(alphabet[value & 0x1F])
+            out[length - 1 - n] = alphabet[value & 0x1F]
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Decodes `string` into exactly `byteCount` bytes, or returns nil when it holds a

@@ -50,7 +50,18 @@ public struct StoreDirectory: Hashable, Sendable {
 
     /// The absolute path of `storePath` in this store.
     public func print(_ storePath: StorePath) -> String {
-        path + "/" + storePath.baseName
+        var directory = path, baseName = storePath.baseName
+        return directory.withUTF8 { d in
+            baseName.withUTF8 { b in
+                String(unsafeUninitializedCapacity: d.count + 1 + b.count) { out in
+                    let start = out.baseAddress!
+                    if let source = d.baseAddress { start.update(from: source, count: d.count) }
+                    start[d.count] = UInt8(ascii: "/")
+                    if let source = b.baseAddress { (start + d.count + 1).update(from: source, count: b.count) }
+                    return d.count + 1 + b.count
+                }
+            }
+        }
     }
 
     /// Parses an absolute path naming a store object directly in this directory (after
@@ -159,9 +170,19 @@ public struct StoreDirectory: Hashable, Sendable {
     static func typeBytesWithReferences(
         _ type: String, _ references: some Sequence<String>, hasSelfReference: Bool = false
     ) -> [UInt8] {
+        typeBytesWithReferences(type, Array(references), hasSelfReference: hasSelfReference)
+    }
+
+    /// `typeBytesWithReferences` of references in an array (specialised: no witness
+    /// tables; with no references, no sorting).
+    static func typeBytesWithReferences(_ type: String, _ references: [String], hasSelfReference: Bool = false) -> [UInt8] {
+        var result = Array(type.utf8)
+        if references.isEmpty {
+            if hasSelfReference { result.append(contentsOf: ":self".utf8) }
+            return result
+        }
         var sorted = references.map { Array($0.utf8) }
         sorted.sort { a, b in a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in bytewiseLess(pa, pb) } } }
-        var result = Array(type.utf8)
         for (index, reference) in sorted.enumerated() where index == 0 || sorted[index - 1] != reference {
             result.append(UInt8(ascii: ":"))
             result.append(contentsOf: reference)
@@ -178,6 +199,15 @@ public struct StoreDirectory: Hashable, Sendable {
         precondition(contentsHash.algorithm == .sha256, "text paths are addressed by SHA-256")
         return try makeStorePath(typeBytes: Self.typeBytesWithReferences("text", references),
                                  innerHash: contentsHash, name: name)
+    }
+
+    /// `makeTextPath` of a text held in an array, references as strings: the form
+    /// `derivationStrict` calls for every `.drv`. (The generic versions run
+    /// unspecialised when called from another module: ~2,000 instructions a call
+    /// to render even no references.)
+    public func makeTextPath(name: String, contents: [UInt8], references: [String]) throws(StorePathError) -> StorePath {
+        let hash = contents.withUnsafeBytes { Digest.hash(.sha256, $0) }
+        return try makeStorePath(typeBytes: Self.typeBytesWithReferences("text", references), innerHash: hash, name: name)
     }
 
     /// The path of a text object with the given contents (Nix's `computeStorePathForText`).

@@ -49,6 +49,9 @@ public final class SymbolTable: @unchecked Sendable {
         mask = 1023
         arena.reserveCapacity(16 * 1024)
         for name in StaticSymbols.names { _ = intern(name) }
+        for (symbol, name) in Symbol.constants {
+            precondition(string(symbol) == name, "Symbol constant \(name) has the id of '\(string(symbol))'")
+        }
     }
 
     deinit { slots.deallocate() }

@@ -70,7 +70,7 @@ extension Evaluator {
 
     func derivationStrict(_ arg: Value) throws(EvalError) -> Value {
         let attrs = try forceAttrs(arg, .none, "while evaluating the argument passed to builtins.derivationStrict")
-        guard let nameAttr = attrs.attr(symbols.intern("name")) else {
+        guard let nameAttr = attrs.attr(.name) else {
             throw EvalError("attribute 'name' missing")
                 .addTrace("in the attrset passed as argument to builtins.derivationStrict")
         }
@@ -116,37 +116,41 @@ extension Evaluator {
     }
 
     /// Which special attribute `name` is, if any: found by symbol, without making a
-    /// string of every attribute name.
+    /// string of every attribute name. The special names are all static symbols
+    /// (`StaticSymbols`), so one bit test answers for every other attribute.
+    @inline(__always)
     private func specialAttribute(_ name: Symbol) -> SpecialAttribute? {
-        if derivationSpecialNames.isEmpty {
-            let table: [(String, SpecialAttribute)] = [
-                ("__contentAddressed", .contentAddressed), ("__impure", .impure), ("args", .args),
-                ("builder", .builder), ("system", .system), ("outputHash", .outputHash),
-                ("outputHashAlgo", .outputHashAlgo), ("outputHashMode", .outputHashMode), ("outputs", .outputs),
-                ("allowedReferences", .referenceCheck), ("allowedRequisites", .referenceCheck),
-                ("disallowedReferences", .referenceCheck), ("disallowedRequisites", .referenceCheck),
-                ("maxSize", .referenceCheck), ("maxClosureSize", .referenceCheck),
-                ("__structuredAttrs", .structuredAttrs),
-            ]
-            derivationSpecialNames = table.map { (symbols.intern($0.0), $0.1) }.sorted { $0.name < $1.name }
+        if derivationSpecialKinds.isEmpty { makeSpecialAttributeTable() }
+        guard name.id < 64, derivationSpecialMask >> UInt64(name.id) & 1 != 0 else { return nil }
+        return derivationSpecialKinds[Int(name.id)]
+    }
+
+    private func makeSpecialAttributeTable() {
+        let table: [(String, SpecialAttribute)] = [
+            ("__contentAddressed", .contentAddressed), ("__impure", .impure), ("args", .args),
+            ("builder", .builder), ("system", .system), ("outputHash", .outputHash),
+            ("outputHashAlgo", .outputHashAlgo), ("outputHashMode", .outputHashMode), ("outputs", .outputs),
+            ("allowedReferences", .referenceCheck), ("allowedRequisites", .referenceCheck),
+            ("disallowedReferences", .referenceCheck), ("disallowedRequisites", .referenceCheck),
+            ("maxSize", .referenceCheck), ("maxClosureSize", .referenceCheck),
+            ("__structuredAttrs", .structuredAttrs),
+        ]
+        var kinds = [SpecialAttribute?](repeating: nil, count: 64)
+        for (name, kind) in table {
+            let id = Int(symbols.intern(name).id)
+            precondition(id < 64, "derivation attribute '\(name)' is not a static symbol")
+            kinds[id] = kind
+            derivationSpecialMask |= 1 << UInt64(id)
         }
-        // A binary search over the sorted symbols (a dictionary lookup hashed
-        // every attribute name of every derivation).
-        let names = derivationSpecialNames
-        var lo = 0, hi = names.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if names[mid].name < name { lo = mid + 1 } else { hi = mid }
-        }
-        return lo < names.count && names[lo].name == name ? names[lo].kind : nil
+        derivationSpecialKinds = kinds
     }
 
     private func derivationStrict(name drvName: String, _ attrs: Attrs) throws(EvalError) -> Value {
         try checkDerivationName(drvName)
         let store = EvalStore.of(self)
 
-        let sStructuredAttrs = symbols.intern("__structuredAttrs")
-        let sIgnoreNulls = symbols.intern("__ignoreNulls")
+        let sStructuredAttrs = Symbol.structuredAttrs
+        let sIgnoreNulls = Symbol.ignoreNulls
         var structured = false
         if let v = attrs.get(sStructuredAttrs) {
             structured = try forceBool(v, .none, "while evaluating the `__structuredAttrs` attribute passed to builtins.derivationStrict")
@@ -405,7 +409,7 @@ extension Evaluator {
 
         var result: [Attr] = []
         let drvPathBytes = Array(drvPath.utf8)
-        result.append(Attr(name: symbols.intern("drvPath"),
+        result.append(Attr(name: .drvPath,
                            value: .string(NixString(drvPathBytes, context: StringContext(elements: [[UInt8(ascii: "=")] + drvPathBytes]))),
                            pos: .none))
         for o in drv.outputs {

@@ -233,7 +233,7 @@ extension Builtins {
 
             PrimOp("__listToAttrs", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let list = try ListOps.list(ev, a[0], "while evaluating the argument passed to builtins.listToAttrs")
-                let sName = ev.symbols.intern("name"), sValue = ev.symbols.intern("value")
+                let sName = Symbol.name, sValue = Symbol.value
                 // First every name (CppNix's order of evaluation), then the values of
                 // the first occurrence of each name.
                 var entries: [(name: Symbol, index: Int, attrs: Attrs)] = []

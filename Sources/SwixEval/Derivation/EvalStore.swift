@@ -26,6 +26,8 @@ final class EvalStore {
         let text: [UInt8]
         /// The hash modulo with output paths filled in (what inputs are hashed with).
         let hashModulo: DrvHashModulo
+        /// The `.drv` file's references (sorted): its sources and input derivations.
+        let references: [String]
     }
 
     /// `.drv` path → what was written. (Keyed by bytes, hashed as `ByteKey` hashes:
@@ -37,30 +39,37 @@ final class EvalStore {
     func derivation(_ path: String) -> DerivationRecord? { derivation(Array(path.utf8)) }
     /// Text objects (`builtins.toFile`): path → contents.
     private(set) var texts: [String: [UInt8]] = [:]
-    /// Every store path written, with its references (sorted).
-    private(set) var references: [String: [String]] = [:]
+    /// Every store path written but derivations, with its references (sorted).
+    /// (A derivation's are in its record: inserting a `String` key here cost
+    /// ~1,800 instructions per derivation.)
+    private var otherReferences: [String: [String]] = [:]
     /// Source path copied to the store → its store path (CppNix's `srcToStore`).
     var sourceCache: [[UInt8]: String] = [:]
 
     func addDerivation(path: String, _ derivation: StoreDerivation, text: [UInt8], references refs: [String],
                        hashModulo: DrvHashModulo) {
-        derivations[ByteKey(Array(path.utf8))] = DerivationRecord(outputNames: derivation.outputNames, text: text, hashModulo: hashModulo)
-        references[path] = refs
+        derivations[ByteKey(Array(path.utf8))] = DerivationRecord(outputNames: derivation.outputNames, text: text,
+                                                                  hashModulo: hashModulo, references: refs)
     }
 
     func addText(path: String, contents: [UInt8], references refs: [String]) {
         texts[path] = contents
-        references[path] = refs
+        otherReferences[path] = refs
     }
 
     func addSource(path: String, references refs: [String] = []) {
-        if references[path] == nil { references[path] = refs }
+        if otherReferences[path] == nil && derivation(path) == nil { otherReferences[path] = refs }
     }
 
-    func isValid(_ path: String) -> Bool { references[path] != nil }
+    func isValid(_ path: String) -> Bool { storedReferences(of: path) != nil }
 
     /// The references of a store object this store wrote (none for other paths).
-    func references(of path: String) -> [String] { references[path] ?? [] }
+    func references(of path: String) -> [String] { storedReferences(of: path) ?? [] }
+
+    /// The references of a store object this store wrote; nil for other paths.
+    private func storedReferences(of path: String) -> [String]? {
+        otherReferences[path] ?? derivation(path)?.references
+    }
 
     /// The contents of a store object written as one file (a `.drv` or a text).
     func fileContents(_ path: String) -> [UInt8]? {
@@ -74,7 +83,7 @@ final class EvalStore {
         var seen: Set<String> = [path]
         var stack = [path]
         while let p = stack.popLast() {
-            for r in references[p] ?? [] where seen.insert(r).inserted {
+            for r in references(of: p) where seen.insert(r).inserted {
                 stack.append(r)
             }
         }
@@ -83,50 +92,19 @@ final class EvalStore {
 
     // MARK: Per-evaluator instances
 
-    /// Stores by evaluator. An entry holds its evaluator weakly, so a new evaluator
-    /// allocated where a dead one lived gets a fresh store.
-    private final class Entry {
-        weak var owner: Evaluator?
-        let store: EvalStore
-        init(owner: Evaluator, store: EvalStore) {
-            self.owner = owner
-            self.store = store
-        }
-    }
-
-    nonisolated(unsafe) private static var table: [ObjectIdentifier: Entry] = [:]
-    nonisolated(unsafe) private static let lock: UnsafeMutablePointer<pthread_mutex_t> = {
-        let m = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-        m.initialize(to: pthread_mutex_t())
-        pthread_mutex_init(m, nil)
-        return m
-    }()
-
+    /// The store of `ev`, made on first use. (Kept by the evaluator: a table of
+    /// stores by evaluator, behind a lock, cost ~500 instructions per derivation.)
     static func of(_ ev: Evaluator) -> EvalStore {
-        let id = ObjectIdentifier(ev)
-        pthread_mutex_lock(lock)
-        defer { pthread_mutex_unlock(lock) }
-        if let e = table[id], e.owner === ev { return e.store }
+        if let store = ev.evalStore { return store }
         let store = EvalStore()
-        table[id] = Entry(owner: ev, store: store)
+        ev.evalStore = store
         return store
     }
 
     /// The store of `ev`, if it has written anything.
-    static func existing(_ ev: Evaluator) -> EvalStore? {
-        let id = ObjectIdentifier(ev)
-        pthread_mutex_lock(lock)
-        defer { pthread_mutex_unlock(lock) }
-        if let e = table[id], e.owner === ev { return e.store }
-        return nil
-    }
+    static func existing(_ ev: Evaluator) -> EvalStore? { ev.evalStore }
 
-    static func release(_ ev: Evaluator) {
-        let id = ObjectIdentifier(ev)
-        pthread_mutex_lock(lock)
-        defer { pthread_mutex_unlock(lock) }
-        if let e = table[id], e.owner === ev { table[id] = nil }
-    }
+    static func release(_ ev: Evaluator) { ev.evalStore = nil }
 }
 
 extension Evaluator {
