@@ -176,13 +176,15 @@ public struct StoreDirectory: Hashable, Sendable {
     /// `typeBytesWithReferences` of references in an array (specialised: no witness
     /// tables; with no references, no sorting).
     static func typeBytesWithReferences(_ type: String, _ references: [String], hasSelfReference: Bool = false) -> [UInt8] {
-        var result = Array(type.utf8)
-        if references.isEmpty {
-            if hasSelfReference { result.append(contentsOf: ":self".utf8) }
-            return result
-        }
         var sorted = references.map { Array($0.utf8) }
         sorted.sort { a, b in a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in bytewiseLess(pa, pb) } } }
+        return typeBytes(type, sortedReferences: sorted, hasSelfReference: hasSelfReference)
+    }
+
+    /// `typeBytesWithReferences` of references sorted already (duplicates, next to
+    /// each other, are written once).
+    static func typeBytes(_ type: String, sortedReferences sorted: [[UInt8]], hasSelfReference: Bool = false) -> [UInt8] {
+        var result = Array(type.utf8)
         for (index, reference) in sorted.enumerated() where index == 0 || sorted[index - 1] != reference {
             result.append(UInt8(ascii: ":"))
             result.append(contentsOf: reference)
@@ -208,6 +210,13 @@ public struct StoreDirectory: Hashable, Sendable {
     public func makeTextPath(name: String, contents: [UInt8], references: [String]) throws(StorePathError) -> StorePath {
         let hash = contents.withUnsafeBytes { Digest.hash(.sha256, $0) }
         return try makeStorePath(typeBytes: Self.typeBytesWithReferences("text", references), innerHash: hash, name: name)
+    }
+
+    /// `makeTextPath` with the references as bytes, sorted bytewise (a `.drv`'s,
+    /// which are sorted as they are collected).
+    public func makeTextPath(name: String, contents: [UInt8], sortedReferences: [[UInt8]]) throws(StorePathError) -> StorePath {
+        let hash = contents.withUnsafeBytes { Digest.hash(.sha256, $0) }
+        return try makeStorePath(typeBytes: Self.typeBytes("text", sortedReferences: sortedReferences), innerHash: hash, name: name)
     }
 
     /// The path of a text object with the given contents (Nix's `computeStorePathForText`).

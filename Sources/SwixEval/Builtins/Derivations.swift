@@ -170,9 +170,14 @@ extension Evaluator {
         var ingestionMethod: ContentAddressMethod?
         var outputs: [[UInt8]] = [Array("out".utf8)]
 
-        let sorted = attrs.sortedByName(symbols)
-        env.reserve(sorted.count + 2)
-        for attr in sorted where attr.name != sIgnoreNulls {
+        // The attributes in name order, read from the set by position (not copied
+        // into a sorted array first).
+        let all = attrs.attrs
+        let order = all.names.withUnsafeBufferPointer { symbols.lexicographicOrder($0) }
+        env.reserve(order.count + 2)
+        for index in order {
+            let attr = all[index]
+            if attr.name == sIgnoreNulls { continue }
             let key = Array(symbols.bytes(attr.name))
             var keyText: String { symbols[attr.name] }
             let special = specialAttribute(attr.name)
@@ -318,7 +323,7 @@ extension Evaluator {
                     drv.inputDrvs[drv.inputDrvs.count - 1].outputs.append(b.output)
                 }
             } else {
-                drv.inputDrvs.append((path: b.drvPath, outputs: [b.output]))
+                drv.inputDrvs.append(DerivationInput(path: b.drvPath, outputs: [b.output]))
             }
         }
         inputSrcs.sort { $0.utf8Precedes($1) }
@@ -362,17 +367,17 @@ extension Evaluator {
             }
             let printed = store.storeDir.print(outPath)
             env.set(Array("out".utf8), Array(printed.utf8))
-            drv.outputs = [(Array("out".utf8), .fixed(method: method, hash: parsed.hash, path: printed))]
+            drv.outputs = [NamedOutput(name: Array("out".utf8), output: .fixed(method: method, hash: parsed.hash, path: printed))]
             drv.env = env.entries
         } else {
             // Input-addressed: the output paths come from the hash of the derivation with
             // them left empty.
             for o in sortedOutputs { env.set(o, []) }
-            drv.outputs = sortedOutputs.map { ($0, StoreDerivation.Output.deferred) }
+            drv.outputs = sortedOutputs.map { NamedOutput(name: $0, output: .deferred) }
             drv.env = env.entries
             var shared = StoreDerivation.InputAddressedTexts(masked: drv)
             let modulo = shared.maskedHashModulo(drv, actualInputs: actualInputs)
-            var filled: [(name: [UInt8], output: StoreDerivation.Output)] = []
+            var filled: [NamedOutput] = []
             for o in sortedOutputs {
                 let id = String(decoding: o, as: UTF8.self)
                 let path: StorePath
@@ -383,7 +388,7 @@ extension Evaluator {
                 }
                 let printed = store.storeDir.print(path)
                 env.set(o, Array(printed.utf8))
-                filled.append((o, .inputAddressed(path: printed)))
+                filled.append(NamedOutput(name: o, output: .inputAddressed(path: printed)))
             }
             drv.outputs = filled
             drv.env = env.entries
@@ -396,7 +401,7 @@ extension Evaluator {
         let references = drv.references
         let drvStorePath: StorePath
         do {
-            drvStorePath = try store.storeDir.makeTextPath(name: drvName + ".drv", contents: text, references: references)
+            drvStorePath = try store.storeDir.makeTextPath(name: drvName + ".drv", contents: text, sortedReferences: references)
         } catch {
             throw storeError(error)
         }

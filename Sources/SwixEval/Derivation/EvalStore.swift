@@ -27,7 +27,7 @@ final class EvalStore {
         /// The hash modulo with output paths filled in (what inputs are hashed with).
         let hashModulo: DrvHashModulo
         /// The `.drv` file's references (sorted): its sources and input derivations.
-        let references: [String]
+        let references: [[UInt8]]
     }
 
     /// `.drv` path → what was written. (Keyed by bytes, hashed as `ByteKey` hashes:
@@ -46,7 +46,7 @@ final class EvalStore {
     /// Source path copied to the store → its store path (CppNix's `srcToStore`).
     var sourceCache: [[UInt8]: String] = [:]
 
-    func addDerivation(path: String, _ derivation: StoreDerivation, text: [UInt8], references refs: [String],
+    func addDerivation(path: String, _ derivation: StoreDerivation, text: [UInt8], references refs: [[UInt8]],
                        hashModulo: DrvHashModulo) {
         derivations[ByteKey(Array(path.utf8))] = DerivationRecord(outputNames: derivation.outputNames, text: text,
                                                                   hashModulo: hashModulo, references: refs)
@@ -68,7 +68,7 @@ final class EvalStore {
 
     /// The references of a store object this store wrote; nil for other paths.
     private func storedReferences(of path: String) -> [String]? {
-        otherReferences[path] ?? derivation(path)?.references
+        otherReferences[path] ?? derivation(path)?.references.map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// The contents of a store object written as one file (a `.drv` or a text).

@@ -8,12 +8,36 @@ func bytewiseLess(_ a: [UInt8], _ b: [UInt8]) -> Bool {
     a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in SwixStore.bytewiseLess(pa, pb) } }
 }
 
+// The elements of a derivation's arrays are structs, not tuples: an array of
+// tuples is copied and destroyed through the runtime's generic tuple witnesses,
+// element by element and field by field (~9,000 instructions to destroy one
+// derivation of derivations_dag).
+
+/// One environment variable of a derivation.
+struct EnvironmentVariable {
+    var key: [UInt8]
+    var value: [UInt8]
+}
+
+/// An input derivation (its `.drv` path, or its hash modulo in hex where the hash
+/// modulo replaces it) and the names of the outputs used, sorted.
+struct DerivationInput {
+    var path: [UInt8]
+    var outputs: [[UInt8]]
+}
+
+/// A derivation's output by name.
+struct NamedOutput {
+    var name: [UInt8]
+    var output: StoreDerivation.Output
+}
+
 /// A derivation's environment while `derivationStrict` builds it: kept sorted by
 /// name (bytewise), as the `.drv` lists it. The attributes arrive in that order, so
 /// they are appended; only the few variables added afterwards (outputs, `__json`)
 /// are searched for.
 struct DerivationEnvironment {
-    private(set) var entries: [(key: [UInt8], value: [UInt8])] = []
+    private(set) var entries: [EnvironmentVariable] = []
 
     private func position(of key: [UInt8]) -> (index: Int, found: Bool) {
         var lo = 0, hi = entries.count
@@ -53,11 +77,11 @@ struct DerivationEnvironment {
     @inline(__always)
     private mutating func store(_ key: [UInt8], _ value: [UInt8], replacing: Bool) {
         if comesLast(key) {
-            entries.append((key, value))
+            entries.append(EnvironmentVariable(key: key, value: value))
             return
         }
         let (i, found) = position(of: key)
-        if !found { entries.insert((key, value), at: i) } else if replacing { entries[i].value = value }
+        if !found { entries.insert(EnvironmentVariable(key: key, value: value), at: i) } else if replacing { entries[i].value = value }
     }
 }
 
@@ -91,16 +115,16 @@ struct StoreDerivation {
 
     var name: String
     /// Output name → output, sorted by name.
-    var outputs: [(name: [UInt8], output: Output)] = []
+    var outputs: [NamedOutput] = []
     /// `.drv` path → output names it needs, both sorted.
-    var inputDrvs: [(path: [UInt8], outputs: [[UInt8]])] = []
+    var inputDrvs: [DerivationInput] = []
     /// Sorted store paths.
     var inputSrcs: [String] = []
     var platform: [UInt8] = []
     var builder: [UInt8] = []
     var args: [[UInt8]] = []
     /// Sorted by key, keys unique.
-    var env: [(key: [UInt8], value: [UInt8])] = []
+    var env: [EnvironmentVariable] = []
 
     var isFixedOutput: Bool {
         !outputs.isEmpty && outputs.allSatisfy { if case .fixed = $0.output { return true } else { return false } }
@@ -110,10 +134,31 @@ struct StoreDerivation {
 
     /// The store paths a `.drv` file refers to: its sources and input derivations
     /// (outputs are not references).
-    var references: [String] {
-        var refs = inputSrcs
-        refs.append(contentsOf: inputDrvs.map { String(decoding: $0.path, as: UTF8.self) })
-        return refs.sorted { $0.utf8Precedes($1) }
+    /// Sorted bytewise, each once: the sources and the input derivations are each
+    /// sorted already, and merged. (A `.drv` in the closure of a `drvPath` used as a
+    /// string is both.)
+    var references: [[UInt8]] {
+        var refs: [[UInt8]] = []
+        refs.reserveCapacity(inputSrcs.count + inputDrvs.count)
+        var i = 0, j = 0
+        while i < inputSrcs.count || j < inputDrvs.count {
+            let next: [UInt8]
+            if j == inputDrvs.count {
+                next = Array(inputSrcs[i].utf8); i += 1
+            } else if i == inputSrcs.count {
+                next = inputDrvs[j].path; j += 1
+            } else {
+                let source = Array(inputSrcs[i].utf8)
+                if bytewiseLess(inputDrvs[j].path, source) {
+                    next = inputDrvs[j].path; j += 1
+                } else {
+                    if source == inputDrvs[j].path { j += 1 }
+                    next = source; i += 1
+                }
+            }
+            if refs.last != next { refs.append(next) }
+        }
+        return refs
     }
 
     // MARK: ATerm
@@ -121,7 +166,7 @@ struct StoreDerivation {
     /// The `.drv` text (`Derivation::unparse`). With `maskOutputs`, output paths and the
     /// environment variables named after outputs are written empty; `actualInputs`
     /// replaces `inputDrvs` (hash modulo of each input → its outputs).
-    func unparse(maskOutputs: Bool, actualInputs: [(key: [UInt8], outputs: [[UInt8]])]? = nil) -> [UInt8] {
+    func unparse(maskOutputs: Bool, actualInputs: [DerivationInput]? = nil) -> [UInt8] {
         let s = ByteBuffer(capacity: 4096)
         write(into: s, maskOutputs: maskOutputs, actualInputs: actualInputs)
         return s.bytes
@@ -130,7 +175,7 @@ struct StoreDerivation {
     /// `unparse` into a byte buffer (appending to an array went through its
     /// uniqueness and capacity checks for every piece of the text, three texts
     /// per derivation).
-    func write(into s: ByteBuffer, maskOutputs: Bool, actualInputs: [(key: [UInt8], outputs: [[UInt8]])]? = nil) {
+    func write(into s: ByteBuffer, maskOutputs: Bool, actualInputs: [DerivationInput]? = nil) {
         writeHead(into: s, maskOutputs: maskOutputs)
         writeInputs(into: s, actualInputs: actualInputs)
         var offsets: [Int] = []
@@ -164,7 +209,7 @@ struct StoreDerivation {
     }
 
     /// The input derivations: `inputDrvs`, or `actualInputs` in their place.
-    func writeInputs(into s: ByteBuffer, actualInputs: [(key: [UInt8], outputs: [[UInt8]])]?) {
+    func writeInputs(into s: ByteBuffer, actualInputs: [DerivationInput]?) {
         // The paths are written from their strings (arrays made of them for each
         // of the three texts were most of this function's allocations).
         func input(_ k: Int, _ key: [UInt8], _ outputs: [[UInt8]]) {
@@ -176,7 +221,7 @@ struct StoreDerivation {
             s.append(UInt8(ascii: ")"))
         }
         if let actualInputs {
-            for (k, i) in actualInputs.enumerated() { input(k, i.key, i.outputs) }
+            for (k, i) in actualInputs.enumerated() { input(k, i.path, i.outputs) }
         } else {
             for (k, i) in inputDrvs.enumerated() { input(k, i.path, i.outputs) }
         }
@@ -349,7 +394,7 @@ extension StoreDerivation {
 
         /// The hash modulo of the derivation with its outputs masked (what its output
         /// paths are computed from).
-        func maskedHashModulo(_ drv: StoreDerivation, actualInputs: [(key: [UInt8], outputs: [[UInt8]])]) -> DrvHashModulo {
+        func maskedHashModulo(_ drv: StoreDerivation, actualInputs: [DerivationInput]) -> DrvHashModulo {
             let hash = textHash(drv, maskOutputs: true, actualInputs, maskedTail)
             return DrvHashModulo(hashes: drv.outputs.map { ($0.name, hash) })
         }
@@ -376,12 +421,12 @@ extension StoreDerivation {
 
         /// The hash modulo with the output paths in (after `fillOutputs`): what dependents
         /// hash this derivation as.
-        func hashModulo(_ drv: StoreDerivation, actualInputs: [(key: [UInt8], outputs: [[UInt8]])]) -> DrvHashModulo {
+        func hashModulo(_ drv: StoreDerivation, actualInputs: [DerivationInput]) -> DrvHashModulo {
             let hash = textHash(drv, maskOutputs: false, actualInputs, filledTail!)
             return DrvHashModulo(hashes: drv.outputs.map { ($0.name, hash) })
         }
 
-        private func textHash(_ drv: StoreDerivation, maskOutputs: Bool, _ actualInputs: [(key: [UInt8], outputs: [[UInt8]])],
+        private func textHash(_ drv: StoreDerivation, maskOutputs: Bool, _ actualInputs: [DerivationInput],
                               _ tail: ByteBuffer) -> Hash {
             let s = assemble(drv, maskOutputs: maskOutputs, actualInputs, tail)
             // (The buffer's storage lives as long as `s`: kept alive until hashed.)
@@ -389,7 +434,7 @@ extension StoreDerivation {
         }
 
         /// A whole text: the head and inputs written, the tail copied.
-        private func assemble(_ drv: StoreDerivation, maskOutputs: Bool, _ actualInputs: [(key: [UInt8], outputs: [[UInt8]])]?,
+        private func assemble(_ drv: StoreDerivation, maskOutputs: Bool, _ actualInputs: [DerivationInput]?,
                               _ tail: ByteBuffer) -> ByteBuffer {
             let s = ByteBuffer(capacity: tail.count + 1024)
             drv.writeHead(into: s, maskOutputs: maskOutputs)
@@ -407,7 +452,7 @@ extension StoreDerivation {
     /// replaced by its own hash modulo. `inputHash` gives the hash modulo of an input
     /// `.drv`.
     func hashModulo(maskOutputs: Bool,
-                    actualInputs: @autoclosure () throws(EvalError) -> [(key: [UInt8], outputs: [[UInt8]])]) throws(EvalError) -> DrvHashModulo {
+                    actualInputs: @autoclosure () throws(EvalError) -> [DerivationInput]) throws(EvalError) -> DrvHashModulo {
         if isFixedOutput {
             var hashes: [(output: [UInt8], hash: Hash)] = []
             for o in outputs {
@@ -426,7 +471,7 @@ extension StoreDerivation {
     /// The input derivations as the hash modulo sees them: each `.drv` path replaced by
     /// the hex of its own hash modulo (`inputHash`), the outputs of inputs with equal
     /// hashes merged, sorted. (Lower-case hex digits sort as the hash bytes do.)
-    func actualInputs(_ inputHash: ([UInt8]) throws(EvalError) -> DrvHashModulo) throws(EvalError) -> [(key: [UInt8], outputs: [[UInt8]])] {
+    func actualInputs(_ inputHash: ([UInt8]) throws(EvalError) -> DrvHashModulo) throws(EvalError) -> [DerivationInput] {
         var pairs: [(hex: [UInt8], output: [UInt8])] = []
         pairs.reserveCapacity(inputDrvs.count)
         for input in inputDrvs {
@@ -439,13 +484,13 @@ extension StoreDerivation {
             }
         }
         pairs.sort { $0.hex != $1.hex ? bytewiseLess($0.hex, $1.hex) : bytewiseLess($0.output, $1.output) }
-        var actual: [(key: [UInt8], outputs: [[UInt8]])] = []
+        var actual: [DerivationInput] = []
         actual.reserveCapacity(pairs.count)
         for (hex, output) in pairs {
-            if let last = actual.last, last.key == hex {
+            if let last = actual.last, last.path == hex {
                 if last.outputs.last != output { actual[actual.count - 1].outputs.append(output) }
             } else {
-                actual.append((hex, [output]))
+                actual.append(DerivationInput(path: hex, outputs: [output]))
             }
         }
         return actual
