@@ -69,6 +69,8 @@ public final class Attrs: ManagedBuffer<Attrs.Header, Attr> {
 
     /// Layers this deep are merged even if they are balanced.
     static let maxLayers = 8
+    /// Up to this many attributes in all, `//` of two flat sets makes a flat set.
+    static let smallMergeLimit = 32
 
     /// A flat set of `count` attributes written by `initialize`: each exactly once,
     /// sorted by symbol id, without duplicates.
@@ -315,9 +317,13 @@ public final class Attrs: ManagedBuffer<Attrs.Header, Attr> {
         if b.ownCount == 0 { return self }
         if ownCount == 0 && !isLayered { return b }
         // Two flat sets, the newer not much smaller: one merged set (what the
-        // loop below makes of them, without its array of layers). Most `//` of
-        // small sets are this.
-        if !isLayered && b.ownCount * 2 >= ownCount { return Attrs.merged(b.ownAttrs, over: ownAttrs) }
+        // loop below makes of them, without its array of layers). And two small
+        // flat sets are merged whatever their sizes: copying a few attributes
+        // costs less than a layered set's header and its slower lookups (a
+        // package's `drv // { … }`, looked up a dozen times).
+        if !isLayered && (b.ownCount * 2 >= ownCount || ownCount + b.ownCount <= Attrs.smallMergeLimit) {
+            return Attrs.merged(b.ownAttrs, over: ownAttrs)
+        }
         // The layers newest first: `b`, then this set's (a layered set keeps all
         // its attributes in its layers; its own storage is empty).
         var layers: [Attrs] = [b]
