@@ -358,6 +358,10 @@ final class ConcatNode: Node {
             }
             guard case .string(let s) = v else {
                 var acc = ConcatAccumulator(forceString: forceString, pos: pos)
+                // An interpolation: room for the strings so far and a store path or so
+                // per part to come (a derivation interpolated), so that the string is
+                // not reallocated as it grows.
+                if forceString { acc.reserve(total + 64 * (parts.count - k)) }
                 for j in 0..<kept { try acc.add(ConcatNode.asString(values[j]), first: j == 0, partPos: partPositions[j], ev) }
                 try acc.add(v, first: k == 0, partPos: partPositions[k], ev)
                 for j in (k + 1)..<parts.count {
@@ -564,7 +568,7 @@ struct ConcatAccumulator {
             // Borrowed from `v` (`case .string(let s)` was a retain and a release).
             if let s = v.unretainedString {
                 s._withUnsafeGuaranteedRef { s in
-                    if bytes.isEmpty { bytes = s.bytes } else { bytes.append(contentsOf: s.bytes) }
+                    if bytes.capacity == 0 { bytes = s.bytes } else { bytes.append(contentsOf: s.bytes) }
                     if !s.context.isEmpty { context = context.union(s.context) }
                 }
                 return
@@ -575,6 +579,9 @@ struct ConcatAccumulator {
             context = context.union(c)
         }
     }
+
+    /// Reserves room for a string result of about `count` bytes.
+    mutating func reserve(_ count: Int) { bytes.reserveCapacity(count) }
 
     func result() -> Value {
         switch kind {

@@ -71,6 +71,15 @@ extension Builtins {
                 // copied each element, forcing copied it again, and binding the string
                 // a third time: a retain and a release each).
                 try list.elements.withUnsafeBufferPointer { (elements) throws(EvalError) in
+                    // The length first, while the elements are strings: the result is
+                    // then allocated once (appending reallocated it as it grew). Only
+                    // strings are looked at, so errors come in the same order.
+                    var total = sep.bytes.count * max(0, elements.count - 1)
+                    for k in 0..<elements.count {
+                        guard let s = try ev.force(at: elements.baseAddress! + k, .none).unretainedString else { break }
+                        total += s._withUnsafeGuaranteedRef { $0.bytes.count }
+                    }
+                    out.reserveCapacity(total)
                     for k in 0..<elements.count {
                         if k > 0 { out.append(contentsOf: sep.bytes) }
                         let w = try ev.force(at: elements.baseAddress! + k, .none)

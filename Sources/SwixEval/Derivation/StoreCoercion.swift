@@ -207,6 +207,8 @@ extension Evaluator {
         case .float(let d): return Array(formatDouble(d, "%f").utf8)
         case .list(let l):
             var result: [UInt8] = []
+            // About a store path per element (lists of packages): not reallocated as it grows.
+            result.reserveCapacity(64 * l.count)
             try enterNested(pos)
             defer { callDepth -= 1 }
             for (n, e) in l.elements.enumerated() {
