@@ -192,7 +192,42 @@ public final class Attrs: ManagedBuffer<Attrs.Header, Attr> {
 
     @inline(__always)
     private static func search(_ layer: UnsafeBufferPointer<Attr>, _ name: Symbol) -> Int? {
+        if layer.count >= Attrs.interpolationThreshold { return searchLarge(layer, name) }
         var lo = 0, hi = layer.count - 1
+        while lo <= hi {
+            let mid = (lo + hi) >> 1
+            let m = layer[mid].name
+            if m == name { return mid }
+            if m < name { lo = mid + 1 } else { hi = mid - 1 }
+        }
+        return nil
+    }
+
+    /// Sets at least this large are searched by `searchLarge`.
+    static let interpolationThreshold = 64
+
+    /// `search` of a large set: two steps of interpolation search, then binary
+    /// search in what is left. Symbol ids are handed out in order of first use, so
+    /// the names of a generated set (`listToAttrs` of `p0` … `p19999`, an overlay's
+    /// every tenth package) are nearly evenly spread over their range, and the
+    /// first guess usually lands on the name or next to it: one or two probes
+    /// instead of fifteen, each a cache miss in a table of megabytes (the package
+    /// set of a fixpoint, looked up for every dependency). Unevenly spread names
+    /// cost two probes more than binary search alone.
+    @inline(never)
+    private static func searchLarge(_ layer: UnsafeBufferPointer<Attr>, _ name: Symbol) -> Int? {
+        var lo = 0, hi = layer.count - 1
+        let x = UInt64(name.id)
+        for _ in 0..<2 {
+            let a = UInt64(layer[lo].name.id), b = UInt64(layer[hi].name.id)
+            if x < a || x > b { return nil }
+            if a == b { return lo }
+            let guess = lo + Int((x - a) * UInt64(hi - lo) / (b - a))
+            let g = layer[guess].name
+            if g == name { return guess }
+            if g < name { lo = guess + 1 } else { hi = guess - 1 }
+            if lo > hi { return nil }
+        }
         while lo <= hi {
             let mid = (lo + hi) >> 1
             let m = layer[mid].name
