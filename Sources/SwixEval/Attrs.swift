@@ -203,9 +203,11 @@ public final class Attrs: ManagedBuffer<Attrs.Header, Attr> {
         return binarySearch(layer, name)
     }
 
+    /// Binary search of `layer[lo...hi]` (the whole layer by default).
     @inline(__always)
-    private static func binarySearch(_ layer: UnsafeBufferPointer<Attr>, _ name: Symbol) -> Int? {
-        var lo = 0, hi = layer.count - 1
+    private static func binarySearch(_ layer: UnsafeBufferPointer<Attr>, _ name: Symbol,
+                                     from lo: Int = 0, through hi: Int? = nil) -> Int? {
+        var lo = lo, hi = hi ?? layer.count - 1
         while lo <= hi {
             let mid = (lo + hi) >> 1
             let m = layer[mid].name
@@ -240,13 +242,7 @@ public final class Attrs: ManagedBuffer<Attrs.Header, Attr> {
             if g < name { lo = guess + 1 } else { hi = guess - 1 }
             if lo > hi { return nil }
         }
-        while lo <= hi {
-            let mid = (lo + hi) >> 1
-            let m = layer[mid].name
-            if m == name { return mid }
-            if m < name { lo = mid + 1 } else { hi = mid - 1 }
-        }
-        return nil
+        return binarySearch(layer, name, from: lo, through: hi)
     }
 
     /// Index of `name` in `attrs`, or nil.

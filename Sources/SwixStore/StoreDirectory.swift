@@ -174,7 +174,7 @@ public struct StoreDirectory: Hashable, Sendable {
     }
 
     /// `typeBytesWithReferences` of references in an array (specialised: no witness
-    /// tables; with no references, no sorting).
+    /// tables).
     static func typeBytesWithReferences(_ type: String, _ references: [String], hasSelfReference: Bool = false) -> [UInt8] {
         var sorted = references.map { Array($0.utf8) }
         sorted.sort { a, b in a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in bytewiseLess(pa, pb) } } }

@@ -20,18 +20,15 @@ enum StaticSymbols {
 /// made). Builtins that look these names up per call (`listToAttrs`, `derivationStrict`)
 /// take them from here instead of interning a `String` each time.
 extension Symbol {
-    @inlinable public static var outPath: Symbol { Symbol(id: 1) }
     @inlinable public static var drvPath: Symbol { Symbol(id: 2) }
-    @inlinable public static var type: Symbol { Symbol(id: 3) }
     @inlinable public static var name: Symbol { Symbol(id: 5) }
     @inlinable public static var value: Symbol { Symbol(id: 6) }
-    @inlinable public static var outputName: Symbol { Symbol(id: 10) }
     @inlinable public static var ignoreNulls: Symbol { Symbol(id: 11) }
     @inlinable public static var structuredAttrs: Symbol { Symbol(id: 19) }
 
     /// The constants above, with the names they stand for.
     static var constants: [(Symbol, String)] {
-        [(.outPath, "outPath"), (.drvPath, "drvPath"), (.type, "type"), (.name, "name"), (.value, "value"),
-         (.outputName, "outputName"), (.ignoreNulls, "__ignoreNulls"), (.structuredAttrs, "__structuredAttrs")]
+        [(.drvPath, "drvPath"), (.name, "name"), (.value, "value"), (.ignoreNulls, "__ignoreNulls"),
+         (.structuredAttrs, "__structuredAttrs")]
     }
 }

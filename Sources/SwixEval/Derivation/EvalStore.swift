@@ -1,11 +1,4 @@
 import SwixStore
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// What an evaluation has "written to the store": swix has no store yet, so the
 /// store objects an evaluation creates — `.drv` files, `builtins.toFile` texts, copied
