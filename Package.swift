@@ -1,9 +1,6 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// Evaluator-side targets that never share objects across threads may later opt into
-// non-atomic reference counting; the syntax layer is plain Swift.
-
 // SwiftPM compiles every function with a frame pointer (`-fno-omit-frame-pointer`,
 // which Swift's code generation follows): three instructions per call and one
 // register fewer. The evaluator and the parser are mostly small functions called

@@ -27,7 +27,7 @@ struct ContextAccumulator {
     }
 
     private mutating func insert(nonEmpty context: StringContext) {
-        if single == nil && gathered.isEmpty {
+        if isEmpty {
             single = context
             return
         }

@@ -8,7 +8,10 @@
 /// as one big number with its most significant digit first.
 public enum NixBase32 {
     /// The 32 digits, in value order.
-    public static let alphabet: [UInt8] = Array("0123456789abcdfghijklmnpqrsvwxyz".utf8)
+    public static let alphabet: [UInt8] = Array(UnsafeBufferPointer(start: digits.utf8Start, count: digits.utf8CodeUnitCount))
+
+    /// The digits as static text, which `write` reads without touching an array.
+    private static let digits: StaticString = "0123456789abcdfghijklmnpqrsvwxyz"
 
     /// Digit value of each ASCII byte, or 0xFF when the byte is not a digit.
     private static let digitValues: [UInt8] = {
@@ -50,7 +53,6 @@ public enum NixBase32 {
     public static func write(_ bytes: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<UInt8>) {
         let length = encodedLength(bytes.count)
         guard length > 0 else { return }
-        let digits: StaticString = "0123456789abcdfghijklmnpqrsvwxyz"
         let alphabet = digits.utf8Start
         // Digit n holds bits 5n…5n+4 of the little-endian bit string; those may straddle
         // bytes i and i+1.

@@ -59,7 +59,8 @@ public enum StorePathName {
 
     /// Whether `name` is a valid store path name.
     public static func isValid(_ name: some StringProtocol) -> Bool {
-        !name.isEmpty && name.utf8.count <= maxLength && name.utf8.allSatisfy(isAllowed)
+        var text = String(name)
+        return text.withUTF8 { isValid(bytes: $0) }
     }
 
     /// Checks `name`, naming `baseName` (hash part, dash and name) in the error as Nix

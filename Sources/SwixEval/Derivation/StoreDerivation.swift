@@ -138,23 +138,16 @@ struct StoreDerivation {
     /// sorted already, and merged. (A `.drv` in the closure of a `drvPath` used as a
     /// string is both.)
     var references: [[UInt8]] {
+        let sources = inputSrcs.map { Array($0.utf8) }
         var refs: [[UInt8]] = []
-        refs.reserveCapacity(inputSrcs.count + inputDrvs.count)
+        refs.reserveCapacity(sources.count + inputDrvs.count)
         var i = 0, j = 0
-        while i < inputSrcs.count || j < inputDrvs.count {
+        while i < sources.count || j < inputDrvs.count {
             let next: [UInt8]
-            if j == inputDrvs.count {
-                next = Array(inputSrcs[i].utf8); i += 1
-            } else if i == inputSrcs.count {
+            if j < inputDrvs.count && (i == sources.count || bytewiseLess(inputDrvs[j].path, sources[i])) {
                 next = inputDrvs[j].path; j += 1
             } else {
-                let source = Array(inputSrcs[i].utf8)
-                if bytewiseLess(inputDrvs[j].path, source) {
-                    next = inputDrvs[j].path; j += 1
-                } else {
-                    if source == inputDrvs[j].path { j += 1 }
-                    next = source; i += 1
-                }
+                next = sources[i]; i += 1
             }
             if refs.last != next { refs.append(next) }
         }
