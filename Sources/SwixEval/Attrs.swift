@@ -135,7 +135,10 @@ public final class Attrs: ManagedBuffer<Attrs.Header, Attr> {
         }
     }
 
-    static let scopeOffset = MemoryLayout<Header>.offset(of: \Header.scope)!
+    /// Where `Header.scope` is in the header (a constant checked by
+    /// `ValueLayout.check`: a `static let` computed from a key path cost a
+    /// `swift_once` call per set freed).
+    static var scopeOffset: Int { 32 }
 
     /// Makes this (new, flat) set the owner of its `rec` environment's cycles.
     func adoptScope(_ scope: Env) {

@@ -216,6 +216,16 @@ final class LetNode: Node {
             for (k, s) in inheritSources.enumerated() { (slots + count + k).initialize(to: s.lazyBinding(ev, scope)) }
         }
         let result = try body.eval(ev, scope)
+        // Still referred to once the body has its value: maybe only by what the
+        // bindings hold (`let p = { a = i + 1; b = i + 2; }; in p.a` leaves `b`'s
+        // thunk in this scope, which holds `p`; `let f = x: … g …; g = …;` makes a
+        // closure over it). Nothing else can reach such a cycle any more, and
+        // reference counting would keep it forever (680 MB for a million of the
+        // first): `ScopeCollector` frees it.
+        let e = UnsafeRawPointer(Unmanaged.passUnretained(scope).toOpaque())
+        if !hasOneStrongReference(UnsafeMutableRawPointer(mutating: e)) {
+            ScopeCollector.collect(e, setReferences: 1)
+        }
         ev.envPool.recycle(consume scope)
         return result
     }

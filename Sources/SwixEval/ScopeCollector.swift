@@ -81,8 +81,8 @@ enum ScopeCollector {
                 let state = object.load(fromByteOffset: ValueLayout.thunkStateOffset, as: Thunk.State.self)
                 if state == .done {
                     visit((object + ValueLayout.thunkValueOffset).assumingMemoryBound(to: Value.self))
-                } else if object.load(fromByteOffset: ValueLayout.thunkEnvOffset, as: UnsafeRawPointer?.self) == scope {
-                    inside += 1
+                } else {
+                    visitEnvironment(object.load(fromByteOffset: ValueLayout.thunkEnvOffset, as: UnsafeRawPointer?.self))
                 }
             case ValueLayout.attrsTag:
                 // A layered set's layers may be shared with other sets: not looked into.
@@ -95,6 +95,8 @@ enum ScopeCollector {
                     visit((attrs.baseAddress! + k).valuePointer)
                     if incomplete { return }
                 }
+                // A `rec` set's own environment (which its thunks refer to).
+                visitEnvironment(object.load(fromByteOffset: Attrs.headerOffset + Attrs.scopeOffset, as: UnsafeRawPointer?.self))
             case ValueLayout.listTag:
                 let count = object.load(fromByteOffset: ValueLayout.listCountOffset, as: Int.self)
                 let elements = (object + ValueLayout.listElementsOffset).assumingMemoryBound(to: Value.self)
@@ -103,9 +105,29 @@ enum ScopeCollector {
                     if incomplete { return }
                 }
             default:
-                if object.load(fromByteOffset: ValueLayout.closureEnvOffset, as: UnsafeRawPointer.self) == scope {
+                visitEnvironment(object.load(fromByteOffset: ValueLayout.closureEnvOffset, as: UnsafeRawPointer?.self))
+            }
+        }
+
+        /// An environment something in the tree refers to: `scope` itself (a
+        /// reference found inside), or one referred to from there only (the
+        /// scope of a call or `let` inside this one, whose parent chain may lead
+        /// back to it), whose slots and parent then belong to the tree too.
+        mutating func visitEnvironment(_ environment: UnsafeRawPointer?) {
+            var next = environment
+            while let env = next, !incomplete {
+                if env == scope {
                     inside += 1
+                    return
                 }
+                guard enter(env) else { return }
+                let count = Int(env.load(fromByteOffset: Env.countOffset, as: Int32.self))
+                let slots = (env + Env.slotsOffset).assumingMemoryBound(to: Value.self)
+                for k in 0..<count {
+                    visit(slots + k)
+                    if incomplete { return }
+                }
+                next = env.load(fromByteOffset: Env.parentOffset, as: UnsafeRawPointer?.self)
             }
         }
     }

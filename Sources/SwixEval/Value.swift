@@ -457,6 +457,7 @@ enum ValueLayout {
             precondition(withUnsafePointer(to: v) { !holdsNoObject($0.tag) }, "Value layout: object tag of \(v.typeName)")
         }
         precondition(MemoryLayout<Attr>.offset(of: \Attr.value) == attrValueOffset, "Attr layout: value offset")
+        precondition(MemoryLayout<Attrs.Header>.offset(of: \Attrs.Header.scope) == Attrs.scopeOffset, "Attrs layout: scope offset")
         let set = Attrs.sorted([Attr(name: Symbol(id: 3), value: .int(1), pos: .none), Attr(name: Symbol(id: 5), value: .int(2), pos: .none)])
         let setAddress = UnsafeRawPointer(Unmanaged.passUnretained(set).toOpaque())
         precondition(set.withUnsafeMutablePointerToHeader { UnsafeRawPointer($0) } == setAddress + Attrs.headerOffset
