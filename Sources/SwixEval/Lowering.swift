@@ -178,21 +178,60 @@ struct Lowering {
         return out
     }
 
-    /// The value of one definition. `inherit (e) x` becomes a selection from the
-    /// source's slot (`sourceBase + index`) in `sourceScope`'s environment.
-    func lowerDefinition(_ d: AttrDef, plainScope: Scope?, outerScope: Scope?, sourceBase: Int) throws(EvalError) -> Node {
+    /// The value of one definition, and the kind to record for it. `inherit (e) x`
+    /// becomes a selection from the source's slot (`sourceSlots[index]`) in
+    /// `plainScope`'s environment, or, for a source with no slot (see
+    /// `isSimpleSource`), a selection from the source itself, lowered in
+    /// `sourceScope`: a plain definition `x = e.x`.
+    func lowerDefinition(_ d: AttrDef, of set: AttrSet, plainScope: Scope?, outerScope: Scope?, sourceScope: Scope?,
+                         sourceSlots: [Int?]) throws(EvalError) -> (Node, AttrDef.Kind) {
         switch d.kind {
         case .plain:
-            return try lower(d.value, plainScope)
+            return (try lower(d.value, plainScope), .plain)
         case .inherited:
-            return try lower(d.value, outerScope)
+            return (try lower(d.value, outerScope), .inherited)
         case .inheritedFrom:
             guard case .select(let from, _, _) = tree.view(d.value), case .inheritFrom(let index) = tree.view(from) else {
                 throw EvalError("internal error: malformed inherit", at: d.pos)
             }
-            let source = LocalNode(depth: 0, slot: sourceBase + index, name: d.name, pos: tree.pos(from))
-            return SelectNode(target: source, path: [.name(d.name)], orDefault: nil, pos: d.pos)
+            guard let slot = sourceSlots[index] else {
+                let source = try lower(set.inheritFromExprs[index], sourceScope)
+                return (SelectNode(target: source, path: [.name(d.name)], orDefault: nil, pos: d.pos), .plain)
+            }
+            let source = LocalNode(depth: 0, slot: slot, name: d.name, pos: tree.pos(from))
+            return (SelectNode(target: source, path: [.name(d.name)], orDefault: nil, pos: d.pos), .inheritedFrom)
         }
+    }
+
+    /// Whether an `inherit (e)` source is a variable or a selection of static
+    /// names from one (`inherit (config.build) jobs`, `inherit (lib) mkIf`): then
+    /// each inherited name selects from the source itself, which evaluating again
+    /// costs a few lookups and allocates nothing, instead of sharing it through a
+    /// slot (in a plain set, an environment of its own) that holds a thunk of it.
+    func isSimpleSource(_ r: NodeRef) -> Bool {
+        switch tree.view(r) {
+        case .variable: return true
+        case .select(let target, let path, let orDefault):
+            return orDefault == nil && isSimpleSource(target)
+                && path.allSatisfy { if case .symbol = $0 { return true } else { return false } }
+        default: return false
+        }
+    }
+
+    /// The slot of each `inherit (e)` source from `base` on, nil for a simple
+    /// source (`isSimpleSource`), which gets none; and the sources that get one.
+    func sourceSlots(_ set: AttrSet, base: Int) -> ([Int?], [NodeRef]) {
+        var slots: [Int?] = []
+        var kept: [NodeRef] = []
+        for s in set.inheritFromExprs {
+            if isSimpleSource(s) {
+                slots.append(nil)
+            } else {
+                slots.append(base + kept.count)
+                kept.append(s)
+            }
+        }
+        return (slots, kept)
     }
 
     /// A `let` (or `rec` set) scope: bindings in symbol order, then the inherit sources.
@@ -202,14 +241,16 @@ struct Lowering {
         var slots: [Symbol: Int] = [:]
         for (slot, k) in order.enumerated() { slots[set.attrs[k].name] = slot }
         let inner = Scope(parent: scope, slots: slots, letDefinitions: letDefinitions, isRecursive: true)
+        let (slotOfSource, slotted) = sourceSlots(set, base: order.count)
         var sources: [Node] = []
-        for s in set.inheritFromExprs { sources.append(try lower(s, inner)) }
+        for s in slotted { sources.append(try lower(s, inner)) }
         var bindings: [AttrInit] = []
         bindings.reserveCapacity(order.count)
         for k in order {
             let d = set.attrs[k]
-            let node = try lowerDefinition(d, plainScope: inner, outerScope: scope, sourceBase: order.count)
-            bindings.append(AttrInit(name: d.name, value: node, pos: d.pos, kind: d.kind))
+            let (node, kind) = try lowerDefinition(d, of: set, plainScope: inner, outerScope: scope, sourceScope: inner,
+                                                   sourceSlots: slotOfSource)
+            bindings.append(AttrInit(name: d.name, value: node, pos: d.pos, kind: kind))
         }
         return (inner, bindings, sources)
     }
@@ -257,21 +298,24 @@ struct Lowering {
         }
         // Non-recursive: values see the enclosing scope; `inherit (e)` selections see
         // an environment holding just the sources (when there are any).
-        let sourceScope = set.inheritFromExprs.isEmpty ? scope : Scope(parent: scope, slots: [:])
+        let (slotOfSource, slotted) = sourceSlots(set, base: 0)
+        let slotsScope = slotted.isEmpty ? scope : Scope(parent: scope, slots: [:])
         var sources: [Node] = []
-        for s in set.inheritFromExprs { sources.append(try lower(s, scope)) }
+        for s in slotted { sources.append(try lower(s, scope)) }
         let order = set.indicesInSymbolOrder
         var attrs: [AttrInit] = []
         attrs.reserveCapacity(order.count)
         for k in order {
             let d = set.attrs[k]
             let node: Node
+            var kind = d.kind
             if d.kind == .inheritedFrom {
-                node = try lowerDefinition(d, plainScope: sourceScope, outerScope: scope, sourceBase: 0)
+                (node, kind) = try lowerDefinition(d, of: set, plainScope: slotsScope, outerScope: scope, sourceScope: scope,
+                                                   sourceSlots: slotOfSource)
             } else {
                 node = try lower(d.value, scope)
             }
-            attrs.append(AttrInit(name: d.name, value: node, pos: d.pos, kind: d.kind))
+            attrs.append(AttrInit(name: d.name, value: node, pos: d.pos, kind: kind))
         }
         var dynamic: [DynamicAttrInit] = []
         for d in set.dynamicAttrs {
