@@ -103,7 +103,11 @@ struct Lowering {
             ])
             return ConstantNode(.attrs(attrs), pos: pos)
         case .select(let target, let path, let def):
-            return SelectNode(target: try lower(target, scope), path: try lowerPath(path, scope),
+            let loweredTarget = try lower(target, scope)
+            if def == nil, let known = constantSelection(loweredTarget, path) {
+                return ConstantNode(known, pos: pos, lazyMakesThunk: true)
+            }
+            return SelectNode(target: loweredTarget, path: try lowerPath(path, scope),
                               orDefault: try def.map { (d) throws(EvalError) in try lower(d, scope) }, pos: pos)
         case .hasAttr(let target, let path):
             return HasAttrNode(target: try lower(target, scope), path: try lowerPath(path, scope), pos: pos)
@@ -164,6 +168,31 @@ struct Lowering {
         case .inheritFrom:
             throw EvalError("internal error: inherit source outside of its set", at: pos)
         }
+    }
+
+    /// The value a selection of static names from a constant set finds, when it
+    /// is already evaluated: `builtins.elemAt` is the primop itself, not a search
+    /// through `builtins`' 150 attributes at every call. (`builtins` cannot be
+    /// shadowed by a `with`, and a `let` or argument of that name is no constant.)
+    /// A name that is missing is left to the selection, which fails when it runs.
+    func constantSelection(_ target: Node, _ path: [AttrName]) -> Value? {
+        guard let constant = target as? ConstantNode, case .attrs(var set) = constant.value else { return nil }
+        var value: Value = .null
+        for (k, element) in path.enumerated() {
+            guard case .symbol(let name) = element, var found = set.get(name) else { return nil }
+            if case .thunk(let t) = found {
+                guard t.state == .done else { return nil }
+                found = t.value
+            }
+            if k == path.count - 1 {
+                value = found
+            } else {
+                guard case .attrs(let next) = found else { return nil }
+                set = next
+            }
+        }
+        if case .thunk = value { return nil }
+        return value
     }
 
     func lowerPath(_ path: [AttrName], _ scope: Scope?) throws(EvalError) -> [PathElement] {

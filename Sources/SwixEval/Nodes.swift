@@ -82,9 +82,15 @@ final class RethrowNode: Node {
 final class ConstantNode: Node {
     let value: Value
     private let intValue: Int64?
-    init(_ value: Value, pos: Pos = .none) {
+    /// A selection folded into its value (`builtins.head`, see
+    /// `Lowering.constantSelection`) is still a thunk where a selection would be
+    /// one, in a set or list: non-strict output shows `«thunk»` there, as it does
+    /// for the selection.
+    private let lazyMakesThunk: Bool
+    init(_ value: Value, pos: Pos = .none, lazyMakesThunk: Bool = false) {
         self.value = value
         if case .int(let i) = value { intValue = i } else { intValue = nil }
+        self.lazyMakesThunk = lazyMakesThunk
         super.init(pos: pos)
     }
     // An integer is returned as a new value: copying `value` goes through the
@@ -95,13 +101,14 @@ final class ConstantNode: Node {
     }
     override func lazy(_ ev: Evaluator, _ env: Env) -> Value {
         if let i = intValue { return .int(i) }
+        if lazyMakesThunk { return super.lazy(ev, env) }
         return value
     }
     override func peek(_ ev: Evaluator, _ env: Env) -> Value? {
         if let i = intValue { return .int(i) }
         return value
     }
-    override func strictArgument(_ ev: Evaluator, _ env: Env) -> Value { lazy(ev, env) }
+    override func strictArgument(_ ev: Evaluator, _ env: Env) -> Value { peek(ev, env)! }
 }
 
 /// An operand of integer arithmetic or comparison that can be read without

@@ -37,6 +37,12 @@ struct HotPathTests {
         // given all their arguments or fewer.
         ("let inherit (builtins) elemAt length; in [ (elemAt [ 1 2 3 ] 1) (length [ 1 2 ]) (toString 5) ]", "[ 2 2 \"5\" ]"),
         ("let e = builtins.elemAt; f = e [ 7 8 ]; in builtins.seq e [ (e [ 4 5 ] 0) (f 1) (map (e [ 1 2 ]) [ 1 0 ]) ]", "[ 4 8 [ 2 1 ] ]"),
+        // `builtins.NAME` is the builtin itself from lowering on; a default, a
+        // shadowing binding or a missing name keep the selection.
+        ("[ (builtins.elemAt [ 1 2 ] 1) (builtins.nonexistent or 5) ((builtins.foo or builtins.head) [ 3 ]) (builtins.builtins.head [ 6 ]) ]",
+         "[ 2 5 3 6 ]"),
+        ("[ (let builtins = { head = x: 7; }; in builtins.head [ 1 ]) (with { builtins = 1; }; builtins.head [ 4 ]) ]", "[ 7 4 ]"),
+        ("builtins.nonexistent", "error: attribute 'nonexistent' missing"),
         // (Current Nix's message, which the conformance corpus expects; 2.8 said
         // "list index 5 is out of bounds".)
         ("let inherit (builtins) elemAt; in elemAt [ 1 2 3 ] 5", "error: 'builtins.elemAt' called with index 5 on a list of size 3"),
