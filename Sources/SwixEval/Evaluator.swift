@@ -111,6 +111,22 @@ public final class Evaluator {
     /// thousand, need no allocation.
     private var singleByteStrings: [NixString] = []
 
+    /// Each symbol's name as a string, made on first use (by symbol id): the names
+    /// `attrNames` lists and `mapAttrs` passes are the same few again and again,
+    /// and a string is immutable, so one object serves them all.
+    private var nameStrings: [NixString?] = []
+
+    func nameString(_ name: Symbol) -> NixString {
+        let id = Int(name.id)
+        if id < nameStrings.count, let s = nameStrings[id] { return s }
+        if id >= nameStrings.count {
+            nameStrings.append(contentsOf: repeatElement(nil, count: max(id + 1, nameStrings.count * 2) - nameStrings.count))
+        }
+        let s = NixString(Array(symbols.bytes(name)))
+        nameStrings[id] = s
+        return s
+    }
+
     func singleByteString(_ byte: UInt8) -> NixString {
         if singleByteStrings.isEmpty { singleByteStrings = (0...255).map { NixString([UInt8($0)]) } }
         return singleByteStrings[Int(byte)]

@@ -166,17 +166,71 @@ public final class SymbolTable: @unchecked Sendable {
     }
 
     /// The positions of `names` in lexicographic (byte-wise) order of the names.
-    /// Sorts plain (key, position) pairs: sorting the caller's elements directly
-    /// moves them (an attribute's value is retained and released on every move)
-    /// and looks both names up on every comparison.
+    /// Sorts positions, not the caller's elements (moving an attribute retains
+    /// and releases its value).
     public func lexicographicOrder(_ names: UnsafeBufferPointer<Symbol>) -> [Int] {
-        var keyed: [(key: UInt64, symbol: Symbol, index: Int32)] = []
-        keyed.reserveCapacity(names.count)
-        sortKeys.withUnsafeBufferPointer { keys in
-            for (k, name) in names.enumerated() { keyed.append((keys[Int(name.id)], name, Int32(k))) }
+        lexicographicOrder(count: names.count) { names[$0] }
+    }
+
+    /// The positions 0..<count in lexicographic order of `name(position)`.
+    public func lexicographicOrder(count: Int, _ name: (Int) -> Symbol) -> [Int] {
+        var order = Array(0..<count)
+        withLexicographicOrdering { precedes in
+            order.withUnsafeMutableBufferPointer { order in
+                SymbolTable.sort(order) { precedes(name($0), name($1)) }
+            }
         }
-        keyed.sort { a, b in a.key != b.key ? a.key < b.key : lexicographicallyPrecedes(a.symbol, b.symbol) }
-        return keyed.map { Int($0.index) }
+        return order
+    }
+
+    /// Sorts `names` in place in lexicographic (byte-wise) order of the names.
+    public func sortLexicographically(_ names: UnsafeMutableBufferPointer<Symbol>) {
+        if names.count < 2 { return }
+        withLexicographicOrdering { precedes in SymbolTable.sort(names, by: precedes) }
+    }
+
+    /// Calls `body` with the order of two symbols' names, which reads the
+    /// table's arrays through pointers taken once: read as properties, each
+    /// comparison retained and released their buffers (atomically, in this module).
+    private func withLexicographicOrdering(_ body: ((Symbol, Symbol) -> Bool) -> Void) {
+        sortKeys.withUnsafeBufferPointer { keys in
+            spans.withUnsafeBufferPointer { spans in
+                arena.withUnsafeBufferPointer { arena in
+                    body { a, b in
+                        let ka = keys[Int(a.id)], kb = keys[Int(b.id)]
+                        if ka != kb { return ka < kb }
+                        // The same first eight bytes (zero-padded): the rest decides.
+                        let sa = spans[Int(a.id)], sb = spans[Int(b.id)]
+                        let la = Int(sa.length), lb = Int(sb.length)
+                        let common = min(la, lb)
+                        if common > 8 {
+                            let c = memcmp(arena.baseAddress! + Int(sa.start) + 8, arena.baseAddress! + Int(sb.start) + 8, common - 8)
+                            if c != 0 { return c < 0 }
+                        }
+                        return la < lb
+                    }
+                }
+            }
+        }
+    }
+
+    /// Insertion sort for the short arrays most sets have (no allocation, few
+    /// moves), the standard library's sort beyond.
+    private static func sort<T>(_ items: UnsafeMutableBufferPointer<T>, by precedes: (T, T) -> Bool) {
+        if items.count > 16 {
+            var all = items
+            all.sort(by: precedes)
+            return
+        }
+        for i in 1..<max(items.count, 1) {
+            let x = items[i]
+            var j = i
+            while j > 0 && precedes(x, items[j - 1]) {
+                items[j] = items[j - 1]
+                j -= 1
+            }
+            items[j] = x
+        }
     }
 
     /// Calls `body` with the symbol's bytes (valid only during the call).

@@ -30,6 +30,16 @@ struct AttrsetsTests {
         // Symbols interned in the opposite order.
         #expect(evaluate("builtins.attrNames { zz = 1; aa = 2; }") == #"[ "aa" "zz" ]"#)
         #expect(evaluate("builtins.attrNames { }") == "[ ]")
+        // Names alike in their first eight bytes (one sort key), and a set past
+        // the insertion sort's size.
+        #expect(evaluate("builtins.attrNames { abcdefghij = 7; abcdefghi = 8; abcdefgh = 9; abcdefghia = 10; abcdefgg = 1; abcdefgi = 2; }")
+                == #"[ "abcdefgg" "abcdefgh" "abcdefghi" "abcdefghia" "abcdefghij" "abcdefgi" ]"#)
+        #expect(evaluate("builtins.attrValues { abcdefghij = 7; abcdefghi = 8; abcdefgh = 9; abcdefghia = 10; abcdefgg = 1; abcdefgi = 2; }")
+                == "[ 1 9 8 10 7 2 ]")
+        #expect(evaluate(#"builtins.attrNames (builtins.listToAttrs (builtins.genList (i: { name = "k${toString (i * 7919 - 300)}"; value = i; }) 20))"#)
+                == #"[ "k-300" "k102647" "k110566" "k118485" "k126404" "k134323" "k142242" "k150161" "k15538" "k23457" "k31376" "k39295" "k47214" "k55133" "k63052" "k70971" "k7619" "k78890" "k86809" "k94728" ]"#)
+        #expect(evaluate("builtins.toJSON { abcdefghij = 7; abcdefghi = 8; abcdefgh = 9; abcdefghia = 10; }")
+                == #""{\"abcdefgh\":9,\"abcdefghi\":8,\"abcdefghia\":10,\"abcdefghij\":7}""#)
     }
 
     @Test func attrNamesOfUpdate() {

@@ -12,10 +12,11 @@ extension Builtins {
         [
             PrimOp("__attrNames", arity: 1) { (ev: Evaluator, a: PrimOpArgs, pos: Pos) throws(EvalError) -> Value in
                 let set = try ev.forceAttrs(a[0], .none, "while evaluating the argument passed to builtins.attrNames")
-                let names = ev.namesInLexicographicOrder(set)
+                var names = set.attrs.names
+                names.withUnsafeMutableBufferPointer { ev.symbols.sortLexicographically($0) }
                 var out: [Value] = []
                 out.reserveCapacity(names.count)
-                for name in names { out.append(.string(NixString(Array(ev.symbols.bytes(name))))) }
+                for name in names { out.append(.string(ev.nameString(name))) }
                 return .list(NixList(out))
             },
 
@@ -23,8 +24,7 @@ extension Builtins {
                 let set = try ev.forceAttrs(a[0], .none, "while evaluating the argument passed to builtins.attrValues")
                 if set.count == 0 { return .list(.empty) }
                 let attrs = set.attrs
-                var order = Array(attrs.indices)
-                order.sort { ev.symbols.lexicographicallyPrecedes(attrs[$0].name, attrs[$1].name) }
+                let order = attrs.names.withUnsafeBufferPointer { ev.symbols.lexicographicOrder($0) }
                 var out: [Value] = []
                 out.reserveCapacity(order.count)
                 for k in order { out.append(attrs[k].value) }
@@ -163,18 +163,11 @@ private final class MapAttrsApplyNode: Node {
 
     override func eval(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
         let f = try ev.force(function, .none)
-        let g = try ev.call(f, .string(NixString(Array(ev.symbols.bytes(name)))), .none)
-        return try ev.force(try ev.call(try ev.force(g, .none), value, .none), .none)
+        return try ev.force(try ev.call2(f, .string(ev.nameString(name)), value, .none), .none)
     }
 }
 
 extension Evaluator {
-    /// The names of a set in byte-wise order (`attrNames`, `attrValues`).
-    func namesInLexicographicOrder(_ set: Attrs) -> [Symbol] {
-        let names = set.attrs.names
-        return names.withUnsafeBufferPointer { b in symbols.lexicographicOrder(b).map { b[$0] } }
-    }
-
     /// `{ file, line, column }` for a position in a file, as `unsafeGetAttrPos`
     /// returns it; null for no position or one in a string or standard input.
     func positionValue(_ p: Pos) -> Value {

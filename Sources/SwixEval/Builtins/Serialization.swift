@@ -337,9 +337,7 @@ private struct JSONPrinter {
         let order = attrs.withUnsafeBufferPointer { b in
             keyOrders.order(of: b) {
                 // Compared through the storage: `attrs[k].name` copies the attribute.
-                var order = Array(0..<b.count)
-                order.sort { symbols.lexicographicallyPrecedes(b[$0].name, b[$1].name) }
-                return order
+                symbols.lexicographicOrder(count: b.count) { b[$0].name }
             }
         }
         for (i, k) in order.enumerated() {
