@@ -172,21 +172,49 @@ public final class SymbolTable: @unchecked Sendable {
         lexicographicOrder(count: names.count) { names[$0] }
     }
 
-    /// The positions 0..<count in lexicographic order of `name(position)`.
+    /// The positions 0..<count in lexicographic order of `name(position)`. Sorts
+    /// (sort key, symbol, position) entries: most comparisons are decided by the
+    /// keys in hand, without looking the names up.
     public func lexicographicOrder(count: Int, _ name: (Int) -> Symbol) -> [Int] {
-        var order = Array(0..<count)
+        var entries = sortEntries(count: count, name)
         withLexicographicOrdering { precedes in
-            order.withUnsafeMutableBufferPointer { order in
-                SymbolTable.sort(order) { precedes(name($0), name($1)) }
+            entries.withUnsafeMutableBufferPointer { entries in
+                SymbolTable.sort(entries) { a, b in a.key != b.key ? a.key < b.key : precedes(a.symbol, b.symbol) }
             }
         }
-        return order
+        return entries.map { Int($0.position) }
     }
 
     /// Sorts `names` in place in lexicographic (byte-wise) order of the names.
     public func sortLexicographically(_ names: UnsafeMutableBufferPointer<Symbol>) {
         if names.count < 2 { return }
-        withLexicographicOrdering { precedes in SymbolTable.sort(names, by: precedes) }
+        if names.count <= SymbolTable.insertionSortLimit {
+            withLexicographicOrdering { precedes in SymbolTable.sort(names, by: precedes) }
+            return
+        }
+        let order = lexicographicOrder(count: names.count) { names[$0] }
+        let sorted = order.map { names[$0] }
+        for k in 0..<sorted.count { names[k] = sorted[k] }
+    }
+
+    /// A symbol to sort, with its sort key and where it came from. (A struct: an
+    /// array of tuples is sorted through the runtime's generic tuple witnesses.)
+    private struct SortEntry {
+        let key: UInt64
+        let symbol: Symbol
+        let position: Int32
+    }
+
+    private func sortEntries(count: Int, _ name: (Int) -> Symbol) -> [SortEntry] {
+        var entries: [SortEntry] = []
+        entries.reserveCapacity(count)
+        sortKeys.withUnsafeBufferPointer { keys in
+            for k in 0..<count {
+                let s = name(k)
+                entries.append(SortEntry(key: keys[Int(s.id)], symbol: s, position: Int32(k)))
+            }
+        }
+        return entries
     }
 
     /// Calls `body` with the order of two symbols' names, which reads the
@@ -216,8 +244,10 @@ public final class SymbolTable: @unchecked Sendable {
 
     /// Insertion sort for the short arrays most sets have (no allocation, few
     /// moves), the standard library's sort beyond.
+    private static var insertionSortLimit: Int { 16 }
+
     private static func sort<T>(_ items: UnsafeMutableBufferPointer<T>, by precedes: (T, T) -> Bool) {
-        if items.count > 16 {
+        if items.count > insertionSortLimit {
             var all = items
             all.sort(by: precedes)
             return
