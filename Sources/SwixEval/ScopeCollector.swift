@@ -72,9 +72,15 @@ enum ScopeCollector {
         mutating func visit(_ p: UnsafePointer<Value>) {
             if incomplete { return }
             let tag = p.tag
-            guard tag == ValueLayout.thunkTag || tag == ValueLayout.attrsTag || tag == ValueLayout.listTag
-                    || tag == ValueLayout.lambdaTag else { return }
+            guard ValueLayout.mayReferToScope(tag) else { return }
             let object = UnsafeRawPointer(p).load(as: UnsafeRawPointer.self)
+            // A forced thunk holding an integer, a string, …: nothing in it can
+            // refer to the scope, and its reference count need not be read.
+            if tag == ValueLayout.thunkTag,
+               object.load(fromByteOffset: ValueLayout.thunkStateOffset, as: Thunk.State.self) == .done,
+               !ValueLayout.mayReferToScope((object + ValueLayout.thunkValueOffset).assumingMemoryBound(to: Value.self).tag) {
+                return
+            }
             guard enter(object) else { return }
             switch tag {
             case ValueLayout.thunkTag:

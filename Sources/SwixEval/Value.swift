@@ -402,6 +402,16 @@ enum ValueLayout {
         tag < 32 && (objectFreeTags >> UInt32(tag)) & 1 != 0
     }
 
+    /// Whether a value with this tag may hold, directly or further in, a reference
+    /// to an environment (what `ScopeCollector` looks for): a thunk, a set, a list
+    /// or a function. (Strings, paths, numbers and builtins hold none; a partial
+    /// application of a builtin is not looked into, so its references count as
+    /// outside ones.)
+    @inline(__always)
+    static func mayReferToScope(_ tag: UInt8) -> Bool {
+        tag == thunkTag || tag == attrsTag || tag == listTag || tag == lambdaTag
+    }
+
     static let intTag: UInt8 = 1
     static let attrsTag: UInt8 = 7
     static let lambdaTag: UInt8 = 8
