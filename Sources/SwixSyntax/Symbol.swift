@@ -153,21 +153,14 @@ public final class SymbolTable: @unchecked Sendable {
 
     /// Lexicographic (byte-wise) order of two symbols' names, as Nix sorts attribute names.
     public func lexicographicallyPrecedes(_ a: Symbol, _ b: Symbol) -> Bool {
-        if a == b { return false }
-        let ia = Int(a.id), ib = Int(b.id)
-        let ka = sortKeys[ia], kb = sortKeys[ib]
-        if ka != kb { return ka < kb }
-        let sa = spans[ia], sb = spans[ib]
-        let la = Int(sa.length), lb = Int(sb.length)
-        let c = arena.withUnsafeBufferPointer { p in
-            memcmp(p.baseAddress! + Int(sa.start), p.baseAddress! + Int(sb.start), min(la, lb))
-        }
-        return c != 0 ? c < 0 : la < lb
+        var result = false
+        withLexicographicOrdering { precedes in result = precedes(a, b) }
+        return result
     }
 
-    /// The positions of `names` in lexicographic (byte-wise) order of the names.
-    /// Sorts positions, not the caller's elements (moving an attribute retains
-    /// and releases its value).
+    /// The positions of `names` in lexicographic (byte-wise) order of the names
+    /// (the caller's elements are not moved: moving an attribute retains and
+    /// releases its value).
     public func lexicographicOrder(_ names: UnsafeBufferPointer<Symbol>) -> [Int] {
         lexicographicOrder(count: names.count) { names[$0] }
     }
@@ -225,6 +218,7 @@ public final class SymbolTable: @unchecked Sendable {
             spans.withUnsafeBufferPointer { spans in
                 arena.withUnsafeBufferPointer { arena in
                     body { a, b in
+                        if a == b { return false }
                         let ka = keys[Int(a.id)], kb = keys[Int(b.id)]
                         if ka != kb { return ka < kb }
                         // The same first eight bytes (zero-padded): the rest decides.
