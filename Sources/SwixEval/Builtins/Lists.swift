@@ -236,7 +236,7 @@ extension Builtins {
                 let sName = Symbol.name, sValue = Symbol.value
                 // First every name (CppNix's order of evaluation), then the values of
                 // the first occurrence of each name.
-                var entries: [(name: Symbol, index: Int, attrs: Attrs)] = []
+                var entries: [ListToAttrsEntry] = []
                 entries.reserveCapacity(list.count)
                 for (k, x) in list.elements.enumerated() {
                     let set = try ListOps.attrs(ev, x, "while evaluating an element of the list passed to builtins.listToAttrs")
@@ -246,14 +246,17 @@ extension Builtins {
                     let name = try ListOps.stringNoContext(
                         ev, nameAttr.value, nameAttr.pos,
                         "while evaluating the `name` attribute of an element of the list passed to builtins.listToAttrs")
-                    entries.append((ev.symbols.intern(name), k, set))
+                    entries.append(ListToAttrsEntry(name: ev.symbols.intern(name), index: k, set: set))
                 }
-                entries.sort { $0.name < $1.name || ($0.name == $1.name && $0.index < $1.index) }
+                // Names often come in order already (one pair, or generated ones).
+                if !ListToAttrsEntry.inOrder(entries) {
+                    entries.sort { $0.name < $1.name || ($0.name == $1.name && $0.index < $1.index) }
+                }
                 var out: [Attr] = []
                 out.reserveCapacity(entries.count)
                 for e in entries {
                     if let last = out.last, last.name == e.name { continue }
-                    guard let valueAttr = e.attrs.attr(sValue) else {
+                    guard let valueAttr = e.set.attr(sValue) else {
                         throw ListOps.missing(ev, sValue, "in a {name=...; value=...;} pair")
                     }
                     out.append(Attr(name: e.name, value: valueAttr.value, pos: valueAttr.pos))
@@ -854,5 +857,22 @@ private struct ListsValuePrinter {
 
     private static func isImportant(_ name: ArraySlice<UInt8>) -> Bool {
         name.elementsEqual("type".utf8) || name.elementsEqual("_type".utf8)
+    }
+}
+
+/// A pair of `listToAttrs`: its name, where it was in the list, and the set that
+/// holds its value. (A struct: an array of tuples holding an object was sorted and
+/// destroyed through the runtime's generic tuple witnesses.)
+private struct ListToAttrsEntry {
+    let name: Symbol
+    let index: Int
+    let set: Attrs
+
+    /// Whether the names are strictly increasing (no sort needed, no duplicates).
+    static func inOrder(_ entries: [ListToAttrsEntry]) -> Bool {
+        entries.withUnsafeBufferPointer { e in
+            for k in 1..<max(e.count, 1) where !(e[k - 1].name < e[k].name) { return false }
+            return true
+        }
     }
 }
