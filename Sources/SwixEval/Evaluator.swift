@@ -102,6 +102,10 @@ public final class Evaluator {
     var stack = StackGuard()
     /// Environments of returned calls, for the next calls (`EnvPool`).
     let envPool = EnvPool()
+    /// An environment without slots, for the thunks builtins make of their own
+    /// nodes (`map`'s applications, `mapAttrs`' …): one per evaluation, not one
+    /// per call (it holds nothing, so sharing it shares nothing).
+    let emptyEnv = Env.make(parent: nil, size: 0)
     /// The values of the base environment's names (`builtins`, `map`, `__sub`, …).
     var globals: [Symbol: Value] = [:]
     /// The patterns of the last `replaceStrings` call (`ReplacementPatterns`).

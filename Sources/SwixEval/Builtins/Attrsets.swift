@@ -108,7 +108,7 @@ extension Builtins {
                 if set.count == 0 { return .attrs(.empty) }
                 // Each value is the thunk `f name value`; nothing is called now. Like
                 // CppNix, the new attributes have no position.
-                let env = Env.make(parent: nil, size: 0)
+                let env = ev.emptyEnv
                 var out: [Attr] = []
                 out.reserveCapacity(set.count)
                 for attr in set.attrs {

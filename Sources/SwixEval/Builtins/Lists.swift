@@ -332,7 +332,7 @@ private final class ListApply2Node: Node {
 /// List algorithms shared by the builtins; `compare` is also the core `<`.
 enum ListOps {
     /// The environment of the application thunks (they read nothing from it).
-    static func emptyEnv(_ ev: Evaluator) -> Env { Env.make(parent: nil, size: 0) }
+    static func emptyEnv(_ ev: Evaluator) -> Env { ev.emptyEnv }
 
     /// CppNix's `Value::determinePos`: a lambda's position, else `fallback`.
     static func determinePos(_ v: Value, fallback: Pos) -> Pos {
