@@ -1,4 +1,5 @@
-/// Reclaims the environment of a `rec` set that only its own thunks still refer to.
+/// Reclaims the environment of a `rec` set or a `let` that only what it holds
+/// still refers to.
 ///
 /// Memory is reclaimed by reference counting, and `rec { … }` makes a cycle: the
 /// set's environment holds the attributes' thunks (its slots), and each thunk not
@@ -7,27 +8,37 @@
 /// the set is never forced (`mk = i: rec { … dirs = [ "${prefix}/bin" … ]; }`
 /// where only `dirs`' second element is used); then the set's whole
 /// environment, and everything in it, used to stay allocated until the process
-/// ended (190 MB on attrs_rec_nested).
+/// ended (190 MB on attrs_rec_nested). A `let` makes the same cycle through the
+/// values of its bindings (`let p = { a = i + 1; b = i + 2; }; in p.a`: `b`'s
+/// thunk holds the scope that holds `p`), or through a closure over it in one of
+/// its slots (`let f = x: g x; g = …;`).
 ///
-/// When the set itself is freed (`Attrs.deinit`), which is when such a cycle may
-/// have become unreachable, this looks at what the environment holds: a tree of
-/// thunks, sets, lists and closures, each referred to exactly once. Every
-/// reference to the environment from inside that tree is counted; if they and the
-/// set's own account for all of the environment's references, nothing outside can
-/// reach the environment or the tree any more, and emptying its slots breaks the
-/// cycle (the reference counts free the rest). Anything shared on the way (an
-/// object referred to more than once) is not looked into, so its references count
-/// as outside ones: the environment is then kept, as before. The walk is bounded.
+/// When such a cycle may have become unreachable, this looks at what the
+/// environment holds: for a `rec` set when the set itself is freed
+/// (`Attrs.deinit`), for a `let` when its body has its value (`LetNode.eval`). What
+/// the slots hold is a tree of thunks, sets, lists, closures and environments, each
+/// referred to exactly once. Every reference to the environment from inside that
+/// tree is counted (from a pending thunk, a closure, a `rec` set's own scope, or
+/// the parent chain of a scope inside this one); if they and the caller's own
+/// account for all of the environment's references, nothing outside can reach the
+/// environment or the tree any more, and emptying its slots breaks the cycle (the
+/// reference counts free the rest). Anything shared on the way (an object referred
+/// to more than once) is not looked into, so its references count as outside ones:
+/// the environment is then kept, as before. The walk is bounded.
+///
+/// Not reclaimed: a `let` whose value is a set referring back to it (`let self =
+/// { … self.x … }; in self`), once its caller drops the set (nothing runs then).
 ///
 /// The references are read in place, through the layouts `ValueLayout.check`
 /// verifies: taking a reference to look at an object would change the very counts
 /// being compared.
 enum ScopeCollector {
-    /// At most this many objects are looked at per set.
+    /// At most this many objects are looked at per environment.
     static let budget = 512
 
     /// Called by the set owning `scope`, after it released its attributes, while
-    /// its own `setReferences` references to `scope` are still held.
+    /// its own `setReferences` references to `scope` are still held; or by the
+    /// `let` that made `scope`, holding one reference.
     static func collect(_ scope: UnsafeRawPointer, setReferences: Int) {
         let total = retainCount(scope)
         // Only the set refers to it: no thunk of the set is pending, no cycle.
