@@ -103,8 +103,9 @@ public final class Evaluator {
     /// Environments of returned calls, for the next calls (`EnvPool`).
     let envPool = EnvPool()
     /// An environment without slots, for the thunks builtins make of their own
-    /// nodes (`map`'s applications, `mapAttrs`' …): one per evaluation, not one
-    /// per call (it holds nothing, so sharing it shares nothing).
+    /// nodes (`mapAttrs`' and `zipAttrsWith`'s applications, which read nothing
+    /// from it): one per evaluation, not one per call (it holds nothing, so
+    /// sharing it shares nothing).
     let emptyEnv = Env.make(parent: nil, size: 0)
     /// The values of the base environment's names (`builtins`, `map`, `__sub`, …).
     var globals: [Symbol: Value] = [:]
@@ -116,8 +117,8 @@ public final class Evaluator {
     private var singleByteStrings: [NixString] = []
 
     /// Each symbol's name as a string, made on first use (by symbol id): the names
-    /// `attrNames` lists and `mapAttrs` passes are the same few again and again,
-    /// and a string is immutable, so one object serves them all.
+    /// `attrNames` lists, and `mapAttrs` and `zipAttrsWith` pass, are the same few
+    /// again and again, and a string is immutable, so one object serves them all.
     private var nameStrings: [NixString?] = []
 
     func nameString(_ name: Symbol) -> NixString {

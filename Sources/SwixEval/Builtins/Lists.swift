@@ -287,11 +287,11 @@ extension Builtins {
                         }
                     }
                 }
-                let env = ListOps.emptyEnv(ev)
+                let env = ev.emptyEnv
                 var out: [Attr] = []
                 out.reserveCapacity(groups.count)
                 for k in 0..<groups.count {
-                    let name = Value.string(NixString(Array(ev.symbols.bytes(names[k]))))
+                    let name = Value.string(ev.nameString(names[k]))
                     let node = ListApply2Node(f, name, .list(NixList(groups[k])))
                     out.append(Attr(name: names[k], value: .thunk(Thunk(node: node, env: env)), pos: .none))
                 }
@@ -331,9 +331,6 @@ private final class ListApply2Node: Node {
 
 /// List algorithms shared by the builtins; `compare` is also the core `<`.
 enum ListOps {
-    /// The environment of the application thunks (they read nothing from it).
-    static func emptyEnv(_ ev: Evaluator) -> Env { ev.emptyEnv }
-
     /// CppNix's `Value::determinePos`: a lambda's position, else `fallback`.
     static func determinePos(_ v: Value, fallback: Pos) -> Pos {
         if case .lambda(let c) = v { return c.lambda.pos }
