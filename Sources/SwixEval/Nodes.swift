@@ -210,6 +210,15 @@ class LocalNode: Node {
         p.pointee = v
         return v
     }
+
+    /// `eval`'s forcing of the thunk in slot `p`, for a caller that goes on
+    /// reading the slot in place (`SelectNode.select`). Out of line: the
+    /// caller's frame stays small.
+    @inline(never)
+    static func forceInPlace(_ p: UnsafeMutablePointer<Value>, _ ev: Evaluator, _ pos: Pos) throws(EvalError) {
+        let v = try ev.force(at: p, pos)
+        p.pointee = v
+    }
     override func lazy(_ ev: Evaluator, _ env: Env) -> Value {
         UnsafePointer(env.slotPointer(depth: depth, slot)).lazyValue
     }

@@ -347,8 +347,20 @@ final class SelectNode: Node {
 
     /// The selected value, possibly still a thunk.
     func select(_ ev: Evaluator, _ env: Env) throws(EvalError) -> Value {
-        if let names = staticNames, orDefault == nil, let (depth, slot) = targetSlot,
-           let set = UnsafePointer(env.slotPointer(depth: depth, slot)).borrowedForcedAttrs {
+        if let names = staticNames, orDefault == nil, let (depth, slot) = targetSlot {
+            let p = env.slotPointer(depth: depth, slot)
+            var found = UnsafePointer(p).borrowedForcedAttrs
+            if found == nil, UnsafePointer(p).isUnforcedThunk {
+                // A variable not evaluated yet (`d.key` on a function's argument):
+                // forced in its slot, as `LocalNode.eval` does, and then selected
+                // from in place. Through `selectGeneral`, its frame and that of the
+                // out-of-line walk stayed on the stack under the selected value's
+                // evaluation: 460 of the ~2,800 bytes per level of a recursion
+                // through `d.key` (fixpoint_overlays' closures).
+                try LocalNode.forceInPlace(p, ev, target.pos)
+                found = UnsafePointer(p).borrowedForcedAttrs
+            }
+            guard let set = found else { return try selectGeneral(ev, env) }
             var attrPos = Pos.none
             var reachedCount = 0
             do throws(EvalError) {
