@@ -1,5 +1,11 @@
+// The one-shot digests below use OpenSSL's low-level functions (`SHA256_Init` …),
+// deprecated in OpenSSL 3 in favour of EVP but still built and exported; without
+// this, their declarations carry deprecation attributes.
+#define OPENSSL_SUPPRESS_DEPRECATED 1
 #include <openssl/evp.h>
+#include <openssl/md5.h>
 #include <openssl/opensslv.h>
+#include <openssl/sha.h>
 
 /// The digest implementation for `EVP_md5()`… `EVP_sha512()` (index 0-3), fetched
 /// once. OpenSSL 3 looks the implementation of a legacy descriptor up in its
@@ -31,4 +37,20 @@ static inline const EVP_MD *swix_digest(int which) {
     default: return NULL;
     }
 #endif
+}
+
+/// The digest of `length` bytes at `data` (algorithm 0-3 as in `swix_digest`)
+/// written to `out`, through the low-level functions: no context allocated,
+/// looked up, cleansed and freed (EVP_Digest spends ~1,500 instructions on that
+/// per call, several times the hashing of a short string, and `hashString` runs
+/// once per package in package sets). The same block functions EVP uses (SHA-NI
+/// where the processor has it). Returns 0 for an unknown algorithm.
+static inline int swix_digest_oneshot(int which, const void *data, size_t length, unsigned char *out) {
+    switch (which) {
+    case 0: { MD5_CTX c; MD5_Init(&c); MD5_Update(&c, data, length); MD5_Final(out, &c); return 1; }
+    case 1: { SHA_CTX c; SHA1_Init(&c); SHA1_Update(&c, data, length); SHA1_Final(out, &c); return 1; }
+    case 2: { SHA256_CTX c; SHA256_Init(&c); SHA256_Update(&c, data, length); SHA256_Final(out, &c); return 1; }
+    case 3: { SHA512_CTX c; SHA512_Init(&c); SHA512_Update(&c, data, length); SHA512_Final(out, &c); return 1; }
+    default: return 0;
+    }
 }

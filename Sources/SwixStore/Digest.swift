@@ -4,16 +4,19 @@ import COpenSSL
 // entry point OpenSSL keeps stable across 1.1 and 3.x for every algorithm Nix needs.
 
 extension HashAlgorithm {
+    /// The index `swix_digest` and `swix_digest_oneshot` know this algorithm by.
+    var openSSLIndex: Int32 {
+        switch self {
+        case .md5: return 0
+        case .sha1: return 1
+        case .sha256: return 2
+        case .sha512: return 3
+        }
+    }
+
     /// OpenSSL's descriptor for this algorithm, fetched once (`swix_digest`).
     var evpDescriptor: OpaquePointer {
-        let which: Int32
-        switch self {
-        case .md5: which = 0
-        case .sha1: which = 1
-        case .sha256: which = 2
-        case .sha512: which = 3
-        }
-        guard let md = swix_digest(which) else { preconditionFailure("OpenSSL has no \(self) digest") }
+        guard let md = swix_digest(openSSLIndex) else { preconditionFailure("OpenSSL has no \(self) digest") }
         return md
     }
 }
@@ -23,15 +26,17 @@ public enum Digest {
     /// The `algorithm` digest of the bytes in `buffer`.
     public static func hash(_ algorithm: HashAlgorithm, _ buffer: UnsafeRawBufferPointer) -> Hash {
         var out = [UInt8](repeating: 0, count: algorithm.size)
-        var length: UInt32 = 0
         let ok = out.withUnsafeMutableBufferPointer { outBuffer in
-            EVP_Digest(buffer.baseAddress, buffer.count, outBuffer.baseAddress, &length,
-                       algorithm.evpDescriptor, nil)
+            swix_digest_oneshot(algorithm.openSSLIndex, buffer.baseAddress, buffer.count, outBuffer.baseAddress)
         }
-        // EVP_Digest only fails when OpenSSL itself is broken (e.g. out of memory or the
-        // algorithm disabled by policy); there is nothing sensible to recover to.
-        precondition(ok == 1 && Int(length) == algorithm.size, "OpenSSL digest failed")
+        precondition(ok == 1, "OpenSSL digest failed")
         return Hash(algorithm: algorithm, bytes: out)
+    }
+
+    /// The `algorithm` digest of `bytes` (the concrete case of the generic
+    /// `hash(_:_:)` below, which other modules call unspecialised).
+    public static func hash(_ algorithm: HashAlgorithm, _ bytes: [UInt8]) -> Hash {
+        bytes.withUnsafeBytes { hash(algorithm, $0) }
     }
 
     /// The `algorithm` digest of a collection of bytes (an array, a string's UTF-8 view, …).
