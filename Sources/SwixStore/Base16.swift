@@ -12,14 +12,13 @@ public enum Base16 {
     /// called from another module, a generic one ran unspecialised (a witness-table
     /// call per byte).
     public static func encodedBytes(_ bytes: [UInt8]) -> [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: bytes.count * 2) { out, count in
+        [UInt8].written(count: bytes.count * 2) { out in
             digits.withUnsafeBufferPointer { d in
                 for (k, byte) in bytes.enumerated() {
                     out[2 * k] = d[Int(byte >> 4)]
                     out[2 * k + 1] = d[Int(byte & 0x0F)]
                 }
             }
-            count = bytes.count * 2
         }
     }
 

@@ -25,11 +25,10 @@ extension HashAlgorithm {
 public enum Digest {
     /// The `algorithm` digest of the bytes in `buffer`.
     public static func hash(_ algorithm: HashAlgorithm, _ buffer: UnsafeRawBufferPointer) -> Hash {
-        var out = [UInt8](repeating: 0, count: algorithm.size)
-        let ok = out.withUnsafeMutableBufferPointer { outBuffer in
-            swix_digest_oneshot(algorithm.openSSLIndex, buffer.baseAddress, buffer.count, outBuffer.baseAddress)
+        let out = [UInt8].written(count: algorithm.size) { out in
+            let ok = swix_digest_oneshot(algorithm.openSSLIndex, buffer.baseAddress, buffer.count, out)
+            precondition(ok == 1, "OpenSSL digest failed")
         }
-        precondition(ok == 1, "OpenSSL digest failed")
         return Hash(algorithm: algorithm, bytes: out)
     }
 
@@ -117,10 +116,11 @@ public final class HashSink: ByteSink {
     }
 
     private func final(of context: OpaquePointer) -> Hash {
-        var out = [UInt8](repeating: 0, count: algorithm.size)
-        var length: UInt32 = 0
-        let ok = out.withUnsafeMutableBufferPointer { EVP_DigestFinal_ex(context, $0.baseAddress, &length) }
-        precondition(ok == 1 && Int(length) == algorithm.size, "OpenSSL digest finalisation failed")
+        let out = [UInt8].written(count: algorithm.size) { out in
+            var length: UInt32 = 0
+            let ok = EVP_DigestFinal_ex(context, out, &length)
+            precondition(ok == 1 && Int(length) == algorithm.size, "OpenSSL digest finalisation failed")
+        }
         return Hash(algorithm: algorithm, bytes: out)
     }
 }

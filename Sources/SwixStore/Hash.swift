@@ -71,8 +71,8 @@ extension Hash {
     /// to 20 bytes this way (160 bits are plenty and give 32-character names).
     public func compressed(to newSize: Int) -> Hash {
         precondition(newSize > 0, "compressed hash must have at least one byte")
-        let out = [UInt8](unsafeUninitializedCapacity: newSize) { out, count in
-            out.initialize(repeating: 0)
+        let out = [UInt8].written(count: newSize) { out in
+            out.initialize(repeating: 0, count: newSize)
             bytes.withUnsafeBufferPointer { b in
                 var k = 0
                 for byte in b {
@@ -81,7 +81,6 @@ extension Hash {
                     if k == newSize { k = 0 }
                 }
             }
-            count = newSize
         }
         return Hash(algorithm: algorithm, bytes: out)
     }

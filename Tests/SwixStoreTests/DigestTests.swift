@@ -68,3 +68,23 @@ struct DigestTests {
         }
     }
 }
+
+@Suite("Byte arrays written in place")
+struct WrittenByteArrayTests {
+    @Test func writesEveryByte() {
+        #expect([UInt8].written(count: 0) { _ in Issue.record("nothing to write") } == [])
+        #expect([UInt8].written(count: 3) { p in p[0] = 1; p[1] = 2; p[2] = 3 } == [1, 2, 3])
+        // Beyond the stack scratch buffer's usual size, too.
+        let big = [UInt8].written(count: 5000) { p in for k in 0..<5000 { p[k] = UInt8(k & 0xFF) } }
+        #expect(big.count == 5000 && big[4999] == UInt8(4999 & 0xFF) && big[256] == 0)
+    }
+
+    @Test func compressionAndHexUseIt() {
+        let h = Hash(algorithm: .sha256, bytes: Array(0..<32))
+        // Byte k of 20 is k XOR (k + 20) for the first 12, k alone after.
+        var folded: [UInt8] = []
+        for k in 0..<20 { folded.append(k < 12 ? UInt8(k) ^ UInt8(k + 20) : UInt8(k)) }
+        #expect(h.compressed(to: 20).bytes == folded)
+        #expect(Base16.encodedBytes([0x00, 0xAB, 0xFF]) == Array("00abff".utf8))
+    }
+}

@@ -378,7 +378,11 @@ private func replaceStrings(_ ev: Evaluator, _ a: PrimOpArgs) throws(EvalError) 
     var context = ContextAccumulator()
     context.insert(contentsOf: input.context)
     // Replacements are forced only when their pattern occurs, once each.
-    var replacements = [NixString?](repeating: nil, count: from.count)
+    // Reserved and appended: `Array(repeating:count:)` ran unspecialised (a
+    // generic metadata lookup, ~500 instructions, per call of replaceStrings).
+    var replacements: [NixString?] = []
+    replacements.reserveCapacity(from.count)
+    for _ in 0..<from.count { replacements.append(nil) }
     func replacement(_ j: Int) throws(EvalError) -> NixString {
         if let r = replacements[j] { return r }
         let r = try ev.forceString(toList.elements[j], .none,
