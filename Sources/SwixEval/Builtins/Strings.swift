@@ -311,8 +311,9 @@ private func isASCIIDigit(_ c: UInt8) -> Bool {
 
 /// The patterns of a `replaceStrings` call, prepared for scanning. `replaceStrings
 /// from to` is usually applied to many strings (`lib.toUpper`, escaping helpers):
-/// the evaluator keeps the last one, keyed by the `from` list (held, so that its
-/// identity stays valid; its elements never change once forced).
+/// the evaluator keeps the last one, found again by the `from` list (held, so
+/// that its identity stays valid; its elements never change once forced) or by
+/// the patterns themselves (a list literal is a new list at every call).
 final class ReplacementPatterns {
     let list: NixList
     let from: [[UInt8]]
@@ -324,6 +325,25 @@ final class ReplacementPatterns {
     /// only these are tried, not every pattern (`lib.toUpper` has 26).
     let bucketStart: [Int]
     let byFirstByte: [Int]
+
+    static let forcingContext = "while evaluating one of the strings to replace passed to builtins.replaceStrings"
+
+    /// Whether `list` holds these patterns: it is the list they were made from,
+    /// or its strings are the same. A list literal is a new list at every call
+    /// (`replaceStrings [ "'" ] [ "'\\''" ] arg` in a function), and preparing
+    /// its tables anew cost three times CppNix's whole call. The strings are
+    /// forced in order, as making the patterns forces them.
+    func holdsPatterns(of list: NixList, _ ev: Evaluator) throws(EvalError) -> Bool {
+        if self.list.isIdentical(to: list) { return true }
+        if list.count != from.count { return false }
+        return try list.elements.withUnsafeBufferPointer { (elements) throws(EvalError) -> Bool in
+            for k in 0..<elements.count {
+                let s = try ev.forceString(elements[k], .none, ReplacementPatterns.forcingContext)
+                if s.bytes != from[k] { return false }
+            }
+            return true
+        }
+    }
 
     init(list: NixList, from: [[UInt8]]) {
         self.list = list
@@ -355,13 +375,13 @@ private func replaceStrings(_ ev: Evaluator, _ a: PrimOpArgs) throws(EvalError) 
         throw EvalError("'from' and 'to' arguments passed to builtins.replaceStrings have different lengths")
     }
     let patterns: ReplacementPatterns
-    if let cached = ev.lastReplacementPatterns, cached.list.isIdentical(to: fromList) {
+    if let cached = ev.lastReplacementPatterns, try cached.holdsPatterns(of: fromList, ev) {
         patterns = cached
     } else {
         var from: [[UInt8]] = []
         from.reserveCapacity(fromList.count)
         for e in fromList.elements {
-            from.append(try ev.forceString(e, .none, "while evaluating one of the strings to replace passed to builtins.replaceStrings").bytes)
+            from.append(try ev.forceString(e, .none, ReplacementPatterns.forcingContext).bytes)
         }
         patterns = ReplacementPatterns(list: fromList, from: from)
         ev.lastReplacementPatterns = patterns
@@ -377,12 +397,23 @@ private func replaceStrings(_ ev: Evaluator, _ a: PrimOpArgs) throws(EvalError) 
     if !anyEmpty && !s.contains(where: { canStart[Int($0)] }) { return .string(input) }
     var context = ContextAccumulator()
     context.insert(contentsOf: input.context)
-    // Replacements are forced only when their pattern occurs, once each.
-    // Reserved and appended: `Array(repeating:count:)` ran unspecialised (a
-    // generic metadata lookup, ~500 instructions, per call of replaceStrings).
-    var replacements: [NixString?] = []
-    replacements.reserveCapacity(from.count)
-    for _ in 0..<from.count { replacements.append(nil) }
+    // Replacements are forced only when their pattern occurs, once each. Kept in
+    // stack memory: an array of them (`Array(repeating:count:)` even ran
+    // unspecialised, a generic metadata lookup per call) was an allocation per call.
+    return try withUnsafeTemporaryAllocation(of: NixString?.self, capacity: from.count) { (buffer) throws(EvalError) -> Value in
+        let replacements = buffer.baseAddress.unsafelyUnwrapped
+        replacements.initialize(repeating: nil, count: from.count)
+        defer { replacements.deinitialize(count: from.count) }
+        return try replace(s, input, patterns, toList, replacements, &context, ev)
+    }
+}
+
+/// `replaceStrings`' scan of `s` (the bytes of `input`), with `replacements[j]`
+/// the forced replacement of pattern `j` once needed.
+private func replace(_ s: [UInt8], _ input: NixString, _ patterns: ReplacementPatterns, _ toList: NixList,
+                     _ replacements: UnsafeMutablePointer<NixString?>, _ context: inout ContextAccumulator,
+                     _ ev: Evaluator) throws(EvalError) -> Value {
+    let from = patterns.from, anyEmpty = patterns.anyEmpty, canStart = patterns.canStart
     func replacement(_ j: Int) throws(EvalError) -> NixString {
         if let r = replacements[j] { return r }
         let r = try ev.forceString(toList.elements[j], .none,
