@@ -29,3 +29,32 @@ struct InheritFromTests {
         #expect(evaluationOutcome(c.0) == c.1, "\(c.0)")
     }
 }
+
+/// `x.a.b` on a variable whose thunk is not forced yet: the variable is forced in
+/// its slot and the names selected in place. Values, errors and their frames are
+/// those of the general path (recorded with Nix 2.8 `--show-trace` where shown).
+@Suite("selection from a variable not yet evaluated")
+struct SelectFromPendingVariableTests {
+    static let cases: [(String, String)] = [
+        (#"let f = d: d.key; in map f [ { key = 1; } (let x = { key = 2; }; in x) ]"#, #"[ 1 2 ]"#),
+        (#"let f = d: d.a.b + d.a.b; in f { a.b = 3; }"#, #"6"#),
+        (#"let f = d: [ d.key d.key ]; in f (builtins.head [ { key = 4; } ])"#, #"[ 4 4 ]"#),
+        (#"let keys = builtins.genList (i: { k = if i == 0 then 0 else (builtins.elemAt keys (i - 1)).k + 1; }) 3000; f = d: d.k; in f (builtins.elemAt keys 2999)"#, #"2999"#),
+    ]
+
+    @Test(arguments: cases)
+    func selects(_ c: (String, String)) {
+        #expect(evaluationOutcome(c.0) == c.1, "\(c.0)")
+    }
+
+    @Test func errorsAsBefore() {
+        let notASet = evaluationOutcome(#"let f = d: d.key; in f 1"#)
+        #expect(notASet.contains("expected a set but found an integer"), "\(notASet)")
+        let missing = evaluationOutcome(#"let f = d: d.key; in f { }"#)
+        #expect(missing.contains("attribute 'key' missing"), "\(missing)")
+        let thrown = evaluationOutcome(#"let f = d: d.key; in f (throw "boom")"#)
+        #expect(thrown.contains("boom"), "\(thrown)")
+        let loop = evaluationOutcome(#"let f = d: d.key; in f (let x = x; in x)"#)
+        #expect(loop.contains("infinite recursion encountered"), "\(loop)")
+    }
+}

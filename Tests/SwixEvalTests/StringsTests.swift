@@ -119,6 +119,16 @@ struct StringsTests {
             == #"[ "1313 c13" "YX X Y" "-a-b-c-" "-a-b-c-" "A-b-c-" "f00" "x" "" "E3E" "213x" ]"#)
     }
 
+    /// A `from` list literal inside a function is a new list at every call: its
+    /// prepared patterns are found again by content, never for other patterns
+    /// (same count, other strings; a prefix of them; a failing string).
+    @Test func replaceStringsFromListLiteralsAcrossCalls() {
+        #expect(eval(#"let f = s: builtins.replaceStrings [ "a" "b" ] [ "1" "2" ] s; g = x: s: builtins.replaceStrings [ "a" x ] [ "3" "4" ] s; in [ (f "ab") (g "b" "ab") (f "ba") (g "c" "abc") (g "b" "cab") (f "abc") (builtins.replaceStrings [ "a" ] [ "5" ] "ab") (f "b") ]"#)
+            == #"[ "12" "34" "21" "3b4" "c34" "12c" "5b" "2" ]"#)
+        #expect(errorMessage(#"let f = x: builtins.replaceStrings [ "a" x ] [ "1" "2" ] "ab"; in [ (f "b") (f (throw "no pattern")) ]"#)
+            .contains("no pattern"))
+    }
+
     @Test func replaceStringsAppliedRepeatedly() {
         #expect(eval(#"let up = builtins.replaceStrings [ "a" "b" ] [ "A" "B" ]; in [ (up "abc") (up "xyz") (up "bab") (builtins.replaceStrings [ "x" ] [ "y" ] "xax") (up "cab") ]"#)
             == #"[ "ABc" "xyz" "BAB" "yay" "cAB" ]"#)
