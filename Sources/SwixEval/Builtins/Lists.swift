@@ -128,12 +128,17 @@ extension Builtins {
                 let list = try ListOps.list(ev, a[1], "while evaluating the second argument passed to builtins.concatMap")
                 var lists: [NixList] = []
                 lists.reserveCapacity(list.count)
+                // CppNix reports a result that is no list at the result's position,
+                // else the function's: worked out for that error only (matching the
+                // function as a lambda copied it, a retain and a release per element).
                 for x in list.elements {
                     let r = try ev.call(f, x, .none)
-                    // CppNix reports this one at the result's position, else the function's.
-                    let where_ = ListOps.determinePos(r, fallback: ListOps.determinePos(f, fallback: .none))
+                    if case .list(let l) = r {
+                        lists.append(l)
+                        continue
+                    }
                     lists.append(try ListOps.list(ev, r, "while evaluating the return value of the function passed to builtins.concatMap",
-                                                  tracePos: where_))
+                                                  tracePos: ListOps.determinePos(r, fallback: ListOps.determinePos(f, fallback: .none))))
                 }
                 return ListOps.concatenate(lists)
             },
