@@ -998,13 +998,23 @@ public final class Evaluator {
             }
         case .list(let l) where !interpolation:
             // `toString [ a b ]`: elements joined by spaces (nested lists flattened).
+            // Each element forced once, here: integers written straight into the
+            // result, an empty list seen without forcing it again.
             var out: [UInt8] = []
             var ctx = StringContext.empty
             for (k, e) in l.elements.enumerated() {
-                let (b, c) = try coerceToString(e, pos, context(), interpolation: false, copyToStore: copyToStore)
-                out.append(contentsOf: b)
-                ctx = ctx.union(c)
-                if k < l.count - 1 && !isEmptyList(e) { out.append(32) }
+                let fe = try force(e, pos)
+                if case .int(let i) = fe {
+                    appendDecimal(i, to: &out)
+                } else {
+                    let (b, c) = try coerceToString(fe, pos, context(), interpolation: false, copyToStore: copyToStore)
+                    out.append(contentsOf: b)
+                    ctx = ctx.union(c)
+                }
+                if k < l.count - 1 {
+                    if case .list(let inner) = fe, inner.count == 0 { continue }
+                    out.append(32)
+                }
             }
             return (out, ctx)
         case .int(let i) where !interpolation: return (decimalBytes(i), .empty)
@@ -1018,8 +1028,4 @@ public final class Evaluator {
             .addTrace(context(), at: pos)
     }
 
-    func isEmptyList(_ v: Value) -> Bool {
-        if case .list(let l) = (try? force(v, .none)) ?? .null { return l.count == 0 }
-        return false
-    }
 }

@@ -491,7 +491,7 @@ final class BinaryNode: Node {
         let b = try ev.forceList(bv, pos, "while evaluating one of the elements to concatenate")
         if a.count == 0 { return .list(b) }
         if b.count == 0 { return .list(a) }
-        return .list(NixList(a.elements + b.elements))
+        return .list(NixList.concatenating(a, b))
     }
 
     override func peek(_ ev: Evaluator, _ env: Env) -> Value? {

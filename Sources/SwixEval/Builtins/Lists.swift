@@ -479,10 +479,7 @@ enum ListOps {
         }
         guard let some = nonEmpty else { return .list(.empty) }
         if some.count == total { return .list(some) }
-        var out: [Value] = []
-        out.reserveCapacity(total)
-        for l in lists { out.append(contentsOf: l.elements) }
-        return .list(NixList(out))
+        return .list(lists.withUnsafeBufferPointer { NixList.concatenating($0, total: total) })
     }
 
     static func anyOrAll(_ ev: Evaluator, _ a: PrimOpArgs, any: Bool) throws(EvalError) -> Value {
