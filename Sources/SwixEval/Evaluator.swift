@@ -1027,5 +1027,4 @@ public final class Evaluator {
         throw EvalError("cannot coerce \(w.typeDescription) to a string: \(ValuePrinter(self).brief(w))", at: .none, kind: .typeError)
             .addTrace(context(), at: pos)
     }
-
 }

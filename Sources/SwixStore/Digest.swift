@@ -1,7 +1,10 @@
 import COpenSSL
 
-// Message digests come from the system's libcrypto through its EVP interface, the one
-// entry point OpenSSL keeps stable across 1.1 and 3.x for every algorithm Nix needs.
+// Message digests come from the system's libcrypto: data in memory through the
+// low-level one-shot functions (`swix_digest_oneshot`: no context to allocate per
+// call), streams (`HashSink`: files, NAR serialisations) through the EVP interface,
+// the one entry point OpenSSL keeps stable across 1.1 and 3.x for every algorithm
+// Nix needs.
 
 extension HashAlgorithm {
     /// The index `swix_digest` and `swix_digest_oneshot` know this algorithm by.
