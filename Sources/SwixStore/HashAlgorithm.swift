@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The digest algorithms Nix uses, with the names Nix prints and parses.
 public enum HashAlgorithm: String, CaseIterable, Sendable {
     case md5, sha1, sha256, sha512
@@ -15,6 +23,30 @@ public enum HashAlgorithm: String, CaseIterable, Sendable {
     /// The algorithm named `name` (`"sha256"`, …), as written in Nix expressions.
     public init?(name: String) {
         self.init(rawValue: name)
+    }
+
+    /// The algorithm whose name is the bytes `name`. Compared as bytes with static
+    /// strings: making a `String` of the name for `init(rawValue:)`, or comparing
+    /// with the names' UTF-8 views (~170 instructions per name tried), cost more
+    /// than hashing a short string (`hashString "sha1"` per package of a set).
+    public init?(nameBytes name: [UInt8]) {
+        guard let found = HashAlgorithm.allCases.first(where: { algorithm in
+            let literal = algorithm.staticName
+            return name.count == literal.utf8CodeUnitCount
+                && name.withUnsafeBufferPointer { memcmp($0.baseAddress.unsafelyUnwrapped, literal.utf8Start, name.count) == 0 }
+        }) else { return nil }
+        self = found
+    }
+
+    /// The name as a static string (the raw value; the switch makes a new case
+    /// name itself here).
+    private var staticName: StaticString {
+        switch self {
+        case .md5: return "md5"
+        case .sha1: return "sha1"
+        case .sha256: return "sha256"
+        case .sha512: return "sha512"
+        }
     }
 
     public var name: String { rawValue }

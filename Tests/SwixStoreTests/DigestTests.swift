@@ -88,3 +88,15 @@ struct WrittenByteArrayTests {
         #expect(Base16.encodedBytes([0x00, 0xAB, 0xFF]) == Array("00abff".utf8))
     }
 }
+
+@Suite("Hash algorithm names as bytes")
+struct HashAlgorithmNameBytesTests {
+    @Test func everyNameAndNoOther() {
+        for algorithm in HashAlgorithm.allCases {
+            #expect(HashAlgorithm(nameBytes: Array(algorithm.name.utf8)) == algorithm)
+        }
+        for other in ["", "sha", "sha2", "sha25", "sha2566", "SHA256", "md4", "blake3", "sha1 "] {
+            #expect(HashAlgorithm(nameBytes: Array(other.utf8)) == nil, "\(other)")
+        }
+    }
+}

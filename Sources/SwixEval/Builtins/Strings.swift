@@ -672,18 +672,7 @@ private func appendContext(_ ev: Evaluator, _ a: PrimOpArgs) throws(EvalError) -
 
 /// CppNix's `parseHashAlgo`; unknown names are usage errors.
 private func parseHashAlgorithm(_ name: [UInt8]) throws(EvalError) -> HashAlgorithm {
-    // Compared as bytes with static strings: the name's `String` and the enum's
-    // string switch, or the names' UTF-8 views (`elementsEqual`, ~170 instructions
-    // per name tried), cost more than hashing a short string (`hashString "sha1"`
-    // per package of a package set).
-    func isName(_ literal: StaticString) -> Bool {
-        name.count == literal.utf8CodeUnitCount
-            && name.withUnsafeBufferPointer { memcmp($0.baseAddress.unsafelyUnwrapped, literal.utf8Start, name.count) == 0 }
-    }
-    if isName("sha256") { return .sha256 }
-    if isName("sha1") { return .sha1 }
-    if isName("sha512") { return .sha512 }
-    if isName("md5") { return .md5 }
+    if let algorithm = HashAlgorithm(nameBytes: name) { return algorithm }
     throw unknownHashAlgorithm(String(decoding: name, as: UTF8.self))
 }
 
